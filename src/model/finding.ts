@@ -1,0 +1,115 @@
+/**
+ * What a check produces: findings per file, in the shape of the JSON report contract
+ * (../shared/spec/cli-and-output.md), plus the lockdep-style layout blocks the text and
+ * markdown reporters render. Reporters only format these; they never compute.
+ */
+import type { SourceLoc } from './location.js';
+
+export type Severity = 'error' | 'warn';
+
+/** One step of a trace, outermost first. */
+export interface TraceStep {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly step: string;
+}
+
+/** One dependency of a cycle (or one step chain of another finding). */
+export interface ChainEntry {
+  readonly from: string;
+  readonly to: string;
+  readonly path: string;
+  readonly location: SourceLoc;
+  readonly stack: readonly TraceStep[];
+}
+
+/** A lock as lockdep's print_lock() shows it: `(class){usage}-{outer:inner}, at: …`. */
+export interface LockLine {
+  /** Scenario name, with `/N` for a subclass. */
+  readonly name: string;
+  /** lockdep class name, with `/N` for a subclass. */
+  readonly lockdep: string;
+  /** Instance name when the scenario named one (`bo_a` of `dma_resv[bo_a]`). */
+  readonly instance: string | null;
+  /** `{+.+.}`: HARDIRQ-write, HARDIRQ-read, SOFTIRQ-write, SOFTIRQ-read. */
+  readonly usage: string;
+  /** `{4:4}`: outer and inner wait type. */
+  readonly wait: string;
+  /** Where it was taken (the innermost step), if known. */
+  readonly at: TraceStep | null;
+}
+
+/** The lockdep-style report body of a finding, rendered by the text and markdown reporters. */
+export type ReportBlock =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'lock'; readonly lock: LockLine }
+  | {
+      readonly kind: 'chain';
+      readonly entries: readonly {
+        readonly index: number;
+        readonly lock: LockLine;
+        readonly path: string;
+        readonly stack: readonly TraceStep[];
+      }[];
+    }
+  | { readonly kind: 'scenario'; readonly title: string; readonly columns: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | { readonly kind: 'held'; readonly owner: string; readonly locks: readonly LockLine[] }
+  | { readonly kind: 'trace'; readonly title: string; readonly path: string; readonly stack: readonly TraceStep[] };
+
+export interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly expected: boolean;
+  readonly path: string;
+  /** Scenario names of the classes involved (cycle order for a cycle, starting with the lock being acquired). */
+  readonly locks: readonly string[];
+  /** The same classes by lockdep name. */
+  readonly lockdep: readonly string[];
+  readonly pattern?: string;
+  readonly location: SourceLoc;
+  readonly chain: readonly ChainEntry[];
+  /** The lockdep heading, e.g. `WARNING: possible circular locking dependency detected`. */
+  readonly heading: string;
+  readonly report: readonly ReportBlock[];
+}
+
+export interface InputErrorInfo {
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** An expectation of the file's `expect` that no finding met. */
+export interface UnmetExpectation {
+  readonly rule: string;
+  readonly involves: readonly string[];
+  readonly path: string | null;
+  readonly location: SourceLoc;
+}
+
+export type FileStatus = 'pass' | 'fail' | 'error';
+
+export interface FileResult {
+  readonly file: string;
+  readonly scenario: string;
+  readonly status: FileStatus;
+  readonly findings: readonly Finding[];
+  readonly unmet: readonly UnmetExpectation[];
+  readonly errors: readonly InputErrorInfo[];
+}
+
+export interface RunSummary {
+  readonly files: number;
+  readonly passed: number;
+  readonly failed: number;
+  readonly errors: number;
+  readonly findings: number;
+}
+
+export interface RunResult {
+  readonly results: readonly FileResult[];
+  readonly summary: RunSummary;
+}

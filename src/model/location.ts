@@ -1,0 +1,34 @@
+/** A position in a scenario file (1-based line and column), or in a JSONL stream (column 1). */
+export interface SourceLoc {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * One frame of a replay trace: the step being executed and the frame that led to it
+ * (the enclosing block, call or hook invocation). Frames form an immutable linked list,
+ * so a trace snapshot is just a reference — no copying on the hot path.
+ */
+export interface Frame {
+  readonly loc: SourceLoc;
+  /** The step as the user wrote it, shortened: `kmalloc: GFP_KERNEL`, `call: run_job`. */
+  readonly label: string;
+  readonly parent: Frame | null;
+}
+
+/** Outermost first, as reports print them. */
+export function framesOf(frame: Frame | null): Frame[] {
+  const out: Frame[] = [];
+  for (let f = frame; f; f = f.parent) out.push(f);
+  return out.reverse();
+}
+
+export function formatLoc(loc: SourceLoc): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
+export function compareLoc(a: SourceLoc, b: SourceLoc): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column;
+}

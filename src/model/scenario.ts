@@ -1,0 +1,127 @@
+/**
+ * The replayable form of a scenario, produced by the loader (src/load) from YAML, JSON or
+ * a JSONL stream, and consumed by the replay (src/replay). Kernel aliases are already
+ * resolved here: `spin_lock_irqsave: A` is an `acquire` with `irq: 'save'`.
+ */
+import type { SourceLoc } from './location.js';
+
+export const LOCK_TYPES = [
+  'mutex', 'rt_mutex', 'spinlock', 'raw_spinlock', 'rwlock', 'rwsem', 'percpu_rwsem',
+  'ww_mutex', 'semaphore', 'srcu', 'map',
+] as const;
+export type LockType = (typeof LOCK_TYPES)[number];
+
+export interface LockDecl {
+  /** Scenario name (the key under `locks:`). */
+  readonly name: string;
+  readonly type: LockType;
+  /** Class name as lockdep prints it; defaults to `name`. For ww_mutex: `<ww_class>_mutex`. */
+  readonly lockdep: string;
+  readonly wwClass?: string;
+  readonly description?: string;
+  /** Where it was declared; `builtin` for the kernel's pseudo-locks. */
+  readonly loc: SourceLoc;
+}
+
+/** `dma_resv[bo_a]` → { cls: 'dma_resv', instance: 'bo_a' }; bare `A` → instance null. */
+export interface LockRef {
+  readonly cls: string;
+  readonly instance: string | null;
+}
+
+/** What the acquisition does to irq state around it (the `_irq`, `_irqsave`, `_bh` aliases). */
+export type IrqEffect = 'none' | 'irq' | 'irqsave' | 'bh';
+
+/**
+ * `read` is what the kernel's `read` argument will be decided from: for an rwlock, `read` is a
+ * queued-rwlock reader (recursive in irq context or with BH disabled); for rwsem and maps it
+ * is a non-recursive reader; `recursive_read` is always recursive.
+ */
+export type AcquireMode = 'write' | 'read' | 'recursive_read';
+
+interface StepBase {
+  readonly loc: SourceLoc;
+  /** The step as written, shortened for traces: `spin_lock_irqsave: A`. */
+  readonly label: string;
+}
+
+export interface AcquireStep extends StepBase {
+  readonly op: 'acquire';
+  readonly lock: LockRef;
+  readonly mode: AcquireMode;
+  readonly subclass: number;
+  readonly nestLock: LockRef | null;
+  readonly trylock: boolean;
+  readonly irq: IrqEffect;
+}
+
+export type Step =
+  | AcquireStep
+  | (StepBase & { readonly op: 'release'; readonly lock: LockRef; readonly irq: IrqEffect })
+  /** scoped acquire: `with`/`do`. The lock is released when the body ends or returns. */
+  | (StepBase & { readonly op: 'with'; readonly acquire: AcquireStep; readonly body: readonly Step[] })
+  | (StepBase & { readonly op: 'might_lock'; readonly lock: LockRef; readonly mode: AcquireMode; readonly subclass: number })
+  /** lockdep's lock_sync(): the dependency of a write acquisition, never held (synchronize_srcu). */
+  | (StepBase & { readonly op: 'lock_sync'; readonly lock: LockRef })
+  | (StepBase & { readonly op: 'downgrade_write'; readonly lock: LockRef })
+  | (StepBase & { readonly op: 'assert_held'; readonly lock: LockRef })
+  | (StepBase & { readonly op: 'hardirqs'; readonly action: 'disable' | 'enable' | 'save' | 'restore' })
+  | (StepBase & { readonly op: 'softirqs'; readonly action: 'disable' | 'enable' })
+  | (StepBase & { readonly op: 'preempt'; readonly action: 'disable' | 'enable' })
+  | (StepBase & { readonly op: 'non_block'; readonly action: 'start' | 'end' })
+  | (StepBase & { readonly op: 'non_block_section'; readonly body: readonly Step[] })
+  /** might_sleep/cond_resched (may sleep) and msleep/schedule/wait_event… (does sleep): same check. */
+  | (StepBase & { readonly op: 'sleep' })
+  | (StepBase & { readonly op: 'cond_resched_lock'; readonly lock: LockRef })
+  | (StepBase & { readonly op: 'irq_context'; readonly context: 'hardirq' | 'softirq'; readonly threaded: boolean; readonly body: readonly Step[] })
+  | (StepBase & { readonly op: 'rcu'; readonly flavour: RcuFlavour; readonly action: 'lock' | 'unlock' })
+  | (StepBase & { readonly op: 'rcu_section'; readonly flavour: RcuFlavour; readonly body: readonly Step[] })
+  | (StepBase & { readonly op: 'call'; readonly fn: string })
+  | (StepBase & { readonly op: 'invoke'; readonly hook: string; readonly blockable: boolean | null })
+  | (StepBase & { readonly op: 'if_blockable'; readonly then: readonly Step[]; readonly else: readonly Step[] })
+  | (StepBase & { readonly op: 'return' });
+
+export type RcuFlavour = 'rcu' | 'rcu_bh' | 'rcu_sched';
+export type StepOp = Step['op'];
+
+export type PathContext = 'process' | 'softirq' | 'hardirq';
+
+export interface PathDecl {
+  readonly name: string;
+  readonly context: PathContext;
+  readonly irqsEnabled: boolean;
+  readonly steps: readonly Step[];
+  readonly loc: SourceLoc;
+}
+
+export interface Expectation {
+  readonly rule: string;
+  readonly involves: readonly string[];
+  readonly path: string | null;
+  readonly loc: SourceLoc;
+}
+
+export type KernelProfile = '5.10' | '6.13';
+export type FenceModel = 'lockdep' | 'precise';
+
+export interface ScenarioOptions {
+  readonly kernel: KernelProfile;
+  readonly fenceModel: FenceModel;
+  readonly warn: readonly string[];
+}
+
+export interface Scenario {
+  readonly file: string;
+  readonly name: string;
+  readonly description: string | null;
+  /** Every lock class usable in the scenario: built-in pseudo-locks, includes, then the file's own. */
+  readonly locks: ReadonlyMap<string, LockDecl>;
+  readonly functions: ReadonlyMap<string, readonly Step[]>;
+  /** hook name → registered function names, in registration order. */
+  readonly hooks: ReadonlyMap<string, readonly string[]>;
+  /** Included models' paths first, then the file's own, in order. */
+  readonly paths: readonly PathDecl[];
+  /** null: no `expect` key (the file passes only when clean). */
+  readonly expect: 'clean' | readonly Expectation[] | null;
+  readonly options: ScenarioOptions;
+}

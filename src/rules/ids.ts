@@ -1,0 +1,22 @@
+/** Every rule id of the contract (cli-and-output.md), for validating `expect` and `options.warn`. */
+export const LOCKDEP_RULE_IDS = [
+  'circular-dependency',
+  'recursive-locking',
+  'irq-inversion',
+  'inconsistent-lock-state',
+  'bad-unlock',
+  'lock-held-at-exit',
+  'sleep-in-atomic',
+  'invalid-wait-context',
+  'assert-held',
+  'nest-lock-not-held',
+] as const;
+
+export const DESIGN_RULE_IDS = ['ww-edeadlk-unhandled', 'ww-lock-between-reservations', 'ww-misuse'] as const;
+
+export type RuleId = (typeof LOCKDEP_RULE_IDS)[number] | (typeof DESIGN_RULE_IDS)[number];
+
+export const RULE_IDS: readonly RuleId[] = [...LOCKDEP_RULE_IDS, ...DESIGN_RULE_IDS];
+
+/** Rules that only report when a scenario turns them on with `options: {warn: [...]}`. */
+export const OPT_IN_RULE_IDS: readonly RuleId[] = ['ww-lock-between-reservations'];
