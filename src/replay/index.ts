@@ -4,8 +4,13 @@
  * `replayScenario` is the whole-file convenience.
  */
 import type { Finding } from '../model/finding.js';
-import type { LockDecl, Scenario, ScenarioOptions, Step, PathDecl } from '../model/scenario.js';
+import type { LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import type { InputError } from '../load/errors.js';
+import { ruleById } from '../rules/index.js';
+import type { Detections } from './detections.js';
+import { Interpreter } from './interpreter.js';
+import { Lockdep } from './lockdep.js';
+import type { Task } from './task.js';
 
 export interface ReplayStats {
   readonly classes: number;
@@ -15,7 +20,7 @@ export interface ReplayStats {
 }
 
 export interface ReplayOutput {
-  /** Sorted deterministically; deduplicated per rule and lock set. `expected` is false here. */
+  /** In the order found; one per rule and lock set. `expected` is false here. */
   readonly findings: readonly Finding[];
   /** Input errors only found while replaying (e.g. a hardirq block while hard irqs are disabled). */
   readonly errors: readonly InputError[];
@@ -29,18 +34,101 @@ export interface ReplayerSetup {
   readonly hooks: ReadonlyMap<string, readonly string[]>;
 }
 
-export declare class Replayer {
-  constructor(setup: ReplayerSetup);
-  /** Declarations that arrive mid-stream (JSONL `decl` lines). */
-  declareLock(decl: LockDecl): void;
-  declareFunction(name: string, steps: readonly Step[]): void;
-  registerHook(hook: string, fn: string): void;
-  /** Run one step on the task named `path` (created on first use, process context). */
-  step(path: string, step: Step): void;
-  /** Run a whole path from its first step to its end. */
-  runPath(path: PathDecl): void;
-  /** End of the stream: every task still open ends (lock-held-at-exit checks). */
-  finish(): ReplayOutput;
+export class Replayer {
+  private readonly locks: Map<string, LockDecl>;
+  private readonly functions: Map<string, readonly Step[]>;
+  private readonly hooks: Map<string, string[]>;
+  private readonly lockdep: Lockdep;
+  private readonly interpreter: Interpreter;
+  /** Open tasks of a stream, by path name. */
+  private readonly tasks = new Map<string, Task>();
+  private readonly findings: Finding[] = [];
+  private readonly seen = new Set<string>();
+  private readonly errors: InputError[] = [];
+  private readonly warn: ReadonlySet<string>;
+  private events = 0;
+
+  constructor(setup: ReplayerSetup) {
+    this.locks = new Map(setup.locks);
+    this.functions = new Map(setup.functions);
+    this.hooks = new Map([...setup.hooks].map(([h, fns]) => [h, [...fns]]));
+    this.warn = new Set(setup.options.warn);
+    this.lockdep = new Lockdep(setup.options.kernel, { report: (rule, d) => this.report(rule, d) });
+    this.interpreter = new Interpreter(
+      this.lockdep,
+      { locks: this.locks, functions: this.functions, hooks: this.hooks },
+      (e) => this.errors.push(e),
+    );
+  }
+
+  declareLock(decl: LockDecl): void {
+    this.locks.set(decl.name, decl);
+  }
+
+  declareFunction(name: string, steps: readonly Step[]): void {
+    this.functions.set(name, steps);
+  }
+
+  registerHook(hook: string, fn: string): void {
+    const fns = this.hooks.get(hook);
+    if (fns) fns.push(fn);
+    else this.hooks.set(hook, [fn]);
+  }
+
+  /** Run one step on the task named `path` (created on first use, in process context). */
+  step(path: string, step: Step): void {
+    this.events++;
+    let task = this.tasks.get(path);
+    if (!task) {
+      task = this.interpreter.newTask(path);
+      this.tasks.set(path, task);
+    }
+    this.interpreter.run(task, [step], null);
+  }
+
+  runPath(path: PathDecl): void {
+    this.events += path.steps.length;
+    this.interpreter.runPath(path);
+  }
+
+  /** End of the input: every task still open ends (lock-held-at-exit checks). */
+  finish(): ReplayOutput {
+    for (const task of this.tasks.values()) this.lockdep.pathEnd(task);
+    this.tasks.clear();
+    return {
+      findings: this.findings,
+      errors: this.errors,
+      stats: {
+        classes: this.lockdep.classes.all.length,
+        edges: this.lockdep.graph.edges,
+        chains: this.lockdep.chainCount,
+        events: this.events,
+      },
+    };
+  }
+
+  private report<K extends keyof Detections>(id: K, detection: Detections[K]): void {
+    const rule = ruleById(id);
+    if (!rule) throw new Error(`no rule registered for detection "${id}"`);
+    if (rule.meta.optIn && !this.warn.has(id)) return;
+    const draft = rule.build(detection);
+    // Once per rule and lock set.
+    const key = `${id}\u0000${[...draft.locks].sort().join('\u0000')}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const { heading, ...rest } = draft;
+    this.findings.push({
+      rule: id,
+      severity: rule.meta.defaultSeverity,
+      heading: heading ?? rule.meta.heading,
+      expected: false,
+      ...rest,
+    });
+  }
 }
 
-export declare function replayScenario(scenario: Scenario): ReplayOutput;
+export function replayScenario(scenario: Scenario): ReplayOutput {
+  const replayer = new Replayer(scenario);
+  for (const path of scenario.paths) replayer.runPath(path);
+  return replayer.finish();
+}

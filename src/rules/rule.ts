@@ -20,7 +20,10 @@ export interface RuleMeta {
 }
 
 /** The part of a finding a rule computes; the pipeline adds `expected` and severity policy. */
-export type FindingDraft = Omit<Finding, 'expected' | 'severity' | 'rule' | 'heading'>;
+export type FindingDraft = Omit<Finding, 'expected' | 'severity' | 'rule' | 'heading'> & {
+  /** When a finding's title differs from the rule's (lockdep prints several for irq-inversion). */
+  readonly heading?: string;
+};
 
 export interface Rule<D> {
   readonly meta: RuleMeta;

@@ -1,0 +1,119 @@
+/**
+ * What the replay detects, handed to the rule of the same id (src/rules/<id>.ts) to be
+ * turned into a finding. Lock lines are snapshots taken at detection time, as lockdep
+ * prints usage bits as they are when it reports.
+ */
+import type { LockLine, TraceStep } from '../model/finding.js';
+import type { SourceLoc } from '../model/location.js';
+
+/** Where the replay was when it detected something. */
+export interface Site {
+  readonly path: string;
+  readonly location: SourceLoc;
+  /** Outermost first. */
+  readonly stack: readonly TraceStep[];
+  /** The task's held locks at that moment, bottom first. */
+  readonly held: readonly LockLine[];
+}
+
+/** One dependency of a chain with the place it was first recorded. */
+export interface DependencyStep {
+  readonly from: LockLine;
+  readonly to: LockLine;
+  readonly path: string;
+  readonly location: SourceLoc;
+  readonly stack: readonly TraceStep[];
+}
+
+export type AcquireVerb = 'lock' | 'rlock' | 'sync';
+
+export interface Detections {
+  'circular-dependency': {
+    readonly site: Site;
+    readonly next: LockLine;
+    readonly nextVerb: AcquireVerb;
+    readonly prev: LockLine;
+    readonly prevVerb: AcquireVerb;
+    /** next → … → prev: the existing dependencies the new one prev → next closes into a cycle. */
+    readonly existing: readonly DependencyStep[];
+  };
+  'recursive-locking': {
+    readonly site: Site;
+    readonly next: LockLine;
+    readonly prev: LockLine;
+    readonly sameInstance: boolean;
+    /** Set when found as a same-class cycle by the search rather than on the held stack. */
+    readonly existing: readonly DependencyStep[] | null;
+  };
+  'inconsistent-lock-state': {
+    readonly site: Site;
+    readonly lock: LockLine;
+    readonly oldUsage: string;
+    readonly newUsage: string;
+    /** Where the conflicting usage was first registered. */
+    readonly registered: { readonly path: string; readonly location: SourceLoc | null; readonly stack: readonly TraceStep[] };
+    /** The irq context the conflict is about: `HARDIRQ` or `SOFTIRQ`. */
+    readonly irq: string;
+  };
+  'irq-inversion':
+    | {
+        /** A new dependency prev → next connects an irq-safe lock to an irq-unsafe lock. */
+        readonly kind: 'safe-to-unsafe';
+        readonly site: Site;
+        readonly state: string;
+        readonly prev: LockLine;
+        readonly next: LockLine;
+        readonly safe: LockLine;
+        readonly unsafe: LockLine;
+        readonly safeBecame: { readonly usage: string; readonly path: string; readonly location: SourceLoc | null; readonly stack: readonly TraceStep[] };
+        readonly unsafeBecame: { readonly usage: string; readonly path: string; readonly location: SourceLoc | null; readonly stack: readonly TraceStep[] };
+        /** safe ⇝ prev (held) and next ⇝ unsafe. */
+        readonly safeToPrev: readonly DependencyStep[];
+        readonly nextToUnsafe: readonly DependencyStep[];
+      }
+    | {
+        /** A usage bit just set on `lock` conflicts with `other`, reachable through the graph. */
+        readonly kind: 'inversion';
+        readonly site: Site;
+        readonly state: string;
+        readonly lock: LockLine;
+        readonly other: LockLine;
+        /** 'took-unsafe': lock (now irq-safe) took the irq-unsafe other; 'taken-by-safe': the reverse. */
+        readonly direction: 'took-unsafe' | 'taken-by-safe';
+        readonly path: readonly DependencyStep[];
+      };
+  'invalid-wait-context': {
+    readonly site: Site;
+    readonly next: LockLine;
+    /** The held lock of the current irq context that forbids it, or null when the irq context itself does. */
+    readonly holder: LockLine | null;
+    /** Lockdep's `context-{N:N}`: the task context's wait value. */
+    readonly context: number;
+    readonly contextName: string;
+  };
+  'sleep-in-atomic': {
+    readonly site: Site;
+    /** The sleeping lock being taken, if the sleep is a lock. */
+    readonly sleepingLock: LockLine | null;
+    readonly what: string;
+    readonly reasons: readonly ('irq_context' | 'in_atomic' | 'rcu' | 'irqs_disabled' | 'non_block')[];
+    /** Held locks that make the context atomic (spinning locks, RCU sections). */
+    readonly atomicLocks: readonly LockLine[];
+    readonly inAtomic: boolean;
+    readonly irqsDisabled: boolean;
+    readonly nonBlock: number;
+    readonly preemptCount: number;
+    readonly rcuDepth: number;
+  };
+  'bad-unlock': {
+    readonly site: Site;
+    /** The lock (or annotation: `non_block_end`) released without being held. */
+    readonly what: string;
+    readonly lock: LockLine | null;
+  };
+  'lock-held-at-exit': { readonly site: Site };
+  'assert-held': { readonly site: Site; readonly lock: string; readonly lockdep: string };
+  'nest-lock-not-held': { readonly site: Site; readonly next: LockLine; readonly nest: string; readonly nestLockdep: string };
+}
+
+export type RuleIdWithDetection = keyof Detections;

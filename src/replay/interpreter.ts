@@ -1,0 +1,329 @@
+/**
+ * Walks a path's steps and turns each into what the kernel does: lock acquisitions and
+ * releases for the lockdep model, irq/preemption state, sleeps, calls and hook invocations.
+ * Iterative (an explicit activation stack), so no input can make it recurse deeply.
+ */
+import type { Frame } from '../model/location.js';
+import type { AcquireMode, AcquireStep, LockDecl, LockRef, PathDecl, Step } from '../model/scenario.js';
+import { InputError } from '../load/errors.js';
+import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, lockLine } from './classes.js';
+import type { ReadKind } from './graph.js';
+import { traceStep, type Lockdep } from './lockdep.js';
+import { Task } from './task.js';
+
+export interface Program {
+  readonly locks: ReadonlyMap<string, LockDecl>;
+  readonly functions: ReadonlyMap<string, readonly Step[]>;
+  readonly hooks: ReadonlyMap<string, readonly string[]>;
+}
+
+/** A running step list: a path, a function body, a hook callback or a block. */
+interface Activation {
+  readonly steps: readonly Step[];
+  index: number;
+  /** The frame of the step that opened it (trace parent of its steps). */
+  readonly parent: Frame | null;
+  /** Runs when the activation ends or is unwound by `return` (releases a `with` lock, ...). */
+  readonly exit: (() => void) | null;
+  /** A function boundary: `return` unwinds up to and including it. */
+  readonly boundary: boolean;
+  /** mmu_notifier_range_blockable() as seen inside. */
+  readonly blockable: boolean;
+}
+
+export class Interpreter {
+  constructor(
+    private readonly lockdep: Lockdep,
+    private readonly program: Program,
+    private readonly onInputError: (error: InputError) => void,
+  ) {}
+
+  /** A fresh task in the path's initial context. */
+  newTask(name: string, context: PathDecl['context'] = 'process', irqsEnabled = true): Task {
+    const task = new Task(name);
+    task.hardirqsEnabled = irqsEnabled && context !== 'hardirq';
+    if (context === 'hardirq') {
+      task.hardirqDepth = 1;
+      task.threaded.push(true);
+    } else if (context === 'softirq') {
+      task.softirqDepth = 1;
+    }
+    return task;
+  }
+
+  runPath(path: PathDecl): void {
+    const task = this.newTask(path.name, path.context, path.irqsEnabled);
+    this.run(task, path.steps, null);
+    this.lockdep.pathEnd(task);
+  }
+
+  /** Run steps to their end (or a `return`), with `parent` as the trace parent. */
+  run(task: Task, steps: readonly Step[], parent: Frame | null): void {
+    const stack: Activation[] = [{ steps, index: 0, parent, exit: null, boundary: true, blockable: true }];
+    while (stack.length) {
+      const act = stack[stack.length - 1]!;
+      if (act.index >= act.steps.length) {
+        stack.pop();
+        this.leave(task, act);
+        continue;
+      }
+      const step = act.steps[act.index++]!;
+      const frame: Frame = { loc: step.loc, label: step.label, parent: act.parent };
+      task.frame = frame;
+      const open = (body: readonly Step[], exit: (() => void) | null, blockable = act.blockable) =>
+        stack.push({ steps: body, index: 0, parent: frame, exit, boundary: false, blockable });
+      switch (step.op) {
+        case 'acquire':
+          this.acquire(task, step);
+          break;
+        case 'release':
+          this.release(task, step.lock, step.label, step.irq);
+          break;
+        case 'with': {
+          this.acquire(task, step.acquire);
+          const lock = step.acquire.lock;
+          open(step.body, () => {
+            task.frame = frame;
+            this.release(task, lock, `end of ${step.label}`, 'none');
+          });
+          break;
+        }
+        case 'might_lock': {
+          const decl = this.decl(step.lock, step);
+          if (!decl) break;
+          this.lockdep.acquire(task, {
+            cls: this.lockdep.classes.classOf(decl, step.subclass), decl, instance: step.lock.instance,
+            read: this.readKind(task, decl, step.mode), trylock: false, nest: null,
+          });
+          if (decl.type !== 'semaphore') this.lockdep.release(task, step.lock, step.label, this.lockdep.classes.classOf(decl, step.subclass));
+          break;
+        }
+        case 'lock_sync': {
+          const decl = this.decl(step.lock, step);
+          if (!decl) break;
+          this.lockdep.sleepCheck(task, step.label, null);
+          this.lockdep.acquire(task, {
+            cls: this.lockdep.classes.classOf(decl, 0), decl, instance: step.lock.instance, read: 0,
+            trylock: false, nest: null, sync: true,
+          });
+          break;
+        }
+        case 'downgrade_write': {
+          const decl = this.decl(step.lock, step);
+          if (decl) this.lockdep.downgrade(task, step.lock, step.label, this.lockdep.classes.classOf(decl, 0));
+          break;
+        }
+        case 'assert_held': {
+          const decl = this.decl(step.lock, step);
+          if (decl) this.lockdep.assertHeld(task, step.lock, decl);
+          break;
+        }
+        case 'hardirqs':
+          if (step.action === 'disable') task.hardirqsEnabled = false;
+          else if (step.action === 'enable') this.enableHardirqs(task);
+          else if (step.action === 'save') {
+            task.irqSaves.push(task.hardirqsEnabled);
+            task.hardirqsEnabled = false;
+          } else this.restoreHardirqs(task);
+          break;
+        case 'softirqs':
+          if (step.action === 'disable') task.bhCount++;
+          else this.enableSoftirqs(task);
+          break;
+        case 'preempt':
+          if (step.action === 'disable') task.preemptCount++;
+          else if (task.preemptCount > 0) task.preemptCount--;
+          break;
+        case 'non_block':
+          if (step.action === 'start') task.nonBlock++;
+          else this.nonBlockEnd(task, step.label);
+          break;
+        case 'non_block_section':
+          task.nonBlock++;
+          open(step.body, () => {
+            task.frame = frame;
+            this.nonBlockEnd(task, `end of ${step.label}`);
+          });
+          break;
+        case 'sleep':
+          this.lockdep.sleepCheck(task, step.label, null);
+          break;
+        case 'cond_resched_lock': {
+          const decl = this.decl(step.lock, step);
+          if (!decl) break;
+          const held = this.lockdep.findHeld(task, step.lock);
+          if (!held) this.lockdep.assertHeld(task, step.lock, decl);
+          this.lockdep.sleepCheck(task, step.label, null, held);
+          break;
+        }
+        case 'irq_context':
+          if (!this.enterIrq(task, step.context, step.threaded, step)) break;
+          open(step.body, () => this.exitIrq(task, step.context));
+          break;
+        case 'rcu':
+          if (step.action === 'lock') this.rcuLock(task, step.flavour);
+          else this.rcuUnlock(task, step.flavour, step.label);
+          break;
+        case 'rcu_section':
+          this.rcuLock(task, step.flavour);
+          open(step.body, () => {
+            task.frame = frame;
+            this.rcuUnlock(task, step.flavour, `end of ${step.label}`);
+          });
+          break;
+        case 'call': {
+          const body = this.program.functions.get(step.fn);
+          if (!body) {
+            this.onInputError(new InputError(`unknown function "${step.fn}"`, step.loc));
+            break;
+          }
+          stack.push({ steps: body, index: 0, parent: frame, exit: null, boundary: true, blockable: act.blockable });
+          break;
+        }
+        case 'invoke': {
+          const fns = this.program.hooks.get(step.hook) ?? [];
+          const blockable = step.blockable ?? act.blockable;
+          // Pushed in reverse so that they run in registration order.
+          for (let i = fns.length - 1; i >= 0; i--) {
+            const fn = fns[i]!;
+            const body = this.program.functions.get(fn);
+            if (!body) continue;
+            const hookFrame: Frame = { loc: step.loc, label: `${step.label} → ${fn}`, parent: act.parent };
+            stack.push({ steps: body, index: 0, parent: hookFrame, exit: null, boundary: true, blockable });
+          }
+          break;
+        }
+        case 'if_blockable':
+          open(act.blockable ? step.then : step.else, null);
+          break;
+        case 'return':
+          // Leave the function (or the path), unwinding the blocks it opened.
+          while (stack.length) {
+            const top = stack.pop()!;
+            this.leave(task, top);
+            if (top.boundary) break;
+          }
+          break;
+      }
+    }
+  }
+
+  private leave(task: Task, act: Activation): void {
+    if (act.exit) act.exit();
+  }
+
+  private decl(ref: LockRef, step: Step): LockDecl | null {
+    const decl = this.program.locks.get(ref.cls);
+    if (!decl) this.onInputError(new InputError(`unknown lock "${ref.cls}"`, step.loc));
+    return decl ?? null;
+  }
+
+  /** The kernel's `read` argument: rwlock readers are recursive in interrupt context (qrwlock). */
+  private readKind(task: Task, decl: LockDecl, mode: AcquireMode): ReadKind {
+    if (mode === 'write') return 0;
+    if (mode === 'recursive_read') return 2;
+    if (decl.type === 'rwlock') return task.inInterrupt() ? 2 : 1;
+    if (decl.type === 'srcu') return 2;
+    return 1;
+  }
+
+  private acquire(task: Task, step: AcquireStep): void {
+    const decl = this.decl(step.lock, step);
+    if (!decl) return;
+    if (step.irq === 'irq') task.hardirqsEnabled = false;
+    else if (step.irq === 'irqsave') {
+      task.irqSaves.push(task.hardirqsEnabled);
+      task.hardirqsEnabled = false;
+    } else if (step.irq === 'bh') task.bhCount++;
+    const cls = this.lockdep.classes.classOf(decl, step.subclass);
+    // mutex_lock() and friends start with might_sleep(); trylocks never sleep.
+    if (cls.sleeping && !step.trylock) {
+      this.lockdep.sleepCheck(task, step.label, lockLine(cls, step.lock.instance, task.frame ? traceStep(task.frame) : null));
+    }
+    this.lockdep.acquire(task, {
+      cls, decl, instance: step.lock.instance, read: this.readKind(task, decl, step.mode),
+      trylock: step.trylock, nest: step.nestLock,
+    });
+  }
+
+  private release(task: Task, ref: LockRef, what: string, irq: AcquireStep['irq']): void {
+    const decl = this.program.locks.get(ref.cls);
+    // A semaphore is invisible to lockdep: up() checks nothing.
+    if (decl && decl.type !== 'semaphore') this.lockdep.release(task, ref, what, this.lockdep.classes.classOf(decl, 0));
+    if (irq === 'irq') this.enableHardirqs(task);
+    else if (irq === 'irqsave') this.restoreHardirqs(task);
+    else if (irq === 'bh') this.enableSoftirqs(task);
+  }
+
+  private enableHardirqs(task: Task): void {
+    if (task.hardirqsEnabled) return;
+    task.hardirqsEnabled = true;
+    this.lockdep.markHeldLocks(task, ENABLED_HARDIRQ);
+    if (task.softirqsEnabled()) this.lockdep.markHeldLocks(task, ENABLED_SOFTIRQ);
+  }
+
+  private restoreHardirqs(task: Task): void {
+    const was = task.irqSaves.length ? task.irqSaves.pop()! : true;
+    if (was) this.enableHardirqs(task);
+    else task.hardirqsEnabled = false;
+  }
+
+  private enableSoftirqs(task: Task): void {
+    if (task.bhCount === 0) return;
+    task.bhCount--;
+    if (task.softirqsEnabled() && task.hardirqsEnabled) this.lockdep.markHeldLocks(task, ENABLED_SOFTIRQ);
+  }
+
+  private nonBlockEnd(task: Task, what: string): void {
+    if (task.nonBlock > 0) task.nonBlock--;
+    else this.lockdep.reportBadUnlock(task, what);
+  }
+
+  /** An interrupt arrives: only possible where that interrupt is enabled. */
+  private enterIrq(task: Task, context: 'hardirq' | 'softirq', threaded: boolean, step: Step): boolean {
+    if (context === 'hardirq') {
+      if (!task.hardirqsEnabled || task.hardirqDepth > 0) {
+        this.onInputError(new InputError(
+          'a hardirq block where hard interrupts are disabled cannot happen (the kernel takes no interrupt there); move it where irqs are enabled',
+          step.loc,
+        ));
+        return false;
+      }
+      task.irqSaves.push(task.hardirqsEnabled);
+      task.hardirqsEnabled = false;
+      task.hardirqDepth++;
+      task.threaded.push(threaded);
+      return true;
+    }
+    if (!task.hardirqsEnabled || task.hardirqDepth > 0 || task.softirqDepth > 0 || task.bhCount > 0) {
+      this.onInputError(new InputError(
+        'a softirq block where softirqs cannot run (bottom halves or hard irqs disabled, or already in irq context) cannot happen; move it where they are enabled',
+        step.loc,
+      ));
+      return false;
+    }
+    task.softirqDepth++;
+    return true;
+  }
+
+  private exitIrq(task: Task, context: 'hardirq' | 'softirq'): void {
+    if (context === 'hardirq') {
+      task.hardirqDepth--;
+      task.threaded.pop();
+      task.hardirqsEnabled = task.irqSaves.pop() ?? true;
+    } else {
+      task.softirqDepth--;
+    }
+  }
+
+  private rcuLock(task: Task, flavour: 'rcu' | 'rcu_bh' | 'rcu_sched'): void {
+    if (flavour === 'rcu_bh') task.bhCount++;
+    this.lockdep.pushRcu(task, this.lockdep.classes.rcuClass(flavour));
+  }
+
+  private rcuUnlock(task: Task, flavour: 'rcu' | 'rcu_bh' | 'rcu_sched', what: string): void {
+    const cls = this.lockdep.classes.rcuClass(flavour);
+    this.lockdep.release(task, { cls: cls.name, instance: null }, what, cls);
+    if (flavour === 'rcu_bh') this.enableSoftirqs(task);
+  }
+}

@@ -1,0 +1,623 @@
+/*
+ * The lockdep model (torvalds/linux kernel/locking/lockdep.c), replayed over scenario paths.
+ *
+ * Detected, as lockdep detects them:
+ *  - lock inversion: a new dependency prev → next with a strong path next ⇝ prev
+ *    (circular-dependency; recursive-locking when the cycle is one class);
+ *  - recursive locking of one class on the held stack without subclass or nest_lock;
+ *  - irq-safe → irq-unsafe dependencies, inconsistent irq usage of a class, irq inversions;
+ *  - invalid wait contexts (raw nesting in the 6.13 profile);
+ *  - releases of locks that are not held, acquisitions whose nest_lock is not held;
+ * plus the scheduler's might_sleep() check and lockdep_assert_held().
+ *
+ * As in lockdep, each chain of held classes is validated once (the chain-key memo), and a
+ * dependency is checked when it is first recorded or gains a new kind. Unlike lockdep, the
+ * replay goes on after a finding, as if the operation had succeeded.
+ */
+import type { LockLine, TraceStep } from '../model/finding.js';
+import { framesOf, type Frame } from '../model/location.js';
+import type { KernelProfile, LockDecl, LockRef } from '../model/scenario.js';
+import {
+  ClassTable, Wait, waitValue, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED, LOCK_USED_READ, LOCKF_ENABLED_IRQ_ALL, LOCKF_IRQ,
+  LOCKF_IRQ_READ, LOCKF_USED_IN_IRQ_ALL, lockLine, stateName, USAGE_DIR, USAGE_READ, usageName, USED_IN_HARDIRQ,
+  USED_IN_SOFTIRQ, type LockClass,
+} from './classes.js';
+import type { DependencyStep, Detections, Site } from './detections.js';
+import { depKind, DependencyGraph, type Dependency, type PathHit, type ReadKind } from './graph.js';
+import { HeldLock, Task } from './task.js';
+
+export interface DetectionSink {
+  report<K extends keyof Detections>(rule: K, detection: Detections[K]): void;
+}
+
+export interface Acquisition {
+  readonly cls: LockClass;
+  readonly decl: LockDecl;
+  readonly instance: string | null;
+  readonly read: ReadKind;
+  readonly trylock: boolean;
+  readonly nest: LockRef | null;
+  /** lock_sync(): validated like a write acquisition, never held. */
+  readonly sync?: boolean;
+}
+
+const INITIAL_KEY = 0;
+
+/** One lane of the chain hash (lockdep's iterate_chain_key, two 32-bit lanes instead of 64). */
+function mix(h: number, id: number, mul: number): number {
+  h = Math.imul(h ^ id, mul);
+  return (h ^ (h >>> 15)) | 0;
+}
+
+function exclusiveBit(bit: number): number {
+  return (bit & ~3) | ((bit & USAGE_DIR) ^ USAGE_DIR);
+}
+
+/** Flip USED_IN ↔ ENABLED and add the read/write twin of every bit (lockdep's exclusive_mask). */
+function exclusiveMask(mask: number): number {
+  let excl = ((mask & LOCKF_ENABLED_IRQ_ALL) >> USAGE_DIR) | ((mask & LOCKF_USED_IN_IRQ_ALL) << USAGE_DIR);
+  excl |= (excl & LOCKF_IRQ_READ) >> USAGE_READ;
+  excl |= (excl & LOCKF_IRQ) << USAGE_READ;
+  return excl;
+}
+
+export class Lockdep {
+  readonly classes: ClassTable;
+  readonly graph = new DependencyGraph();
+  private readonly chains = new Set<number>();
+  /** Classes with any USED_IN bit: while none, no new dependency can be irq-unsafe. */
+  private usedInIrq = 0;
+
+  /** Wait values of the task contexts in this profile (task_wait_context()). */
+  private readonly waitSpin: number;
+  private readonly waitConfig: number;
+  private readonly waitMax: number;
+
+  constructor(
+    profile: KernelProfile,
+    private readonly sink: DetectionSink,
+  ) {
+    this.classes = new ClassTable(profile);
+    this.waitSpin = waitValue(Wait.SPIN, profile);
+    this.waitConfig = waitValue(Wait.CONFIG, profile);
+    this.waitMax = waitValue(Wait.MAX, profile);
+  }
+
+  get chainCount(): number {
+    return this.chains.size;
+  }
+
+  // ---------------------------------------------------------------- acquire
+
+  acquire(task: Task, a: Acquisition): void {
+    const { cls } = a;
+    if (!cls.tracked) return;
+    this.graph.grow(this.classes.all.length);
+    const held = task.held;
+    const depth = held.length;
+
+    // Consecutive nest_lock acquisitions of one class merge into the top entry.
+    if (depth && !a.sync && a.nest) {
+      const top = held[depth - 1]!;
+      if (top.cls === cls) {
+        top.references = top.references ? top.references + 1 : 2;
+        return;
+      }
+    }
+
+    const irqContext = task.irqContext();
+    const next = new HeldLock(
+      cls, a.decl.name, a.instance, a.read, a.trylock, a.nest, irqContext, !task.hardirqsEnabled,
+      task.h1, task.h2, task.frame,
+    );
+
+    this.checkWaitContext(task, next);
+    if (cls.check) this.markUsage(task, next, !!a.sync);
+
+    let h1 = task.h1;
+    let h2 = task.h2;
+    let chainHead = false;
+    if (depth === 0) {
+      h1 = h2 = INITIAL_KEY;
+      chainHead = true;
+    }
+    next.prevH1 = h1;
+    next.prevH2 = h2;
+    if (depth && held[depth - 1]!.irqContext !== irqContext) {
+      h1 = h2 = INITIAL_KEY;
+      chainHead = true;
+    }
+    const id = cls.id + next.read * 4194304;
+    h1 = mix(h1, id, 0x9e3779b1);
+    h2 = mix(h2, id, 0x85ebca77);
+
+    if (a.nest && !this.findHeld(task, a.nest)) {
+      this.sink.report('nest-lock-not-held', {
+        site: this.site(task),
+        next: this.line(next),
+        nest: refName(a.nest),
+        nestLockdep: a.nest.cls,
+      });
+    }
+
+    if (!a.trylock && cls.check) {
+      const key = (h1 >>> 0) * 2097152 + (h2 & 0x1fffff);
+      if (!this.chains.has(key)) {
+        this.chains.add(key);
+        const nested = this.checkDeadlock(task, next);
+        if (!nested && !chainHead) this.checkPrevsAdd(task, next);
+      }
+    }
+    if (a.sync) return;
+    task.h1 = h1;
+    task.h2 = h2;
+    held.push(next);
+  }
+
+  /** Re-push entries above a removed one, through the full acquire path (reacquire_held_locks). */
+  private reacquire(task: Task, entries: readonly HeldLock[]): void {
+    for (const e of entries) {
+      const decl = e.cls.decl;
+      if (!decl) {
+        // RCU entries: tracked only, re-pushed with a fresh chain key.
+        this.pushUnchecked(task, e);
+        continue;
+      }
+      const before = task.held.length;
+      this.acquire(task, {
+        cls: e.cls, decl, instance: e.instance, read: e.read, trylock: e.trylock,
+        nest: e.nest, sync: false,
+      });
+      const pushed = task.held[task.held.length - 1];
+      if (task.held.length > before && pushed) {
+        pushed.frame = e.frame;
+        pushed.references = e.references;
+      } else if (e.references > 1 && pushed) {
+        // Merged into the entry below: carry over the acquisitions it stood for.
+        pushed.references += e.references - 1;
+      }
+    }
+  }
+
+  /** Push an RCU (check=0) entry: wait-type checked, part of the chain key, never validated. */
+  pushRcu(task: Task, cls: LockClass): void {
+    this.graph.grow(this.classes.all.length);
+    const e = new HeldLock(cls, cls.name, null, 2, false, null, task.irqContext(), !task.hardirqsEnabled, task.h1, task.h2, task.frame);
+    this.checkWaitContext(task, e);
+    this.pushUnchecked(task, e);
+  }
+
+  private pushUnchecked(task: Task, e: HeldLock): void {
+    const held = task.held;
+    let h1 = task.h1;
+    let h2 = task.h2;
+    if (held.length === 0 || held[held.length - 1]!.irqContext !== e.irqContext) h1 = h2 = INITIAL_KEY;
+    e.prevH1 = held.length === 0 ? INITIAL_KEY : task.h1;
+    e.prevH2 = held.length === 0 ? INITIAL_KEY : task.h2;
+    const id = e.cls.id + e.read * 4194304;
+    task.h1 = mix(h1, id, 0x9e3779b1);
+    task.h2 = mix(h2, id, 0x85ebca77);
+    held.push(e);
+  }
+
+  // ---------------------------------------------------------------- release
+
+  /** Find a held entry the way find_held_lock() does: the top entry, else down to the start of this irq context. */
+  findHeldIndex(task: Task, ref: LockRef): number {
+    const held = task.held;
+    let i = held.length - 1;
+    if (i < 0) return -1;
+    if (matches(held[i]!, ref)) return i;
+    for (i--; i >= 0; i--) {
+      if (held[i + 1]!.irqContext !== held[i]!.irqContext) return -1;
+      if (matches(held[i]!, ref)) return i;
+    }
+    return -1;
+  }
+
+  /** lock_is_held(): any entry on the stack, every irq context. */
+  findHeld(task: Task, ref: LockRef): HeldLock | null {
+    const held = task.held;
+    for (let i = held.length - 1; i >= 0; i--) if (matches(held[i]!, ref)) return held[i]!;
+    return null;
+  }
+
+  /** Returns the released entry, or null after reporting a bad unlock of `cls`. */
+  release(task: Task, ref: LockRef, what: string, cls: LockClass): HeldLock | null {
+    const i = this.findHeldIndex(task, ref);
+    if (i < 0) {
+      this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(cls, ref.instance, null) });
+      return null;
+    }
+    const held = task.held;
+    const entry = held[i]!;
+    if (entry.references > 1) {
+      entry.references--;
+      return entry;
+    }
+    const above = held.splice(i);
+    above.shift();
+    task.h1 = entry.prevH1;
+    task.h2 = entry.prevH2;
+    if (above.length) this.reacquire(task, above);
+    return entry;
+  }
+
+  /** downgrade_write(): the held write lock becomes a reader (lock_downgrade). */
+  downgrade(task: Task, ref: LockRef, what: string, cls: LockClass): void {
+    const i = this.findHeldIndex(task, ref);
+    if (i < 0) {
+      this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(cls, ref.instance, null) });
+      return;
+    }
+    const held = task.held;
+    const entry = held[i]!;
+    const above = held.splice(i);
+    task.h1 = entry.prevH1;
+    task.h2 = entry.prevH2;
+    const downgraded = new HeldLock(
+      entry.cls, entry.declName, entry.instance, 1, entry.trylock, entry.nest, entry.irqContext, entry.hardirqsOff,
+      entry.prevH1, entry.prevH2, task.frame,
+    );
+    above[0] = downgraded;
+    this.reacquire(task, above);
+  }
+
+  // ---------------------------------------------------------------- irq state
+
+  /** Hard irqs (or softirqs) get enabled with locks held: they become irq-unsafe (mark_held_locks). */
+  markHeldLocks(task: Task, baseBit: number): void {
+    for (const h of task.held) if (h.cls.check && h.cls.tracked) this.markLock(task, h, baseBit + (h.read ? USAGE_READ : 0));
+  }
+
+  // ---------------------------------------------------------------- checks
+
+  private checkWaitContext(task: Task, next: HeldLock): void {
+    const inner = next.cls.waitInner;
+    if (!inner || next.trylock) return;
+    const outer = next.cls.waitOuter || inner;
+    const held = task.held;
+    let start = held.length - 1;
+    while (start >= 0 && held[start]!.irqContext === next.irqContext) start--;
+    start++;
+    const [context, contextName] = this.taskWaitContext(task);
+    let curr = context;
+    let holder: HeldLock | null = null;
+    for (let i = start; i < held.length; i++) {
+      const prevInner = held[i]!.cls.waitInner;
+      if (prevInner && prevInner < curr) {
+        curr = prevInner;
+        holder = held[i]!;
+      }
+    }
+    if (outer > curr) {
+      this.sink.report('invalid-wait-context', {
+        site: this.site(task),
+        next: this.line(next),
+        holder: holder ? this.line(holder) : null,
+        context,
+        contextName,
+      });
+    }
+  }
+
+  private taskWaitContext(task: Task): [number, string] {
+    if (task.hardirqDepth > 0) {
+      // A handler that may be force-threaded runs as a thread on PREEMPT_RT: spinlock_t is fine.
+      const threaded = task.threaded[task.threaded.length - 1] ?? true;
+      return threaded ? [this.waitConfig, 'hardirq (threadable)'] : [this.waitSpin, 'hardirq'];
+    }
+    if (task.softirqDepth > 0) return [this.waitConfig, 'softirq'];
+    return [this.waitMax, 'process'];
+  }
+
+  private markUsage(task: Task, h: HeldLock, sync: boolean): void {
+    const read = h.read ? USAGE_READ : 0;
+    if (!h.trylock) {
+      if (task.hardirqDepth > 0 && !this.markLock(task, h, USED_IN_HARDIRQ + read)) return;
+      if (task.softirqDepth > 0 && !this.markLock(task, h, USED_IN_SOFTIRQ + read)) return;
+    }
+    if (!h.hardirqsOff && !sync) {
+      if (!this.markLock(task, h, ENABLED_HARDIRQ + read)) return;
+      if (task.softirqsEnabled() && !this.markLock(task, h, ENABLED_SOFTIRQ + read)) return;
+    }
+    this.markLock(task, h, read ? LOCK_USED_READ : LOCK_USED);
+  }
+
+  /** Set a usage bit; the first time, run the irq checks. False when it reported. */
+  private markLock(task: Task, h: HeldLock, bit: number): boolean {
+    const cls = h.cls;
+    const flag = 1 << bit;
+    if (cls.usage & flag) return true;
+    if (bit < 8 && !(bit & USAGE_DIR) && !(cls.usage & LOCKF_USED_IN_IRQ_ALL)) this.usedInIrq++;
+    cls.usage |= flag;
+    cls.usageAt[bit] = { path: task.name, frame: task.frame };
+    if (bit >= LOCK_USED) return true;
+    return this.markLockIrq(task, h, bit);
+  }
+
+  private markLockIrq(task: Task, h: HeldLock, bit: number): boolean {
+    const excl = exclusiveBit(bit);
+    if (!this.validState(task, h, bit, excl)) return false;
+    if (!(bit & USAGE_READ) && !this.validState(task, h, bit, excl + USAGE_READ)) return false;
+    const mask = (1 << excl) | (1 << (excl + USAGE_READ));
+    // ENABLED looks backwards for a USED_IN, USED_IN looks forwards for an ENABLED.
+    const backward = (bit & USAGE_DIR) !== 0;
+    const rootOnlyXR = backward ? h.read !== 0 : h.read === 2;
+    const hit = this.graph.search(h.cls.id, rootOnlyXR, backward, (c, onlyXR) => this.usageMatch(c, onlyXR, mask));
+    if (!hit) return true;
+    const other = this.classes.all[hit.cls]!;
+    const matchedBit = other.usage & (1 << excl) ? excl : excl + USAGE_READ;
+    this.sink.report('irq-inversion', {
+      kind: 'inversion',
+      site: this.site(task),
+      state: stateName(matchedBit),
+      lock: this.line(h),
+      other: lockLine(other, null, null),
+      direction: backward ? 'taken-by-safe' : 'took-unsafe',
+      path: this.steps(hit.deps, backward),
+    });
+    return false;
+  }
+
+  private validState(task: Task, h: HeldLock, bit: number, excl: number): boolean {
+    const cls = h.cls;
+    if (!(cls.usage & (1 << excl))) return true;
+    const at = cls.usageAt[excl] ?? null;
+    this.sink.report('inconsistent-lock-state', {
+      site: this.site(task),
+      lock: this.line(h),
+      oldUsage: usageName(excl),
+      newUsage: usageName(bit),
+      registered: { path: at?.path ?? task.name, location: at?.frame?.loc ?? null, stack: trace(at?.frame ?? null) },
+      irq: bit & 4 ? 'SOFTIRQ' : 'HARDIRQ',
+    });
+    return false;
+  }
+
+  private usageMatch(cls: number, onlyXR: boolean, mask: number): boolean {
+    const usage = this.classes.all[cls]!.usage;
+    return ((onlyXR ? usage & LOCKF_IRQ : usage) & mask) !== 0;
+  }
+
+  /** check_deadlock(): the same class already held. True when nest_lock makes it legal ("nested"). */
+  private checkDeadlock(task: Task, next: HeldLock): boolean {
+    let nestHeld = false;
+    for (const prev of task.held) {
+      if (next.nest && matches(prev, next.nest)) nestHeld = true;
+      if (prev.cls !== next.cls) continue;
+      // A recursive reader after any reader of the class is fine.
+      if (next.read === 2 && prev.read) continue;
+      if (nestHeld) return true;
+      this.sink.report('recursive-locking', {
+        site: this.site(task),
+        next: this.line(next),
+        prev: this.line(prev),
+        sameInstance: prev.declName === next.declName && prev.instance === next.instance,
+        existing: null,
+      });
+      return false;
+    }
+    return false;
+  }
+
+  /** check_prevs_add(): dependencies from the held locks that matter (§1.7 trylock rules). */
+  private checkPrevsAdd(task: Task, next: HeldLock): void {
+    const held = task.held;
+    let depth = held.length;
+    for (;;) {
+      const prev = held[depth - 1]!;
+      if (prev.cls.check) {
+        this.checkPrevAdd(task, prev, next);
+        if (!prev.trylock) break;
+      }
+      depth--;
+      if (!depth) break;
+      if (held[depth]!.irqContext !== held[depth - 1]!.irqContext) break;
+    }
+  }
+
+  private checkPrevAdd(task: Task, prev: HeldLock, next: HeldLock): void {
+    const kind = depKind(prev.read, next.read);
+    const sameClass = prev.cls === next.cls;
+    if (!sameClass) {
+      const existing = this.graph.get(prev.cls.id, next.cls.id);
+      if (existing && existing.kinds & kind) return;
+    }
+    const prevId = prev.cls.id;
+    const prevExclusive = prev.read === 0;
+    const hit = this.graph.search(next.cls.id, next.read === 2, false, (c, onlyXR) => c === prevId && (prevExclusive || !onlyXR));
+    if (hit) this.reportCycle(task, prev, next, hit);
+    // A class never depends on itself.
+    if (sameClass) return;
+    this.checkIrqUsage(task, prev, next);
+    this.graph.add(prevId, next.cls.id, kind, { path: task.name, frame: task.frame });
+  }
+
+  private reportCycle(task: Task, prev: HeldLock, next: HeldLock, hit: PathHit): void {
+    const site = this.site(task);
+    const existing = this.steps(hit.deps, false);
+    if (prev.cls === next.cls) {
+      this.sink.report('recursive-locking', {
+        site, next: this.line(next), prev: this.line(prev),
+        sameInstance: prev.declName === next.declName && prev.instance === next.instance,
+        existing,
+      });
+      return;
+    }
+    this.sink.report('circular-dependency', {
+      site,
+      next: this.line(next),
+      nextVerb: next.read ? 'rlock' : 'lock',
+      prev: this.line(prev),
+      prevVerb: prev.read ? 'rlock' : 'lock',
+      existing,
+    });
+  }
+
+  /** check_irq_usage(): does prev → next connect an irq-safe lock to an irq-unsafe one? */
+  private checkIrqUsage(task: Task, prev: HeldLock, next: HeldLock): void {
+    if (this.usedInIrq === 0) return;
+    const all = this.classes.all;
+    let usage = 0;
+    this.graph.search(prev.cls.id, prev.read !== 0, true, (c, onlyXR) => {
+      const u = all[c]!.usage;
+      usage |= onlyXR ? u & LOCKF_IRQ : u;
+      return false;
+    });
+    usage &= LOCKF_USED_IN_IRQ_ALL;
+    if (!usage) return;
+    const forwardMask = exclusiveMask(usage);
+    const unsafeHit = this.graph.search(next.cls.id, next.read === 2, false, (c, onlyXR) => this.usageMatch(c, onlyXR, forwardMask));
+    if (!unsafeHit) return;
+    const unsafe = all[unsafeHit.cls]!;
+    const backwardMask = exclusiveMask(unsafe.usage & LOCKF_ENABLED_IRQ_ALL);
+    const safeHit = this.graph.search(prev.cls.id, prev.read !== 0, true, (c, onlyXR) => this.usageMatch(c, onlyXR, backwardMask));
+    if (!safeHit) return;
+    const safe = all[safeHit.cls]!;
+    const bits = findExclusiveMatch(safe.usage, unsafe.usage);
+    if (!bits) return;
+    const [safeBit, unsafeBit] = bits;
+    const became = (cls: LockClass, bit: number) => {
+      const at = cls.usageAt[bit] ?? null;
+      return { usage: usageName(bit), path: at?.path ?? task.name, location: at?.frame?.loc ?? null, stack: trace(at?.frame ?? null) };
+    };
+    this.sink.report('irq-inversion', {
+      kind: 'safe-to-unsafe',
+      site: this.site(task),
+      state: stateName(safeBit),
+      prev: this.line(prev),
+      next: this.line(next),
+      safe: lockLine(safe, null, null),
+      unsafe: lockLine(unsafe, null, null),
+      safeBecame: became(safe, safeBit),
+      unsafeBecame: became(unsafe, unsafeBit),
+      safeToPrev: this.steps(safeHit.deps, true),
+      nextToUnsafe: this.steps(unsafeHit.deps, false),
+    });
+  }
+
+  /**
+   * might_sleep(): silent unless preemption is disabled (spinning lock, preempt/bh disabled,
+   * irq context), hard irqs are off, an RCU section is open, or a non-block section is.
+   * `exempt` is the lock cond_resched_lock() may drop.
+   */
+  sleepCheck(task: Task, what: string, sleepingLock: LockLine | null, exempt: HeldLock | null = null): void {
+    let spinning = 0;
+    let rcu = 0;
+    let rcuSched = 0;
+    const atomicLocks: LockLine[] = [];
+    for (const h of task.held) {
+      if (h === exempt) continue;
+      if (h.cls.spinning) spinning++;
+      else if (h.cls.type === 'rcu') {
+        if (h.cls.name === 'rcu_read_lock') rcu++;
+        else if (h.cls.name === 'rcu_read_lock_sched') rcuSched++;
+      } else continue;
+      atomicLocks.push(this.line(h));
+    }
+    const irqContext = task.hardirqDepth > 0 || task.softirqDepth > 0;
+    const preemptCount = task.preemptCount + spinning + rcuSched + task.bhCount + (irqContext ? 1 : 0);
+    const irqsDisabled = !task.hardirqsEnabled;
+    const reasons: Detections['sleep-in-atomic']['reasons'][number][] = [];
+    if (irqContext) reasons.push('irq_context');
+    if (preemptCount > 0) reasons.push('in_atomic');
+    if (rcu > 0) reasons.push('rcu');
+    if (irqsDisabled) reasons.push('irqs_disabled');
+    if (task.nonBlock > 0) reasons.push('non_block');
+    if (reasons.length === 0) return;
+    this.sink.report('sleep-in-atomic', {
+      site: this.site(task),
+      sleepingLock,
+      what,
+      reasons,
+      atomicLocks,
+      inAtomic: preemptCount > 0,
+      irqsDisabled,
+      nonBlock: task.nonBlock,
+      preemptCount,
+      rcuDepth: rcu,
+    });
+  }
+
+  /** An unmatched closing annotation (non_block_end, ...). */
+  reportBadUnlock(task: Task, what: string): void {
+    this.sink.report('bad-unlock', { site: this.site(task), what, lock: null });
+  }
+
+  /** The end of a path: lockdep's "lock held when returning to user space". */
+  pathEnd(task: Task): void {
+    if (task.held.length === 0) return;
+    const site = this.site(task);
+    const first = task.held[0]!;
+    this.sink.report('lock-held-at-exit', {
+      site: first.frame ? { ...site, location: first.frame.loc, stack: trace(first.frame) } : site,
+    });
+  }
+
+  assertHeld(task: Task, ref: LockRef, decl: LockDecl): void {
+    if (this.findHeld(task, ref)) return;
+    this.sink.report('assert-held', { site: this.site(task), lock: refName(ref), lockdep: decl.lockdep });
+  }
+
+  // ---------------------------------------------------------------- report helpers
+
+  site(task: Task): Site {
+    const frame = task.frame;
+    return {
+      path: task.name,
+      location: frame ? frame.loc : { file: '', line: 0, column: 0 },
+      stack: trace(frame),
+      held: task.held.map((h) => this.line(h)),
+    };
+  }
+
+  line(h: HeldLock): LockLine {
+    const at = h.frame ? traceStep(h.frame) : null;
+    return lockLine(h.cls, h.instance, at);
+  }
+
+  /** Dependencies in walk order → chain steps in dependency direction (from → to). */
+  private steps(deps: readonly Dependency[], backward: boolean): DependencyStep[] {
+    const ordered = backward ? [...deps].reverse() : deps;
+    const all = this.classes.all;
+    return ordered.map((d) => ({
+      from: lockLine(all[d.from]!, null, null),
+      to: lockLine(all[d.to]!, null, d.first.frame ? traceStep(d.first.frame) : null),
+      path: d.first.path,
+      location: d.first.frame ? d.first.frame.loc : { file: '', line: 0, column: 0 },
+      stack: trace(d.first.frame),
+    }));
+  }
+}
+
+function findExclusiveMatch(mask: number, exclMask: number): [number, number] | null {
+  for (let bit = 0; bit < 8; bit++) {
+    if (!(mask & (1 << bit))) continue;
+    const excl = exclusiveBit(bit);
+    if (exclMask & (1 << excl)) return [bit, excl];
+    if (exclMask & (1 << (excl | USAGE_READ))) return [bit, excl | USAGE_READ];
+  }
+  return null;
+}
+
+/**
+ * Does a held entry match a lock reference? `A[x]` is that instance; a bare `A` is the
+ * most recent instance of A, whatever subclass (a scenario rarely names every object).
+ */
+export function matches(h: HeldLock, ref: LockRef): boolean {
+  if (h.declName !== ref.cls) return false;
+  return ref.instance === null || h.instance === ref.instance;
+}
+
+function refName(ref: LockRef): string {
+  return ref.instance === null ? ref.cls : `${ref.cls}[${ref.instance}]`;
+}
+
+export function traceStep(f: Frame): TraceStep {
+  return { file: f.loc.file, line: f.loc.line, column: f.loc.column, step: f.label };
+}
+
+export function trace(frame: Frame | null): TraceStep[] {
+  return framesOf(frame).map(traceStep);
+}

@@ -1,0 +1,64 @@
+/**
+ * Per-path state, as lockdep and the scheduler keep it per task: the held-lock stack, the
+ * chain key, irq/softirq/preemption state and the non_block count.
+ */
+import type { Frame } from '../model/location.js';
+import type { LockClass } from './classes.js';
+import type { ReadKind } from './graph.js';
+
+export class HeldLock {
+  /** Merged nest_lock acquisitions (lockdep's `references`); 0 = a plain entry. */
+  references = 0;
+
+  constructor(
+    readonly cls: LockClass,
+    /** Scenario lock name (the declaration), for matching `unlock: name[instance]`. */
+    readonly declName: string,
+    readonly instance: string | null,
+    public read: ReadKind,
+    readonly trylock: boolean,
+    readonly nest: { readonly cls: string; readonly instance: string | null } | null,
+    /** lockdep's irq_context: 2 × in hardirq + in softirq. */
+    public irqContext: number,
+    readonly hardirqsOff: boolean,
+    /** Chain key before this entry, to rewind on release. */
+    public prevH1: number,
+    public prevH2: number,
+    /** Where it was taken. */
+    public frame: Frame | null,
+  ) {}
+}
+
+export class Task {
+  readonly held: HeldLock[] = [];
+  /** Chain key of the held stack in the current irq context (two 32-bit lanes). */
+  h1 = 0;
+  h2 = 0;
+  hardirqsEnabled = true;
+  /** local_irq_save stack: the state each save found. */
+  readonly irqSaves: boolean[] = [];
+  bhCount = 0;
+  preemptCount = 0;
+  hardirqDepth = 0;
+  softirqDepth = 0;
+  /** Per hardirq block: may it be force-threaded? */
+  readonly threaded: boolean[] = [];
+  nonBlock = 0;
+  /** The step being executed (its trace). */
+  frame: Frame | null = null;
+
+  constructor(readonly name: string) {}
+
+  irqContext(): number {
+    return (this.hardirqDepth > 0 ? 2 : 0) + (this.softirqDepth > 0 ? 1 : 0);
+  }
+
+  /** in_interrupt(): hard or soft irq context, or bottom halves disabled. */
+  inInterrupt(): boolean {
+    return this.hardirqDepth > 0 || this.softirqDepth > 0 || this.bhCount > 0;
+  }
+
+  softirqsEnabled(): boolean {
+    return this.bhCount === 0 && this.softirqDepth === 0;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The rule registry: id → rule, sorted by id. A rule lives in `./<id>.ts` with its docs in
+ * `./<id>.md`; adding one means adding both files and a line here.
+ */
+import type { Rule } from './rule.js';
+import assertHeld from './assert-held.js';
+import badUnlock from './bad-unlock.js';
+import circularDependency from './circular-dependency.js';
+import inconsistentLockState from './inconsistent-lock-state.js';
+import invalidWaitContext from './invalid-wait-context.js';
+import irqInversion from './irq-inversion.js';
+import lockHeldAtExit from './lock-held-at-exit.js';
+import nestLockNotHeld from './nest-lock-not-held.js';
+import recursiveLocking from './recursive-locking.js';
+import sleepInAtomic from './sleep-in-atomic.js';
+
+// Each rule is typed by its own detection; the registry only needs meta and build.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const RULES: readonly Rule<any>[] = [
+  assertHeld, badUnlock, circularDependency, inconsistentLockState, invalidWaitContext, irqInversion,
+  lockHeldAtExit, nestLockNotHeld, recursiveLocking, sleepInAtomic,
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const byId = new Map<string, Rule<any>>(RULES.map((r) => [r.meta.id, r]));
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function ruleById(id: string): Rule<any> | undefined {
+  return byId.get(id);
+}
