@@ -92,6 +92,7 @@ export class LockClass {
     readonly tracked: boolean,
     readonly sleeping: boolean,
     readonly spinning: boolean,
+    readonly subclass: number,
   ) {}
 
   usageString(): string {
@@ -134,7 +135,7 @@ export class ClassTable {
       // Every ww_mutex of one ww class is one lockdep class, whatever the scenario calls it.
       const baseKey = decl.type === 'ww_mutex' ? `ww:${decl.lockdep}` : `lock:${decl.name}`;
       const suffix = subclass ? `/${subclass}` : '';
-      cls = this.intern(baseKey + suffix, decl.name + suffix, decl.lockdep + suffix, decl.type, decl);
+      cls = this.intern(baseKey + suffix, decl.name + suffix, decl.lockdep + suffix, decl.type, decl, subclass);
       subs[subclass] = cls;
     }
     return cls;
@@ -145,10 +146,10 @@ export class ClassTable {
     const cls = this.byKey.get(`rcu:${name}`);
     if (cls) return cls;
     // rcu_read_lock_sched forbids sleeping and spinlock_t inside (inner SPIN); the others CONFIG.
-    return this.intern(`rcu:${name}`, name, name, 'rcu', null, flavour === 'rcu_sched' ? Wait.SPIN : undefined);
+    return this.intern(`rcu:${name}`, name, name, 'rcu', null, 0, flavour === 'rcu_sched' ? Wait.SPIN : undefined);
   }
 
-  private intern(key: string, name: string, lockdep: string, type: ClassType, decl: LockDecl | null, innerOverride?: Wait): LockClass {
+  private intern(key: string, name: string, lockdep: string, type: ClassType, decl: LockDecl | null, subclass: number, innerOverride?: Wait): LockClass {
     const existing = this.byKey.get(key);
     if (existing) return existing;
     const t = TRAITS[type];
@@ -156,7 +157,7 @@ export class ClassTable {
     const cls = new LockClass(
       this.all.length, name, lockdep, type, decl,
       waitValue(inner, this.profile), waitValue(t.outer, this.profile),
-      type !== 'rcu', type !== 'semaphore', t.sleeping, t.spinning,
+      type !== 'rcu', type !== 'semaphore', t.sleeping, t.spinning, subclass,
     );
     this.all.push(cls);
     this.byKey.set(key, cls);

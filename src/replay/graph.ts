@@ -62,10 +62,26 @@ export interface PathHit {
 /** Called on every state reached by a strong path; `true` stops the search there. */
 export type Visit = (cls: number, onlyXR: boolean) => boolean;
 
+/**
+ * Besides the dependencies, the graph keeps a topological order of its strongly connected
+ * components, maintained on every insertion (Pearce & Kelly's dynamic topological sort, with
+ * components merged when a dependency closes a cycle). It answers "can next reach prev at
+ * all?" without a search in the common case, so the strong-path search only runs where a
+ * cycle is possible; this is what keeps a kernel-sized graph cheap to build.
+ */
 export class DependencyGraph {
   private readonly fwd: Dependency[][] = [];
   private readonly bwd: Dependency[][] = [];
   private readonly byPair = new Map<number, Dependency>();
+  /** Union-find parent: a class's component representative. */
+  private comp: Int32Array = new Int32Array(0);
+  /** Position of a component (by its representative) in the topological order. */
+  private ord: Float64Array = new Float64Array(0);
+  private members: number[][] = [];
+  private anyMerged = false;
+  private markF: Int32Array = new Int32Array(0);
+  private markB: Int32Array = new Int32Array(0);
+  private markGen = 0;
   private stamp: Int32Array = new Int32Array(0);
   private parentState: Int32Array = new Int32Array(0);
   private parentDep: (Dependency | null)[] = [];
@@ -73,11 +89,33 @@ export class DependencyGraph {
   private generation = 0;
   edges = 0;
 
-  /** Make room for classes 0..n-1. */
-  grow(n: number): void {
+  /**
+   * Make room for classes 0..n-1. A new class starts in the order at `initial(id)`: any
+   * distinct integers will do, but a guess close to the final order saves reordering.
+   */
+  grow(n: number, initial: (id: number) => number): void {
+    if (this.comp.length < n) {
+      const size = Math.max(n, this.comp.length * 2, 64);
+      const comp = new Int32Array(size);
+      comp.set(this.comp);
+      const ord = new Float64Array(size);
+      ord.set(this.ord);
+      const markF = new Int32Array(size);
+      markF.set(this.markF);
+      const markB = new Int32Array(size);
+      markB.set(this.markB);
+      this.comp = comp;
+      this.ord = ord;
+      this.markF = markF;
+      this.markB = markB;
+    }
     while (this.fwd.length < n) {
+      const id = this.fwd.length;
       this.fwd.push([]);
       this.bwd.push([]);
+      this.comp[id] = id;
+      this.ord[id] = initial(id);
+      this.members.push([id]);
     }
     if (this.stamp.length < 2 * n) {
       const size = Math.max(2 * n, this.stamp.length * 2, 64);
@@ -108,7 +146,112 @@ export class DependencyGraph {
     this.fwd[from]!.push(dep);
     this.bwd[to]!.push(dep);
     this.edges++;
+    this.keepOrder(from, to);
     return dep;
+  }
+
+  private find(x: number): number {
+    if (!this.anyMerged) return x;
+    const comp = this.comp;
+    let root = x;
+    while (comp[root] !== root) root = comp[root]!;
+    while (comp[x] !== root) {
+      const next = comp[x]!;
+      comp[x] = root;
+      x = next;
+    }
+    return root;
+  }
+
+  /**
+   * Is there any path from → to (ignoring dependency kinds)? A necessary condition for a
+   * strong path. Exact: components are ordered topologically, so only components between
+   * the two in that order can lie on such a path.
+   */
+  mayReach(from: number, to: number): boolean {
+    const cf = this.find(from);
+    const ct = this.find(to);
+    if (cf === ct) return true;
+    if (this.ord[cf]! > this.ord[ct]!) return false;
+    this.collect(cf, this.ord[ct]!, false, this.markF, ++this.markGen);
+    return this.markF[ct] === this.markGen;
+  }
+
+  /**
+   * Components reachable from `start` (forward) or reaching it (backward) whose position
+   * is within `bound` (≤ forward, ≥ backward), marked with `gen` in `mark`. Iterative.
+   */
+  private collect(start: number, bound: number, backward: boolean, mark: Int32Array, gen: number): number[] {
+    const { ord } = this;
+    const lists = backward ? this.bwd : this.fwd;
+    const found = [start];
+    mark[start] = gen;
+    for (let i = 0; i < found.length; i++) {
+      const c = found[i]!;
+      const members = this.anyMerged ? this.members[c]! : null;
+      const count = members ? members.length : 1;
+      for (let k = 0; k < count; k++) {
+        const list = lists[members ? members[k]! : c]!;
+        for (let j = 0; j < list.length; j++) {
+          const dep = list[j]!;
+          const d = this.find(backward ? dep.from : dep.to);
+          if (mark[d] === gen) continue;
+          if (backward ? ord[d]! < bound : ord[d]! > bound) continue;
+          mark[d] = gen;
+          found.push(d);
+        }
+      }
+    }
+    return found;
+  }
+
+  /** Pearce–Kelly: restore the topological order after from → to, merging a closed cycle. */
+  private keepOrder(from: number, to: number): void {
+    const cu = this.find(from);
+    const cv = this.find(to);
+    const ord = this.ord;
+    if (cu === cv || ord[cu]! < ord[cv]!) return;
+    const genF = ++this.markGen;
+    const forward = this.collect(cv, ord[cu]!, false, this.markF, genF);
+    const backward = this.collect(cu, ord[cv]!, true, this.markB, ++this.markGen);
+    // Old positions, reused in order: first the components reaching `from`, then those
+    // reachable from `to`; the ones on a newly closed cycle become one component between.
+    const slots = new Float64Array(forward.length + backward.length);
+    let n = 0;
+    for (const c of forward) slots[n++] = ord[c]!;
+    for (const c of backward) slots[n++] = ord[c]!;
+    slots.sort();
+    const cycle = backward.filter((c) => this.markF[c] === genF);
+    let merged = -1;
+    if (cycle.length) {
+      merged = cycle[0]!;
+      this.anyMerged = true;
+      const markC = ++this.markGen;
+      for (const c of cycle) this.markB[c] = markC;
+      for (const c of cycle.slice(1)) {
+        this.comp[c] = merged;
+        this.members[merged]!.push(...this.members[c]!);
+        this.members[c] = [];
+      }
+      const gone = (c: number) => this.markB[c] === markC;
+      n = this.place(backward.filter((c) => !gone(c)), slots, 0);
+      ord[merged] = slots[n++]!;
+      this.place(forward.filter((c) => !gone(c)), slots, n);
+    } else {
+      n = this.place(backward, slots, 0);
+      this.place(forward, slots, n);
+    }
+  }
+
+  /** Give `comps`, in their current relative order, the positions slots[at…]. */
+  private place(comps: readonly number[], slots: Float64Array, at: number): number {
+    const ord = this.ord;
+    // Positions are integers well inside ±2^30: pack (position, component) into one number.
+    const keys = new Float64Array(comps.length);
+    for (let i = 0; i < comps.length; i++) keys[i] = (ord[comps[i]!]! + 1073741824) * 4194304 + comps[i]!;
+    keys.sort();
+    for (let i = 0; i < keys.length; i++) ord[keys[i]! % 4194304] = slots[at++]!;
+    return at;
   }
 
   forEach(fn: (dep: Dependency) => void): void {

@@ -36,6 +36,7 @@ export interface ReplayerSetup {
 
 export class Replayer {
   private readonly locks: Map<string, LockDecl>;
+  private readonly declIndex = new Map<string, number>();
   private readonly functions: Map<string, readonly Step[]>;
   private readonly hooks: Map<string, string[]>;
   private readonly lockdep: Lockdep;
@@ -53,7 +54,12 @@ export class Replayer {
     this.functions = new Map(setup.functions);
     this.hooks = new Map([...setup.hooks].map(([h, fns]) => [h, [...fns]]));
     this.warn = new Set(setup.options.warn);
-    this.lockdep = new Lockdep(setup.options.kernel, { report: (rule, d) => this.report(rule, d) });
+    for (const name of this.locks.keys()) this.declIndex.set(name, this.declIndex.size);
+    this.lockdep = new Lockdep(
+      setup.options.kernel,
+      { report: (rule, d) => this.report(rule, d) },
+      (name) => this.declIndex.get(name) ?? -1,
+    );
     this.interpreter = new Interpreter(
       this.lockdep,
       { locks: this.locks, functions: this.functions, hooks: this.hooks },
@@ -63,6 +69,7 @@ export class Replayer {
 
   declareLock(decl: LockDecl): void {
     this.locks.set(decl.name, decl);
+    if (!this.declIndex.has(decl.name)) this.declIndex.set(decl.name, this.declIndex.size);
   }
 
   declareFunction(name: string, steps: readonly Step[]): void {

@@ -45,8 +45,9 @@ const INITIAL_KEY = 0;
 
 /** One lane of the chain hash (lockdep's iterate_chain_key, two 32-bit lanes instead of 64). */
 function mix(h: number, id: number, mul: number): number {
-  h = Math.imul(h ^ id, mul);
-  return (h ^ (h >>> 15)) | 0;
+  h = Math.imul(h ^ (id + 0x632be5ab), mul);
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  return (h ^ (h >>> 12)) | 0;
 }
 
 function exclusiveBit(bit: number): number {
@@ -73,9 +74,21 @@ export class Lockdep {
   private readonly waitConfig: number;
   private readonly waitMax: number;
 
+  /**
+   * Where a class starts in the graph's topological order: declaration order (authors and
+   * the kernel tend to declare outer locks first), subclasses after their class.
+   */
+  private readonly initialOrder = (id: number): number => {
+    const cls = this.classes.all[id]!;
+    const index = cls.decl ? this.declOrder(cls.decl.name) : -1;
+    return index >= 0 ? index * 8 + cls.subclass : 1e9 + id;
+  };
+
   constructor(
     profile: KernelProfile,
     private readonly sink: DetectionSink,
+    /** Declaration index of a lock, -1 if unknown. */
+    private readonly declOrder: (name: string) => number,
   ) {
     this.classes = new ClassTable(profile);
     this.waitSpin = waitValue(Wait.SPIN, profile);
@@ -92,9 +105,9 @@ export class Lockdep {
   acquire(task: Task, a: Acquisition): void {
     const { cls } = a;
     if (!cls.tracked) return;
-    this.graph.grow(this.classes.all.length);
     const held = task.held;
     const depth = held.length;
+    this.graph.grow(this.classes.all.length, this.initialOrder);
 
     // Consecutive nest_lock acquisitions of one class merge into the top entry.
     if (depth && !a.sync && a.nest) {
@@ -181,7 +194,7 @@ export class Lockdep {
 
   /** Push an RCU (check=0) entry: wait-type checked, part of the chain key, never validated. */
   pushRcu(task: Task, cls: LockClass): void {
-    this.graph.grow(this.classes.all.length);
+    this.graph.grow(this.classes.all.length, this.initialOrder);
     const e = new HeldLock(cls, cls.name, null, 2, false, null, task.irqContext(), !task.hardirqsEnabled, task.h1, task.h2, task.frame);
     this.checkWaitContext(task, e);
     this.pushUnchecked(task, e);
@@ -426,7 +439,9 @@ export class Lockdep {
     }
     const prevId = prev.cls.id;
     const prevExclusive = prev.read === 0;
-    const hit = this.graph.search(next.cls.id, next.read === 2, false, (c, onlyXR) => c === prevId && (prevExclusive || !onlyXR));
+    const hit = (sameClass || this.graph.mayReach(next.cls.id, prevId))
+      ? this.graph.search(next.cls.id, next.read === 2, false, (c, onlyXR) => c === prevId && (prevExclusive || !onlyXR))
+      : null;
     if (hit) this.reportCycle(task, prev, next, hit);
     // A class never depends on itself.
     if (sameClass) return;
