@@ -622,7 +622,8 @@ function findExclusiveMatch(mask: number, exclMask: number): [number, number] | 
  */
 export function matches(h: HeldLock, ref: LockRef): boolean {
   if (h.declName !== ref.cls) return false;
-  return ref.instance === null || h.instance === ref.instance;
+  // A merged nest_lock entry stands for every lock of its class (match_held_lock()).
+  return ref.instance === null || h.references > 0 || h.instance === ref.instance;
 }
 
 function refName(ref: LockRef): string {

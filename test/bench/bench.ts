@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: the speed and memory figures of the replay, printed, never asserted.
+ *
+ *  1. A generated 1M-event JSONL trace checked end to end, beside the floor of streaming
+ *     the same file and JSON.parse-ing every line, in the same run: the ratio is the cost
+ *     of the checker itself (target ≤ 1.5×).
+ *  2. Peak RSS checking 1M and 4M events, each in a fresh process: flat when memory is
+ *     bounded by classes, edges and chains rather than by events.
+ *  3. A syzbot-sized graph (≈4.7k classes, 24k dependencies) replayed and searched.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { checkInputs } from '../../src/check/run.js';
+import { replayScenario } from '../../src/replay/index.js';
+import type { LockDecl, PathDecl, Scenario, Step } from '../../src/model/scenario.js';
+import { DEFAULT_SHAPE, writeTrace } from './generate.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const outDir = join(root, 'bench-out');
+
+async function traceFile(events: number): Promise<string> {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `trace-${events / 1e6}m.jsonl`);
+  if (!existsSync(file)) {
+    const t0 = performance.now();
+    await writeTrace(file, { ...DEFAULT_SHAPE, events });
+    console.log(`  generated ${file} (${(statSync(file).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return file;
+}
+
+/** The floor: what reading and parsing the stream costs with no checking at all. */
+async function floor(file: string): Promise<number> {
+  const t0 = performance.now();
+  let n = 0;
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line) n += JSON.parse(line) ? 1 : 0;
+  }
+  if (n === 0) throw new Error('empty trace');
+  return performance.now() - t0;
+}
+
+async function check(file: string): Promise<{ ms: number; summary: string }> {
+  const t0 = performance.now();
+  const run = await checkInputs([file], {});
+  const ms = performance.now() - t0;
+  const r = run.results[0]!;
+  return { ms, summary: `${r.status}, ${r.findings.length} findings, ${r.errors.length} errors` };
+}
+
+function child(file: string): { ms: number; rssMB: number; summary: string } {
+  const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`child failed: ${res.stderr}`);
+  return JSON.parse(res.stdout.trim().split('\n').pop()!);
+}
+
+function syzbotScenario(): Scenario {
+  const classes = 4700;
+  const loc = { file: '<bench>', line: 1, column: 1 };
+  const locks = new Map<string, LockDecl>();
+  for (let i = 0; i < classes; i++) locks.set(`c${i}`, { name: `c${i}`, type: 'mutex', lockdep: `c${i}`, loc });
+  let x = 7;
+  const random = () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 4294967296;
+  };
+  const paths: PathDecl[] = [];
+  const pair = (a: number, b: number): Step[] => [
+    { op: 'acquire', lock: { cls: `c${a}`, instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'none', loc, label: `lock: c${a}` },
+    { op: 'acquire', lock: { cls: `c${b}`, instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'none', loc, label: `lock: c${b}` },
+    { op: 'release', lock: { cls: `c${b}`, instance: null }, irq: 'none', loc, label: `unlock: c${b}` },
+    { op: 'release', lock: { cls: `c${a}`, instance: null }, irq: 'none', loc, label: `unlock: c${a}` },
+  ];
+  // Layered like a kernel graph: each dependency points 1..40 classes further down.
+  for (let e = 0; e < 23720; e++) {
+    const a = Math.floor(random() * (classes - 41));
+    paths.push({ name: `p${e}`, context: 'process', irqsEnabled: true, steps: pair(a, a + 1 + Math.floor(random() * 40)), loc });
+  }
+  for (const [a, b] of [[4000, 100], [3000, 2990], [1500, 20]] as const) {
+    paths.push({ name: `inversion ${a}->${b}`, context: 'process', irqsEnabled: true, steps: pair(a, b), loc });
+  }
+  return {
+    file: '<bench>', name: 'syzbot-sized', description: null, locks, functions: new Map(), hooks: new Map(), paths,
+    expect: null, options: { kernel: '6.13', fenceModel: 'lockdep', warn: [] },
+  };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    const { ms, summary } = await check(process.argv[3]!);
+    console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, summary }));
+    return;
+  }
+  console.log('fencedep benchmark (figures only; targets in comments)\n');
+
+  console.log('1. 1M-event trace vs. the floor of streaming + JSON.parse');
+  const file1 = await traceFile(1_000_000);
+  await floor(file1); // warm the page cache
+  const floorMs = await floor(file1);
+  const { ms: checkMs, summary } = await check(file1);
+  console.log(`  floor (readline + JSON.parse): ${floorMs.toFixed(0)} ms`);
+  console.log(`  fencedep check:                ${checkMs.toFixed(0)} ms  (${summary})`);
+  console.log(`  ratio: ${(checkMs / floorMs).toFixed(2)}x   (target <= 1.5x, never above 2x)\n`);
+
+  console.log('2. peak RSS, fresh process per run (flat = bounded by the graph, not the events)');
+  const file4 = await traceFile(4_000_000);
+  for (const f of [file1, file4]) {
+    const r = child(f);
+    console.log(`  ${f.replace(root + '/', '')}: ${r.ms.toFixed(0)} ms, peak RSS ${r.rssMB.toFixed(0)} MB (${r.summary})`);
+  }
+
+  console.log('\n3. syzbot-sized graph: ~4.7k classes, ~24k dependencies, 3 inversions');
+  const scenario = syzbotScenario();
+  const t0 = performance.now();
+  const out = replayScenario(scenario);
+  const ms = performance.now() - t0;
+  console.log(`  replay + searches: ${ms.toFixed(0)} ms  (target < 200 ms); ${out.stats.classes} classes, ${out.stats.edges} dependencies, ${out.findings.length} findings`);
+}
+
+await main();
