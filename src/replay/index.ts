@@ -34,6 +34,12 @@ export interface ReplayerSetup {
   readonly hooks: ReadonlyMap<string, readonly string[]>;
 }
 
+/** Knobs of the replay itself, not of the scenario. */
+export interface ReplayTuning {
+  /** lockdep's chain-key memo (default on); off only to show it changes no result. */
+  readonly chainCache?: boolean;
+}
+
 export class Replayer {
   private readonly locks: Map<string, LockDecl>;
   private readonly declIndex = new Map<string, number>();
@@ -49,7 +55,7 @@ export class Replayer {
   private readonly warn: ReadonlySet<string>;
   private events = 0;
 
-  constructor(setup: ReplayerSetup) {
+  constructor(setup: ReplayerSetup, tuning: ReplayTuning = {}) {
     this.locks = new Map(setup.locks);
     this.functions = new Map(setup.functions);
     this.hooks = new Map([...setup.hooks].map(([h, fns]) => [h, [...fns]]));
@@ -59,6 +65,7 @@ export class Replayer {
       setup.options.kernel,
       { report: (rule, d) => this.report(rule, d) },
       (name) => this.declIndex.get(name) ?? -1,
+      tuning.chainCache ?? true,
     );
     this.interpreter = new Interpreter(
       this.lockdep,
@@ -134,8 +141,8 @@ export class Replayer {
   }
 }
 
-export function replayScenario(scenario: Scenario): ReplayOutput {
-  const replayer = new Replayer(scenario);
+export function replayScenario(scenario: Scenario, tuning: ReplayTuning = {}): ReplayOutput {
+  const replayer = new Replayer(scenario, tuning);
   for (const path of scenario.paths) replayer.runPath(path);
   return replayer.finish();
 }

@@ -89,6 +89,8 @@ export class Lockdep {
     private readonly sink: DetectionSink,
     /** Declaration index of a lock, -1 if unknown. */
     private readonly declOrder: (name: string) => number,
+    /** lockdep's chain cache; off only to show it changes no result. */
+    private readonly chainCache = true,
   ) {
     this.classes = new ClassTable(profile);
     this.waitSpin = waitValue(Wait.SPIN, profile);
@@ -155,7 +157,7 @@ export class Lockdep {
 
     if (!a.trylock && cls.check) {
       const key = (h1 >>> 0) * 2097152 + (h2 & 0x1fffff);
-      if (!this.chains.has(key)) {
+      if (!this.chainCache || !this.chains.has(key)) {
         this.chains.add(key);
         const nested = this.checkDeadlock(task, next);
         if (!nested && !chainHead) this.checkPrevsAdd(task, next);
