@@ -214,32 +214,36 @@ export class DependencyGraph {
     const genF = ++this.markGen;
     const forward = this.collect(cv, ord[cu]!, false, this.markF, genF);
     const backward = this.collect(cu, ord[cv]!, true, this.markB, ++this.markGen);
-    // Old positions, reused in order: first the components reaching `from`, then those
-    // reachable from `to`; the ones on a newly closed cycle become one component between.
-    const slots = new Float64Array(forward.length + backward.length);
+    // Components both reachable from `to` and reaching `from` lie on a cycle just closed.
+    const cycle = backward.filter((c) => this.markF[c] === genF);
+    const onCycle = ++this.markGen;
+    for (const c of cycle) this.markB[c] = onCycle;
+    const before = cycle.length ? backward.filter((c) => this.markB[c] !== onCycle) : backward;
+    const after = cycle.length ? forward.filter((c) => this.markB[c] !== onCycle) : forward;
+    // The region's old positions, reused in order: what reaches `from`, the cycle, what `to` reaches.
+    const slots = new Float64Array(before.length + forward.length);
     let n = 0;
     for (const c of forward) slots[n++] = ord[c]!;
-    for (const c of backward) slots[n++] = ord[c]!;
+    for (const c of before) slots[n++] = ord[c]!;
     slots.sort();
-    const cycle = backward.filter((c) => this.markF[c] === genF);
-    let merged = -1;
+    n = this.place(before, slots, 0);
     if (cycle.length) {
-      merged = cycle[0]!;
-      this.anyMerged = true;
-      const markC = ++this.markGen;
-      for (const c of cycle) this.markB[c] = markC;
-      for (const c of cycle.slice(1)) {
-        this.comp[c] = merged;
-        this.members[merged]!.push(...this.members[c]!);
-        this.members[c] = [];
-      }
-      const gone = (c: number) => this.markB[c] === markC;
-      n = this.place(backward.filter((c) => !gone(c)), slots, 0);
-      ord[merged] = slots[n++]!;
-      this.place(forward.filter((c) => !gone(c)), slots, n);
-    } else {
-      n = this.place(backward, slots, 0);
-      this.place(forward, slots, n);
+      n = this.place(cycle, slots, n);
+      this.merge(cycle);
+    }
+    this.place(after, slots, n);
+  }
+
+  /** Make the components one (the first keeps its position). */
+  private merge(comps: readonly number[]): void {
+    let rep = comps[0]!;
+    for (const c of comps) if (this.ord[c]! < this.ord[rep]!) rep = c;
+    this.anyMerged = true;
+    for (const c of comps) {
+      if (c === rep) continue;
+      this.comp[c] = rep;
+      this.members[rep]!.push(...this.members[c]!);
+      this.members[c] = [];
     }
   }
 
