@@ -14,17 +14,14 @@ import nestLockNotHeld from './nest-lock-not-held.js';
 import recursiveLocking from './recursive-locking.js';
 import sleepInAtomic from './sleep-in-atomic.js';
 
-// Each rule is typed by its own detection; the registry only needs meta and build.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// Each rule is typed by its own detection; the registry holds them side by side.
 export const RULES: readonly Rule<any>[] = [
   assertHeld, badUnlock, circularDependency, inconsistentLockState, invalidWaitContext, irqInversion,
   lockHeldAtExit, nestLockNotHeld, recursiveLocking, sleepInAtomic,
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const byId = new Map<string, Rule<any>>(RULES.map((r) => [r.meta.id, r]));
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function ruleById(id: string): Rule<any> | undefined {
   return byId.get(id);
 }
