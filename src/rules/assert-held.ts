@@ -22,7 +22,7 @@ export default defineRule<Detections['assert-held']>({
       lockdep: [lockdep],
       location: site.location,
       chain: [],
-      report: [text(`WARNING: lockdep_assert_held(${name}) at ${site.location.file}:${site.location.line}:${site.location.column}`), blank, held(site), currentTrace(site, 'Call trace:')],
+      report: [text(`WARNING: lockdep_assert_held(${name}) at ${site.location.file}:${site.location.line}:${site.location.column}`), blank, held(site), blank, currentTrace(site, 'Call trace:')],
     };
   },
 });

@@ -26,7 +26,7 @@ export default defineRule<Detections['bad-unlock']>({
         text(`${site.path} is trying to release lock:`),
         ...(l ? [lock(l)] : [text(`  ${what}`)]),
         text(site.held.length ? 'but it is not held in this context:' : 'but there are no more locks to release!'),
-        blank, held(site), currentTrace(site),
+        blank, held(site), blank, currentTrace(site),
       ],
     };
   },

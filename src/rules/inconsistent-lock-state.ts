@@ -29,7 +29,7 @@ export default defineRule<Detections['inconsistent-lock-state']>({
         { kind: 'trace', title: `{${oldUsage}} state was registered at:`, path: registered.path, stack: registered.stack },
         blank, text('other info that might help us debug this:'),
         { kind: 'scenario', title: ' Possible unsafe locking scenario:', columns: ['CPU0'], rows: [[`lock(${l.lockdep});`], ['<Interrupt>'], [`  lock(${l.lockdep});`]] },
-        blank, text(' *** DEADLOCK ***'), blank, held(site), currentTrace(site),
+        blank, text(' *** DEADLOCK ***'), blank, held(site), blank, currentTrace(site),
       ],
     };
   },

@@ -29,7 +29,7 @@ export default defineRule<Detections['invalid-wait-context']>({
         text('other info that might help us debug this:'),
         text(`context-{${context}:${context}}`),
         ...(holder ? [text('which is not allowed inside:'), lock(holder)] : []),
-        blank, held(site), currentTrace(site),
+        blank, held(site), blank, currentTrace(site),
       ],
     };
   },

@@ -42,7 +42,7 @@ export default defineRule<Detection>({
           ['<Interrupt>', ''],
           [`  lock(${safe.lockdep});`, ''],
         ]),
-        blank, text(' *** DEADLOCK ***'), blank, held(site), currentTrace(site),
+        blank, text(' *** DEADLOCK ***'), blank, held(site), blank, currentTrace(site),
       ];
       const chain = [...d.safeToPrev.map(chainEntry), newDependency(site, prev, next), ...d.nextToUnsafe.map(chainEntry)];
       return {

@@ -22,7 +22,7 @@ export default defineRule<Detections['nest-lock-not-held']>({
       lockdep: [next.lockdep, nestLockdep],
       location: site.location,
       chain: [],
-      report: [text(`${site.path} is trying to lock:`), lock(next), text('but this task is not holding:'), text(`  ${nest}`), blank, held(site), currentTrace(site)],
+      report: [text(`${site.path} is trying to lock:`), lock(next), text('but this task is not holding:'), text(`  ${nest}`), blank, held(site), blank, currentTrace(site)],
     };
   },
 });

@@ -32,7 +32,7 @@ export default defineRule<Detections['recursive-locking']>({
       { kind: 'scenario', title: ' Possible unsafe locking scenario:', columns: ['CPU0'], rows: [[`lock(${prev.lockdep});`], [`lock(${next.lockdep});`]] },
       blank, text(' *** DEADLOCK ***'), blank,
       text(sameInstance ? ' The same lock instance is taken twice: a certain self-deadlock.' : ' May be due to missing lock nesting notation'),
-      blank, held(site), currentTrace(site),
+      blank, held(site), blank, currentTrace(site),
     );
     const what = sameInstance ? `${shown(next)} taken again while held` : `${shown(next)} taken while ${shown(prev)} of the same class is held`;
     return {

@@ -33,7 +33,7 @@ export default defineRule<Detections['sleep-in-atomic']>({
         text(`in_atomic(): ${inAtomic ? 1 : 0}, irqs_disabled(): ${irqsDisabled ? 1 : 0}, non_block: ${nonBlock}, name: ${site.path}`),
         text(`preempt_count: ${preemptCount}, expected: 0`),
         text(`RCU nest depth: ${rcuDepth}, expected: 0`),
-        blank, held(site), currentTrace(site, 'Call trace:'),
+        blank, held(site), blank, currentTrace(site, 'Call trace:'),
       ],
     };
   },

@@ -1,0 +1,291 @@
+/**
+ * Orchestration of `fencedep check`: expand the inputs into files, load and replay each one,
+ * apply its expectations, and collect a RunResult for the reporters. One file's failure
+ * (an input error, or even a bug) never stops the others.
+ */
+import { readdir, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTrace } from '../load/index.js';
+import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
+import type { SourceLoc } from '../model/location.js';
+import type { FenceModel, KernelProfile, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import { Replayer, replayScenario, type ReplayOutput } from '../replay/index.js';
+import { applyExpectations } from './expectations.js';
+
+export interface CheckOptions {
+  /** `--kernel`: overrides the scenario's `options.kernel`. */
+  readonly kernel?: KernelProfile;
+  /** `--fence-model`: overrides the scenario's `options.fence_model`. */
+  readonly fenceModel?: FenceModel;
+}
+
+/** The extensions a directory is searched for. */
+export const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonl'] as const;
+
+/** One input after expansion: a file to check, or a path that could not be read. */
+export type InputFile = { readonly file: string } | { readonly file: string; readonly error: string };
+
+function byteOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function isScenarioFile(name: string): boolean {
+  return SCENARIO_EXTENSIONS.some((ext) => name.endsWith(ext));
+}
+
+function describeFsError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR') return 'not a directory';
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Every scenario file under `dir`, recursively, sorted by byte order of the whole path.
+ * Hidden entries (`.git`, `.cache`…) and `node_modules` are skipped; symlinks are followed,
+ * except a link back to a directory being walked (a loop).
+ */
+async function walk(dir: string, ancestors: ReadonlySet<string>, out: string[]): Promise<void> {
+  const real = await realpath(dir);
+  if (ancestors.has(real)) return;
+  const inside = new Set(ancestors).add(real);
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      try {
+        const s = await stat(full);
+        isDir = s.isDirectory();
+        isFile = s.isFile();
+      } catch {
+        continue; // dangling link
+      }
+    }
+    if (isDir) await walk(full, inside, out);
+    else if (isFile && isScenarioFile(entry.name)) out.push(full);
+  }
+}
+
+/** Expand the command line's paths: directories recursively, files as given, in input order. */
+export async function expandInputs(inputs: readonly string[]): Promise<InputFile[]> {
+  const out: InputFile[] = [];
+  for (const input of inputs) {
+    let s;
+    try {
+      s = await stat(input);
+    } catch (err) {
+      out.push({ file: input, error: describeFsError(err) });
+      continue;
+    }
+    if (!s.isDirectory()) {
+      out.push({ file: input });
+      continue;
+    }
+    const files: string[] = [];
+    try {
+      await walk(input, new Set(), files);
+    } catch (err) {
+      out.push({ file: input, error: describeFsError(err) });
+      continue;
+    }
+    if (files.length === 0) {
+      out.push({ file: input, error: `no scenario files (${SCENARIO_EXTENSIONS.map((e) => `*${e}`).join(', ')}) in this directory` });
+      continue;
+    }
+    files.sort(byteOrder);
+    for (const file of files) out.push({ file });
+  }
+  return out;
+}
+
+/** The default scenario name: the file name without its extension. */
+export function defaultScenarioName(file: string): string {
+  const base = path.basename(file);
+  const ext = path.extname(base);
+  return ext ? base.slice(0, -ext.length) : base;
+}
+
+function withOverrides(options: ScenarioOptions, opts: CheckOptions): ScenarioOptions {
+  return {
+    ...options,
+    kernel: opts.kernel ?? options.kernel,
+    fenceModel: opts.fenceModel ?? options.fenceModel,
+  };
+}
+
+function errorInfos(err: unknown): InputErrorInfo[] | null {
+  if (err instanceof InputErrors) return err.errors.map((e) => e.toInfo());
+  if (err instanceof InputError) return [err.toInfo()];
+  return null;
+}
+
+/** What a file's checking produced before its expectations are applied. */
+interface Checked {
+  readonly scenario: string;
+  readonly output: ReplayOutput;
+  readonly expect: Scenario['expect'];
+  readonly lookup: (name: string) => LockDecl | undefined;
+  /** Errors met while reading a stream (the rest of the stream is still read for more). */
+  readonly errors: readonly InputErrorInfo[];
+}
+
+async function checkScenarioFile(file: string, opts: CheckOptions): Promise<Checked> {
+  const loaded = await loadScenario(file);
+  const scenario: Scenario = { ...loaded, options: withOverrides(loaded.options, opts) };
+  const output = replayScenario(scenario);
+  return {
+    scenario: scenario.name,
+    output,
+    expect: scenario.expect,
+    lookup: (name) => scenario.locks.get(name),
+    errors: [],
+  };
+}
+
+async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked> {
+  let name: string | undefined;
+  let expect: Scenario['expect'] = null;
+  let options: ScenarioOptions = DEFAULT_OPTIONS;
+  // Declarations are collected until the first event (or include), so the stream's options
+  // may come after them; from then on they go to the replayer as they arrive.
+  const locks = builtinLockMap(); // every stream has the built-in pseudo-locks
+  const functions = new Map<string, readonly Step[]>();
+  const hooks = new Map<string, string[]>();
+  const errors: InputErrorInfo[] = [];
+  let replayer: Replayer | null = null;
+  let metaLoc: SourceLoc | null = null;
+
+  const ensure = (): Replayer => {
+    replayer ??= new Replayer({ options: withOverrides(options, opts), locks, functions, hooks });
+    return replayer;
+  };
+  const declareLock = (decl: LockDecl): void => {
+    if (locks.has(decl.name)) return;
+    locks.set(decl.name, decl);
+    replayer?.declareLock(decl);
+  };
+  const declareFunction = (fn: string, steps: readonly Step[]): void => {
+    if (functions.has(fn)) return;
+    functions.set(fn, steps);
+    replayer?.declareFunction(fn, steps);
+  };
+  const registerHook = (hook: string, fn: string): void => {
+    let fns = hooks.get(hook);
+    if (!fns) hooks.set(hook, (fns = []));
+    if (fns.includes(fn)) return;
+    fns.push(fn);
+    replayer?.registerHook(hook, fn);
+  };
+
+  for await (const item of readTrace(file)) {
+    if (item.kind === 'error') {
+      errors.push(item.error.toInfo());
+      continue;
+    }
+    if (errors.length > 0) continue; // keep reading for more errors, but replay no further
+    switch (item.kind) {
+      case 'meta':
+        metaLoc = item.loc;
+        if (item.name !== undefined) name = item.name;
+        if (item.expect !== undefined) expect = item.expect;
+        break;
+      case 'options':
+        if (replayer !== null) {
+          const message = 'the stream\'s options (its "scenario" line) must come before its first event or include';
+          errors.push(new InputError(message, metaLoc ?? { file, line: 1, column: 1 }).toInfo());
+        } else {
+          options = item.options;
+        }
+        break;
+      case 'lock':
+        declareLock(item.decl);
+        break;
+      case 'function':
+        declareFunction(item.name, item.steps);
+        break;
+      case 'hook':
+        registerHook(item.hook, item.fn);
+        break;
+      case 'include': {
+        const inc = item.scenario;
+        for (const decl of inc.locks.values()) declareLock(decl);
+        for (const [fn, steps] of inc.functions) declareFunction(fn, steps);
+        for (const [hook, fns] of inc.hooks) for (const fn of fns) registerHook(hook, fn);
+        const r = ensure();
+        for (const p of inc.paths) r.runPath(p);
+        break;
+      }
+      case 'step':
+        ensure().step(item.path, item.step);
+        break;
+    }
+  }
+  const output: ReplayOutput =
+    errors.length > 0
+      ? { findings: [], errors: [], stats: { classes: 0, edges: 0, chains: 0, events: 0 } }
+      : ensure().finish();
+  return {
+    scenario: name ?? defaultScenarioName(file),
+    output,
+    expect,
+    lookup: (n) => locks.get(n),
+    errors,
+  };
+}
+
+function errorResult(file: string, scenario: string, errors: InputErrorInfo[]): FileResult {
+  return { file, scenario, status: 'error', findings: [], unmet: [], errors };
+}
+
+/** Check one file: never throws. */
+export async function checkFile(file: string, opts: CheckOptions = {}): Promise<FileResult> {
+  let checked: Checked;
+  try {
+    checked = file.endsWith('.jsonl') ? await checkTraceFile(file, opts) : await checkScenarioFile(file, opts);
+  } catch (err) {
+    const infos = errorInfos(err);
+    if (infos) return errorResult(file, defaultScenarioName(file), infos);
+    if (process.env.FENCEDEP_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    const message = err instanceof Error ? err.message : String(err);
+    return errorResult(file, defaultScenarioName(file), [{ message: `internal error: ${message}`, file }]);
+  }
+  const verdict = applyExpectations(checked.output.findings, checked.expect, checked.lookup);
+  const errors = [...checked.errors, ...checked.output.errors.map((e) => e.toInfo())];
+  const findings: readonly Finding[] = verdict.findings;
+  const unmet: readonly UnmetExpectation[] = verdict.unmet;
+  const status = errors.length > 0 ? 'error' : verdict.passed ? 'pass' : 'fail';
+  return { file, scenario: checked.scenario, status, findings, unmet, errors };
+}
+
+/** Summarise results (counts by status, and every finding). */
+export function summarize(results: readonly FileResult[]): RunResult {
+  let passed = 0;
+  let failed = 0;
+  let errors = 0;
+  let findings = 0;
+  for (const r of results) {
+    if (r.status === 'pass') passed++;
+    else if (r.status === 'fail') failed++;
+    else errors++;
+    findings += r.findings.length;
+  }
+  return { results, summary: { files: results.length, passed, failed, errors, findings } };
+}
+
+/** `fencedep check`: every input, in order; directories expanded in byte order. */
+export async function checkInputs(inputs: readonly string[], opts: CheckOptions = {}): Promise<RunResult> {
+  const files = await expandInputs(inputs);
+  const results: FileResult[] = [];
+  for (const input of files) {
+    if ('error' in input) {
+      results.push(errorResult(input.file, defaultScenarioName(input.file), [{ message: input.error, file: input.file }]));
+    } else {
+      results.push(await checkFile(input.file, opts));
+    }
+  }
+  return summarize(results);
+}

@@ -1,0 +1,167 @@
+/**
+ * The command line: `fencedep check [paths...]` (the default command) and `fencedep rules`.
+ * Exit codes (cli-and-output.md): 0 every file passed, 1 some file failed its expectations,
+ * 2 a usage error or some file could not be checked (2 wins over 1). Nothing ends in a stack
+ * trace: commander's errors are usage errors, anything unexpected is "internal error" (with
+ * the stack only when FENCEDEP_DEBUG=1).
+ */
+import { writeFile } from 'node:fs/promises';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { checkInputs } from '../check/run.js';
+import { didYouMean } from '../load/errors.js';
+import type { RunResult } from '../model/finding.js';
+import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import { useColor } from '../report/color.js';
+import { FORMATS, getReporter } from '../report/index.js';
+import { TOOL } from '../report/tool.js';
+import { RULES } from '../rules/index.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_ERROR = 2;
+
+/** Where the CLI reads and writes; the real process by default, buffers in tests. */
+export interface CliIO {
+  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+
+const FENCE_MODELS: readonly FenceModel[] = ['lockdep', 'precise'];
+const KERNELS: readonly KernelProfile[] = ['5.10', '6.13'];
+
+/** An option argument parser accepting one of `values`, with a "did you mean" otherwise. */
+function oneOf<T extends string>(what: string, values: readonly T[]): (value: string) => T {
+  return (value) => {
+    if ((values as readonly string[]).includes(value)) return value as T;
+    throw new InvalidArgumentError(
+      `unknown ${what} "${value}"${didYouMean(value, values)}; expected one of: ${values.join(', ')}.`,
+    );
+  };
+}
+
+interface CheckFlags {
+  readonly format: string;
+  readonly output?: string;
+  readonly fenceModel?: FenceModel;
+  readonly kernel?: KernelProfile;
+  readonly quiet?: boolean;
+  readonly color: boolean;
+}
+
+/** The exit code of a run: 2 if any file is in error, else 1 if any failed, else 0. */
+export function exitCodeOf(run: RunResult): number {
+  if (run.summary.errors > 0) return EXIT_ERROR;
+  if (run.summary.failed > 0) return EXIT_FAILED;
+  return EXIT_OK;
+}
+
+async function runCheck(paths: readonly string[], flags: CheckFlags, io: CliIO): Promise<number> {
+  if (paths.length === 0) {
+    io.stderr.write(
+      'fencedep: no input: pass the scenario files or directories to check (for example: fencedep check fixtures)\n',
+    );
+    return EXIT_ERROR;
+  }
+  const reporter = getReporter(flags.format);
+  if (!reporter) throw new Error(`no reporter for format "${flags.format}"`); // validated by the option parser
+  const run = await checkInputs(paths, { kernel: flags.kernel, fenceModel: flags.fenceModel });
+  const color = useColor({ flag: flags.color, env: io.env, isTTY: flags.output === undefined && io.stdout.isTTY === true });
+  const text = reporter(run, { color, quiet: flags.quiet === true });
+  if (flags.output !== undefined) {
+    try {
+      await writeFile(flags.output, text);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      io.stderr.write(`fencedep: cannot write the report to "${flags.output}": ${reason}\n`);
+      return EXIT_ERROR;
+    }
+  } else {
+    io.stdout.write(text);
+  }
+  return exitCodeOf(run);
+}
+
+function rulesText(): string {
+  const width = Math.max(0, ...RULES.map((r) => r.meta.id.length));
+  return RULES.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.heading}\n`).join('');
+}
+
+function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+  const program = new Command('fencedep');
+  program
+    .description('A lockdep-style deadlock checker for dma_fence signalling, mmu notifiers, reclaim and dma_resv locks')
+    .version(TOOL.version, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      getOutHasColors: () => false,
+      getErrHasColors: () => false,
+    })
+    .showSuggestionAfterError(true)
+    .showHelpAfterError("(run 'fencedep --help' for usage)");
+
+  program
+    .command('check', { isDefault: true })
+    .description('check scenario files; a directory is searched recursively for *.yaml, *.yml, *.json, *.jsonl')
+    .argument('[paths...]', 'scenario files and directories')
+    .addOption(
+      new Option('--format <format>', `output format: ${FORMATS.join(', ')}`)
+        .default('text')
+        .argParser(oneOf('format', FORMATS)),
+    )
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .addOption(
+      new Option('--fence-model <model>', 'fence model, overriding the scenarios: lockdep or precise').argParser(
+        oneOf('fence model', FENCE_MODELS),
+      ),
+    )
+    .addOption(
+      new Option('--kernel <version>', 'kernel profile, overriding the scenarios: 5.10 or 6.13').argParser(
+        oneOf('kernel profile', KERNELS),
+      ),
+    )
+    .option('--quiet', 'report only failing files: unexpected errors, unmet expectations, input errors')
+    .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
+    .action(async (paths: string[], flags: CheckFlags) => {
+      setCode(await runCheck(paths, flags, io));
+    });
+
+  program
+    .command('rules')
+    .description('list the rules, one a line, with their lockdep heading')
+    .action(() => {
+      io.stdout.write(rulesText());
+      setCode(EXIT_OK);
+    });
+
+  return program;
+}
+
+/**
+ * Run the CLI. `argv` is in process.argv form (`[node, script, ...args]`).
+ * Returns the exit code; the bin sets `process.exitCode` to it.
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let code = EXIT_OK;
+  try {
+    const program = buildProgram(io, (c) => {
+      code = c;
+    });
+    await program.parseAsync([...argv], { from: 'node' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; every other commander error is a usage error.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`fencedep: internal error: ${message}\n`);
+    if (io.env.FENCEDEP_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    return EXIT_ERROR;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * `--format json`: the JSON report contract (cli-and-output.md). Objects are built field by
+ * field so the key order is fixed and internal fields (`heading`, `report`) never leak.
+ * Added to the contract: `unmet`, the expectations no finding met, on every result.
+ */
+import type {
+  ChainEntry,
+  FileResult,
+  Finding,
+  InputErrorInfo,
+  RunResult,
+  TraceStep,
+  UnmetExpectation,
+} from '../model/finding.js';
+import type { SourceLoc } from '../model/location.js';
+import { TOOL } from './tool.js';
+import type { ReportOptions } from './types.js';
+
+export const JSON_REPORT_VERSION = 1;
+
+const loc = (l: SourceLoc) => ({ file: l.file, line: l.line, column: l.column });
+const step = (s: TraceStep) => ({ file: s.file, line: s.line, column: s.column, step: s.step });
+
+const chainEntry = (c: ChainEntry) => ({
+  from: c.from,
+  to: c.to,
+  path: c.path,
+  location: loc(c.location),
+  stack: c.stack.map(step),
+});
+
+export function findingJson(f: Finding): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    expected: f.expected,
+    path: f.path,
+    locks: [...f.locks],
+    lockdep: [...f.lockdep],
+  };
+  if (f.pattern !== undefined) out.pattern = f.pattern;
+  out.location = loc(f.location);
+  out.chain = f.chain.map(chainEntry);
+  return out;
+}
+
+function errorJson(e: InputErrorInfo): Record<string, unknown> {
+  const out: Record<string, unknown> = { message: e.message };
+  if (e.file !== undefined) out.file = e.file;
+  if (e.line !== undefined) out.line = e.line;
+  if (e.column !== undefined) out.column = e.column;
+  return out;
+}
+
+const unmetJson = (u: UnmetExpectation) => ({
+  rule: u.rule,
+  involves: [...u.involves],
+  path: u.path,
+  location: loc(u.location),
+});
+
+const resultJson = (r: FileResult) => ({
+  file: r.file,
+  scenario: r.scenario,
+  status: r.status,
+  findings: r.findings.map(findingJson),
+  errors: r.errors.map(errorJson),
+  unmet: r.unmet.map(unmetJson),
+});
+
+/** The report as a plain object (for tests and for other reporters that embed it). */
+export function jsonReport(run: RunResult) {
+  return {
+    version: JSON_REPORT_VERSION,
+    tool: { name: TOOL.name, version: TOOL.version },
+    results: run.results.map(resultJson),
+    summary: {
+      files: run.summary.files,
+      passed: run.summary.passed,
+      failed: run.summary.failed,
+      errors: run.summary.errors,
+      findings: run.summary.findings,
+    },
+  };
+}
+
+/** `--quiet` does not change the JSON report: it is a contract, not a view. */
+export function formatJson(run: RunResult, _opts?: ReportOptions): string {
+  return `${JSON.stringify(jsonReport(run), null, 2)}\n`;
+}

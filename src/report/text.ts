@@ -1,0 +1,185 @@
+/**
+ * `--format text` (the default): each finding as a clickable ESLint-style header line
+ * followed by the lockdep report it corresponds to (kernel-semantics.md §1.14), rendered from
+ * the finding's report blocks; then one status line per file and a summary line.
+ *
+ *   fixtures/abba.yaml:12:9: error: possible circular locking dependency: B -> A -> B [circular-dependency]
+ *
+ *   ======================================================
+ *   WARNING: possible circular locking dependency detected
+ *   ------------------------------------------------------
+ *   …
+ *   FAIL fixtures/abba.yaml: 1 finding, 1 unexpected
+ *
+ *   ✖ 1 file: 0 passed, 1 failed, 0 errors; 1 finding
+ *
+ * Lockdep's instance pointers become instance names, its stack traces the scenario steps
+ * (`file:line:col  step`, outermost first), `<comm>/<pid>` the path name.
+ */
+import type { ChalkInstance } from 'chalk';
+import type {
+  FileResult,
+  Finding,
+  InputErrorInfo,
+  LockLine,
+  ReportBlock,
+  RunResult,
+  RunSummary,
+  TraceStep,
+  UnmetExpectation,
+} from '../model/finding.js';
+import { formatLoc } from '../model/location.js';
+import { painter } from './color.js';
+import type { ReportOptions } from './types.js';
+
+/** Where lockdep's second CPU column starts (`"                               lock("`). */
+const CPU_COLUMN = 31;
+/** Indent of the CPU headers and of stack lines (`"       CPU0"`, `"       __might_fault+0x…"`). */
+const INDENT = '       ';
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+const braced = (s: string): string => (s.startsWith('{') ? s : `{${s}}`);
+
+const stepText = (s: TraceStep, sep: string): string => `${s.file}:${s.line}:${s.column}${sep}${s.step}`;
+
+/** `(lockdep){usage}-{wait}`: a lock class as lockdep names it. */
+function classText(l: LockLine): string {
+  return `(${l.lockdep})${braced(l.usage)}-${braced(l.wait)}`;
+}
+
+/** print_lock(): the instance (lockdep's pointer) when the scenario named one, the class, where it was taken. */
+export function lockText(l: LockLine): string {
+  const who = l.instance !== null ? `${l.name}[${l.instance}] ` : '';
+  const at = l.at ? `, at: ${stepText(l.at, ' ')}` : '';
+  return `${who}${classText(l)}${at}`;
+}
+
+function stackLines(pathName: string, stack: readonly TraceStep[]): string[] {
+  const out: string[] = [];
+  if (pathName !== '') out.push(`${INDENT}path "${pathName}"`);
+  for (const s of stack) out.push(`${INDENT}${stepText(s, '  ')}`);
+  return out;
+}
+
+/** A row of the "Possible unsafe locking scenario" table, column k starting where lockdep puts it. */
+function scenarioRow(cells: readonly string[], start: (k: number) => number): string {
+  let line = '';
+  cells.forEach((cell, k) => {
+    if (cell === '') return;
+    const at = start(k);
+    if (line.length > 0 && line.length >= at) line += ' ';
+    else line = line.padEnd(at);
+    line += cell;
+  });
+  return line.trimEnd();
+}
+
+export function renderBlock(block: ReportBlock): string[] {
+  switch (block.kind) {
+    case 'text':
+      return [block.text];
+    case 'lock':
+      return [`  ${lockText(block.lock)}`];
+    case 'chain': {
+      const out: string[] = [];
+      block.entries.forEach((e, i) => {
+        if (i > 0) out.push('');
+        out.push(`-> #${e.index} ${classText(e.lock)}:`);
+        out.push(...stackLines(e.path, e.stack));
+      });
+      return out;
+    }
+    case 'scenario': {
+      const header = (k: number) => INDENT.length + (CPU_COLUMN - INDENT.length) * k;
+      const cell = (k: number) => (k === 0 ? 0 : header(k));
+      const out = [block.title, ''];
+      out.push(scenarioRow(block.columns, header));
+      out.push(scenarioRow(block.columns.map((c) => '-'.repeat(c.length)), header));
+      for (const row of block.rows) out.push(scenarioRow(row.map((c, k) => (k === 0 && c !== '' ? `  ${c}` : c)), cell));
+      return out;
+    }
+    case 'held': {
+      if (block.locks.length === 0) return [`no locks held by ${block.owner}.`];
+      return [
+        `${plural(block.locks.length, 'lock')} held by ${block.owner}:`,
+        ...block.locks.map((l, i) => ` #${i}: ${lockText(l)}`),
+      ];
+    }
+    case 'trace':
+      return [block.title, ...stackLines(block.path, block.stack)];
+  }
+}
+
+function severityWord(f: Finding, c: ChalkInstance): string {
+  return f.severity === 'error' ? c.red('error') : c.yellow('warning');
+}
+
+/** `file:line:col: error: message [rule]` (and the pattern, if any), then the lockdep banner and report. */
+export function renderFinding(f: Finding, c: ChalkInstance): string[] {
+  const expected = f.expected ? ` ${c.green('(expected)')}` : '';
+  const out = [`${c.dim(formatLoc(f.location))}: ${severityWord(f, c)}: ${f.message} ${c.dim(`[${f.rule}]`)}${expected}`];
+  if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern}`);
+  out.push('', '='.repeat(f.heading.length), f.heading, '-'.repeat(f.heading.length));
+  for (const block of f.report) out.push(...renderBlock(block));
+  return out;
+}
+
+function errorLine(e: InputErrorInfo, file: string, c: ChalkInstance): string {
+  let where = e.file ?? file;
+  if (e.line !== undefined) where += `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}`;
+  return `${c.dim(where)}: ${c.red('error')}: ${e.message}`;
+}
+
+function unmetLine(u: UnmetExpectation, c: ChalkInstance): string {
+  const involves = u.involves.length > 0 ? ` involving ${u.involves.join(', ')}` : '';
+  const on = u.path !== null ? ` on path "${u.path}"` : '';
+  return `  ${c.dim(formatLoc(u.location))}: ${c.red('expectation unmet')}: ${u.rule}${involves}${on}`;
+}
+
+function fileLine(r: FileResult, c: ChalkInstance): string {
+  const scenario = r.scenario !== '' ? ` (${r.scenario})` : '';
+  if (r.status === 'pass') {
+    const n = r.findings.length;
+    const extra = n > 0 ? `: ${plural(n, 'finding')}, all expected or warnings` : '';
+    return `${c.green('PASS')} ${r.file}${scenario}${extra}`;
+  }
+  if (r.status === 'error') return `${c.red('ERROR')} ${r.file}${scenario}: ${plural(r.errors.length, 'input error')}`;
+  const unexpected = r.findings.filter((f) => !f.expected && f.severity === 'error').length;
+  const parts = [plural(r.findings.length, 'finding'), `${unexpected} unexpected`];
+  if (r.unmet.length > 0) parts.push(plural(r.unmet.length, 'expectation unmet', 'expectations unmet'));
+  return `${c.red('FAIL')} ${r.file}${scenario}: ${parts.join(', ')}`;
+}
+
+export function summaryLine(s: RunSummary, c: ChalkInstance): string {
+  const ok = s.failed === 0 && s.errors === 0;
+  const text =
+    `${plural(s.files, 'file')}: ${s.passed} passed, ${s.failed} failed, ${plural(s.errors, 'error')}; ` +
+    plural(s.findings, 'finding');
+  return ok ? c.green(`✔ ${text}`) : c.red(`✖ ${text}`);
+}
+
+export function formatText(run: RunResult, opts: ReportOptions): string {
+  const c = painter(opts.color);
+  const lines: string[] = [];
+  const gap = (): void => {
+    if (lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
+  };
+  for (const r of run.results) {
+    if (opts.quiet && r.status === 'pass') continue;
+    const shown = opts.quiet ? r.findings.filter((f) => !f.expected && f.severity === 'error') : r.findings;
+    for (const f of shown) {
+      gap();
+      lines.push(...renderFinding(f, c));
+      lines.push('');
+    }
+    for (const e of r.errors) lines.push(errorLine(e, r.file, c));
+    lines.push(fileLine(r, c));
+    for (const u of r.unmet) lines.push(unmetLine(u, c));
+  }
+  gap();
+  lines.push(summaryLine(run.summary, c));
+  return `${lines.join('\n')}\n`;
+}
