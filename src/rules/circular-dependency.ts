@@ -52,7 +52,7 @@ export default defineRule<Detections['circular-dependency']>({
       lockdep: cycle.map((l) => l.lockdep),
       location: site.location,
       chain: [newDependency(site, prev, next), ...existing.map(chainEntry)],
-      report: [...report, currentTrace(site)],
+      report: [...report, blank, currentTrace(site)],
     };
   },
 });
