@@ -129,7 +129,7 @@ interface Checked {
   readonly output: ReplayOutput;
   readonly expect: Scenario['expect'];
   readonly lookup: (name: string) => LockDecl | undefined;
-  /** Errors met while reading a stream (the rest of the stream is still read for more). */
+  /** Errors met while reading a stream (the rest of the stream is still checked). */
   readonly errors: readonly InputErrorInfo[];
 }
 
@@ -186,7 +186,6 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
       errors.push(item.error.toInfo());
       continue;
     }
-    if (errors.length > 0) continue; // keep reading for more errors, but replay no further
     switch (item.kind) {
       case 'meta':
         metaLoc = item.loc;
@@ -224,10 +223,8 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
         break;
     }
   }
-  const output: ReplayOutput =
-    errors.length > 0
-      ? { findings: [], errors: [], stats: { classes: 0, edges: 0, chains: 0, events: 0 } }
-      : ensure().finish();
+  // A broken line is reported with its number; the rest of the stream is still checked.
+  const output: ReplayOutput = ensure().finish();
   return {
     scenario: name ?? defaultScenarioName(file),
     output,

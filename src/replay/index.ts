@@ -97,7 +97,7 @@ export class Replayer {
       task = this.interpreter.newTask(path);
       this.tasks.set(path, task);
     }
-    this.interpreter.run(task, [step], null);
+    this.interpreter.runStep(task, step);
   }
 
   runPath(path: PathDecl): void {

@@ -31,6 +31,13 @@ interface Activation {
   readonly blockable: boolean;
 }
 
+/** Steps that open no block, call nothing and return nowhere: a stream runs them directly. */
+const FLAT_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>([
+  'acquire', 'release', 'might_lock', 'lock_sync', 'downgrade_write', 'assert_held', 'hardirqs', 'softirqs',
+  'preempt', 'non_block', 'sleep', 'cond_resched_lock', 'rcu',
+]);
+const STREAM_ACTIVATION: Activation = { steps: [], index: 0, parent: null, exit: null, boundary: true, blockable: true };
+
 export class Interpreter {
   constructor(
     private readonly lockdep: Lockdep,
@@ -70,141 +77,158 @@ export class Interpreter {
       const step = act.steps[act.index++]!;
       const frame: Frame = { loc: step.loc, label: step.label, parent: act.parent };
       task.frame = frame;
-      const open = (body: readonly Step[], exit: (() => void) | null, blockable = act.blockable) =>
-        stack.push({ steps: body, index: 0, parent: frame, exit, boundary: false, blockable });
-      switch (step.op) {
-        case 'acquire':
-          this.acquire(task, step);
-          break;
-        case 'release':
-          this.release(task, step.lock, step.label, step.irq);
-          break;
-        case 'with': {
-          this.acquire(task, step.acquire);
-          const lock = step.acquire.lock;
-          open(step.body, () => {
-            task.frame = frame;
-            this.release(task, lock, `end of ${step.label}`, 'none');
-          });
-          break;
-        }
-        case 'might_lock': {
-          const decl = this.decl(step.lock, step);
-          if (!decl) break;
-          this.lockdep.acquire(task, {
-            cls: this.lockdep.classes.classOf(decl, step.subclass), decl, instance: step.lock.instance,
-            read: this.readKind(task, decl, step.mode), trylock: false, nest: null,
-          });
-          if (decl.type !== 'semaphore') this.lockdep.release(task, step.lock, step.label, this.lockdep.classes.classOf(decl, step.subclass));
-          break;
-        }
-        case 'lock_sync': {
-          const decl = this.decl(step.lock, step);
-          if (!decl) break;
-          this.lockdep.sleepCheck(task, step.label, null);
-          this.lockdep.acquire(task, {
-            cls: this.lockdep.classes.classOf(decl, 0), decl, instance: step.lock.instance, read: 0,
-            trylock: false, nest: null, sync: true,
-          });
-          break;
-        }
-        case 'downgrade_write': {
-          const decl = this.decl(step.lock, step);
-          if (decl) this.lockdep.downgrade(task, step.lock, step.label, this.lockdep.classes.classOf(decl, 0));
-          break;
-        }
-        case 'assert_held': {
-          const decl = this.decl(step.lock, step);
-          if (decl) this.lockdep.assertHeld(task, step.lock, decl);
-          break;
-        }
-        case 'hardirqs':
-          if (step.action === 'disable') task.hardirqsEnabled = false;
-          else if (step.action === 'enable') this.enableHardirqs(task);
-          else if (step.action === 'save') {
-            task.irqSaves.push(task.hardirqsEnabled);
-            task.hardirqsEnabled = false;
-          } else this.restoreHardirqs(task);
-          break;
-        case 'softirqs':
-          if (step.action === 'disable') task.bhCount++;
-          else this.enableSoftirqs(task);
-          break;
-        case 'preempt':
-          if (step.action === 'disable') task.preemptCount++;
-          else if (task.preemptCount > 0) task.preemptCount--;
-          break;
-        case 'non_block':
-          if (step.action === 'start') task.nonBlock++;
-          else this.nonBlockEnd(task, step.label);
-          break;
-        case 'non_block_section':
-          task.nonBlock++;
-          open(step.body, () => {
-            task.frame = frame;
-            this.nonBlockEnd(task, `end of ${step.label}`);
-          });
-          break;
-        case 'sleep':
-          this.lockdep.sleepCheck(task, step.label, null);
-          break;
-        case 'cond_resched_lock': {
-          const decl = this.decl(step.lock, step);
-          if (!decl) break;
-          const held = this.lockdep.findHeld(task, step.lock);
-          if (!held) this.lockdep.assertHeld(task, step.lock, decl);
-          this.lockdep.sleepCheck(task, step.label, null, held);
-          break;
-        }
-        case 'irq_context':
-          if (!this.enterIrq(task, step.context, step.threaded, step)) break;
-          open(step.body, () => this.exitIrq(task, step.context));
-          break;
-        case 'rcu':
-          if (step.action === 'lock') this.rcuLock(task, step.flavour);
-          else this.rcuUnlock(task, step.flavour, step.label);
-          break;
-        case 'rcu_section':
-          this.rcuLock(task, step.flavour);
-          open(step.body, () => {
-            task.frame = frame;
-            this.rcuUnlock(task, step.flavour, `end of ${step.label}`);
-          });
-          break;
-        case 'call': {
-          const body = this.program.functions.get(step.fn);
-          if (!body) {
-            this.onInputError(new InputError(`unknown function "${step.fn}"`, step.loc));
-            break;
-          }
-          stack.push({ steps: body, index: 0, parent: frame, exit: null, boundary: true, blockable: act.blockable });
-          break;
-        }
-        case 'invoke': {
-          const fns = this.program.hooks.get(step.hook) ?? [];
-          const blockable = step.blockable ?? act.blockable;
-          // Pushed in reverse so that they run in registration order.
-          for (let i = fns.length - 1; i >= 0; i--) {
-            const fn = fns[i]!;
-            const body = this.program.functions.get(fn);
-            if (!body) continue;
-            const hookFrame: Frame = { loc: step.loc, label: `${step.label} → ${fn}`, parent: act.parent };
-            stack.push({ steps: body, index: 0, parent: hookFrame, exit: null, boundary: true, blockable });
-          }
-          break;
-        }
-        case 'if_blockable':
-          open(act.blockable ? step.then : step.else, null);
-          break;
-        case 'return':
-          // Leave the function (or the path), unwinding the blocks it opened.
-          while (stack.length) {
-            const top = stack.pop()!;
-            this.leave(task, top);
-            if (top.boundary) break;
-          }
-          break;
+      this.execute(task, step, frame, act, stack);
+    }
+  }
+
+  /** One step of a stream: a flat step runs directly, a block through `run`. */
+  runStep(task: Task, step: Step): void {
+    if (FLAT_OPS.has(step.op)) {
+      const frame: Frame = { loc: step.loc, label: step.label, parent: null };
+      task.frame = frame;
+      this.execute(task, step, frame, STREAM_ACTIVATION, []);
+    } else {
+      this.run(task, [step], null);
+    }
+  }
+
+  private open(stack: Activation[], body: readonly Step[], parent: Frame, blockable: boolean, exit: (() => void) | null): void {
+    stack.push({ steps: body, index: 0, parent, exit, boundary: false, blockable });
+  }
+
+  private execute(task: Task, step: Step, frame: Frame, act: Activation, stack: Activation[]): void {
+    switch (step.op) {
+      case 'acquire':
+        this.acquire(task, step);
+        break;
+      case 'release':
+        this.release(task, step.lock, step.label, step.irq);
+        break;
+      case 'with': {
+        this.acquire(task, step.acquire);
+        const lock = step.acquire.lock;
+        this.open(stack, step.body, frame, act.blockable, () => {
+          task.frame = frame;
+          this.release(task, lock, `end of ${step.label}`, 'none');
+        });
+        break;
       }
+      case 'might_lock': {
+        const decl = this.decl(step.lock, step);
+        if (!decl) break;
+        this.lockdep.acquire(task, {
+          cls: this.lockdep.classes.classOf(decl, step.subclass), decl, instance: step.lock.instance,
+          read: this.readKind(task, decl, step.mode), trylock: false, nest: null,
+        });
+        if (decl.type !== 'semaphore') this.lockdep.release(task, step.lock, step.label, this.lockdep.classes.classOf(decl, step.subclass));
+        break;
+      }
+      case 'lock_sync': {
+        const decl = this.decl(step.lock, step);
+        if (!decl) break;
+        this.lockdep.sleepCheck(task, step.label, null);
+        this.lockdep.acquire(task, {
+          cls: this.lockdep.classes.classOf(decl, 0), decl, instance: step.lock.instance, read: 0,
+          trylock: false, nest: null, sync: true,
+        });
+        break;
+      }
+      case 'downgrade_write': {
+        const decl = this.decl(step.lock, step);
+        if (decl) this.lockdep.downgrade(task, step.lock, step.label, this.lockdep.classes.classOf(decl, 0));
+        break;
+      }
+      case 'assert_held': {
+        const decl = this.decl(step.lock, step);
+        if (decl) this.lockdep.assertHeld(task, step.lock, decl);
+        break;
+      }
+      case 'hardirqs':
+        if (step.action === 'disable') task.hardirqsEnabled = false;
+        else if (step.action === 'enable') this.enableHardirqs(task);
+        else if (step.action === 'save') {
+          task.irqSaves.push(task.hardirqsEnabled);
+          task.hardirqsEnabled = false;
+        } else this.restoreHardirqs(task);
+        break;
+      case 'softirqs':
+        if (step.action === 'disable') task.bhCount++;
+        else this.enableSoftirqs(task);
+        break;
+      case 'preempt':
+        if (step.action === 'disable') task.preemptCount++;
+        else if (task.preemptCount > 0) task.preemptCount--;
+        break;
+      case 'non_block':
+        if (step.action === 'start') task.nonBlock++;
+        else this.nonBlockEnd(task, step.label);
+        break;
+      case 'non_block_section':
+        task.nonBlock++;
+        this.open(stack, step.body, frame, act.blockable, () => {
+          task.frame = frame;
+          this.nonBlockEnd(task, `end of ${step.label}`);
+        });
+        break;
+      case 'sleep':
+        this.lockdep.sleepCheck(task, step.label, null);
+        break;
+      case 'cond_resched_lock': {
+        const decl = this.decl(step.lock, step);
+        if (!decl) break;
+        const held = this.lockdep.findHeld(task, step.lock);
+        if (!held) this.lockdep.assertHeld(task, step.lock, decl);
+        this.lockdep.sleepCheck(task, step.label, null, held);
+        break;
+      }
+      case 'irq_context':
+        if (!this.enterIrq(task, step.context, step.threaded, step)) break;
+        this.open(stack, step.body, frame, act.blockable, () => this.exitIrq(task, step.context));
+        break;
+      case 'rcu':
+        if (step.action === 'lock') this.rcuLock(task, step.flavour);
+        else this.rcuUnlock(task, step.flavour, step.label);
+        break;
+      case 'rcu_section':
+        this.rcuLock(task, step.flavour);
+        this.open(stack, step.body, frame, act.blockable, () => {
+          task.frame = frame;
+          this.rcuUnlock(task, step.flavour, `end of ${step.label}`);
+        });
+        break;
+      case 'call': {
+        const body = this.program.functions.get(step.fn);
+        if (!body) {
+          this.onInputError(new InputError(`unknown function "${step.fn}"`, step.loc));
+          break;
+        }
+        stack.push({ steps: body, index: 0, parent: frame, exit: null, boundary: true, blockable: act.blockable });
+        break;
+      }
+      case 'invoke': {
+        const fns = this.program.hooks.get(step.hook) ?? [];
+        const blockable = step.blockable ?? act.blockable;
+        // Pushed in reverse so that they run in registration order.
+        for (let i = fns.length - 1; i >= 0; i--) {
+          const fn = fns[i]!;
+          const body = this.program.functions.get(fn);
+          if (!body) continue;
+          const hookFrame: Frame = { loc: step.loc, label: `${step.label} → ${fn}`, parent: act.parent };
+          stack.push({ steps: body, index: 0, parent: hookFrame, exit: null, boundary: true, blockable });
+        }
+        break;
+      }
+      case 'if_blockable':
+        this.open(stack, act.blockable ? step.then : step.else, frame, act.blockable, null);
+        break;
+      case 'return':
+        // Leave the function (or the path), unwinding the blocks it opened.
+        while (stack.length) {
+          const top = stack.pop()!;
+          this.leave(task, top);
+          if (top.boundary) break;
+        }
+        break;
     }
   }
 

@@ -1,0 +1,39 @@
+/**
+ * The loader: scenario files (YAML, JSON) and JSONL event streams into the IR of
+ * src/model/scenario.ts. Every problem with the input is an `InputErrors` with positions;
+ * no other exception escapes for bad input.
+ */
+import type { Scenario } from '../model/scenario.js';
+import { InputError, InputErrors } from './errors.js';
+import { loadScenarioFile } from './scenario.js';
+import { MAX_NESTING } from './source.js';
+
+export { InputError, InputErrors, didYouMean } from './errors.js';
+export { scenarioSchema, fileSchema, lockSchema, expectationSchema, optionsSchema } from './schema.js';
+export { stepSchema, stepListSchema, STEP_NAMES, isStepName, MAX_STEP_DEPTH, stepLabel } from './steps.js';
+export { BUILTIN_LOCKS, BUILTIN_LOCK_NAMES, KERNEL_HOOKS, builtinLockMap, parseLockRef } from './names.js';
+export { DEFAULT_OPTIONS } from './decls.js';
+export { builtinModelNames, builtinModelFile } from './models.js';
+export { readTrace, type TraceItem, type TraceMeta } from './jsonl.js';
+
+/**
+ * Load a scenario file (`.yaml`, `.yml`, `.json`) with its includes. `file` is used as given
+ * in every location. Throws `InputErrors` on any problem with the input.
+ */
+export async function loadScenario(file: string): Promise<Scenario> {
+  try {
+    return await loadScenarioFile(file);
+  } catch (e) {
+    throw asInputErrors(e, file);
+  }
+}
+
+/** Any exception while loading, as InputErrors (a RangeError is nesting too deep). */
+export function asInputErrors(e: unknown, file: string): InputErrors {
+  if (e instanceof InputErrors) return e;
+  if (e instanceof InputError) return new InputErrors([e]);
+  const loc = { file, line: 1, column: 1 };
+  if (e instanceof RangeError) return new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, loc)]);
+  const msg = e instanceof Error ? e.message : String(e);
+  return new InputErrors([new InputError(`cannot load ${file}: ${msg}`, loc)]);
+}

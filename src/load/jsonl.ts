@@ -1,0 +1,481 @@
+/**
+ * JSON Lines event streams (scenario-format.md §10), read line by line, never held whole.
+ *
+ * Each line is one JSON object:
+ *   - an event `{"path": P, "op": OP, "name": ..., ...}`: step OP of task P. Its argument is
+ *     `name` (or `gfp`) when that is the only other field (`{"op":"lock","name":"A"}` is
+ *     `lock: A`), else the map of the other fields (`{"op":"lock","name":"A","mode":"read"}`
+ *     is `lock: {name: A, mode: read}`); no other field: the bare step. Block steps carry
+ *     their steps in `do` (or `steps`); `with` takes the lock fields plus `do`; `if` takes
+ *     `name: blockable` plus `then`/`else`.
+ *   - a declaration `{"decl": KIND, ...}` before first use:
+ *       `{"decl":"lock","name":"A","type":"mutex"}` (+ `lockdep`, `ww_class`, `description`)
+ *       `{"decl":"function","name":"f","steps":[...]}`
+ *       `{"decl":"hook","hook":"h","fn":"f"}`
+ *       `{"decl":"include","name":"kernel"}` (a built-in model, or a file relative to the stream)
+ *     and, as our extension, the stream's own header:
+ *       `{"decl":"scenario","name":"...","description":"...","expect":[...],"options":{...}}`
+ * Blank lines are skipped. A broken or unknown line is an `error` item with its line number;
+ * the following lines are still read. Locations are the line numbers of the stream, column 1.
+ *
+ * The built-in pseudo-locks (`builtinLockMap()`) are not emitted: every stream has them.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import type { SourceLoc } from '../model/location.js';
+import type { Expectation, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import { buildLockDecl, buildOptions, formatPlace, sameValue } from './decls.js';
+import { InputError, InputErrors, didYouMean } from './errors.js';
+import { validate } from './issues.js';
+import { builtinModelFile, builtinModelNames, isModelName } from './models.js';
+import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
+import { FlatPos } from './pos.js';
+import { checkRecursion, involvableNames, loadScenarioFile, modelDisplay } from './scenario.js';
+import { expectSchema, lockTypeSchema, optionsSchema } from './schema.js';
+import { NOT_YET, StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
+
+/** The `scenario` declaration of a stream (our extension of §10). */
+export interface TraceMeta {
+  readonly kind: 'meta';
+  readonly name?: string;
+  readonly description?: string;
+  readonly expect?: 'clean' | readonly Expectation[];
+  readonly loc: SourceLoc;
+}
+
+export type TraceItem =
+  | { readonly kind: 'lock'; readonly decl: LockDecl }
+  | { readonly kind: 'function'; readonly name: string; readonly steps: readonly Step[]; readonly loc: SourceLoc }
+  | { readonly kind: 'hook'; readonly hook: string; readonly fn: string; readonly loc: SourceLoc }
+  /** An included model: its locks, functions, hooks and paths (run its paths first). */
+  | { readonly kind: 'include'; readonly scenario: Scenario }
+  /** The stream's options, defaults filled in for what the line does not set. */
+  | { readonly kind: 'options'; readonly options: ScenarioOptions }
+  | TraceMeta
+  | { readonly kind: 'step'; readonly path: string; readonly step: Step }
+  | { readonly kind: 'error'; readonly error: InputError };
+
+const DECL_KINDS = ['lock', 'function', 'hook', 'include', 'scenario', 'fence'];
+
+const lockDeclLine = z.strictObject({
+  decl: z.literal('lock'),
+  name: z.string(),
+  type: lockTypeSchema,
+  lockdep: z.string().min(1).optional(),
+  ww_class: z.string().min(1).optional(),
+  description: z.string().optional(),
+});
+const functionDeclLine = z.strictObject({ decl: z.literal('function'), name: z.string(), steps: z.array(z.unknown()) });
+const hookDeclLine = z.strictObject({ decl: z.literal('hook'), hook: z.string(), fn: z.string() });
+const includeDeclLine = z.strictObject({ decl: z.literal('include'), name: z.string().min(1) });
+const scenarioDeclLine = z.strictObject({
+  decl: z.literal('scenario'),
+  name: z.string().optional(),
+  description: z.string().optional(),
+  expect: expectSchema.optional(),
+  options: optionsSchema.optional(),
+});
+
+/** At most this many (op, name) pairs keep a converted step for reuse. */
+const FAST_CACHE_LIMIT = 100_000;
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The step as a YAML file would write it, from an event's fields. */
+export function eventToStep(ev: Record<string, unknown>): unknown {
+  const op = ev.op as string;
+  const rest: Record<string, unknown> = {};
+  let n = 0;
+  for (const k in ev) {
+    if (k === 'path' || k === 'op') continue;
+    rest[k] = ev[k];
+    n++;
+  }
+  if (op === 'with') {
+    const { name, mode, nested, nest_lock, ctx, on_edeadlk, result, do: body, steps, ...others } = rest;
+    const lock: Record<string, unknown> = { name, mode, nested, nest_lock, ctx, on_edeadlk, result };
+    for (const k of Object.keys(lock)) if (lock[k] === undefined) delete lock[k];
+    const lockArg = Object.keys(lock).length === 1 && 'name' in lock ? name : lock;
+    return { with: lockArg, do: body ?? steps, ...others };
+  }
+  if (op === 'if') {
+    const { name, ...others } = rest;
+    return { if: name, ...others };
+  }
+  if (n === 0) return op;
+  if (n === 1 && 'name' in rest) return { [op]: rest.name };
+  if (n === 1 && 'gfp' in rest) return { [op]: rest.gfp };
+  if (isBlockStep(op)) {
+    const body = rest.do ?? rest.steps;
+    if (n === 1 && body !== undefined) return { [op]: body };
+    if (body !== undefined && ('do' in rest) !== ('steps' in rest)) {
+      const { do: _d, steps: _s, ...others } = rest;
+      return { [op]: { ...others, do: body } };
+    }
+  }
+  return { [op]: rest };
+}
+
+class TraceState implements StepEnv {
+  readonly locks = builtinLockMap();
+  readonly functions = new Map<string, { steps: readonly Step[]; raw: unknown; loc: SourceLoc }>();
+  readonly hooks = new Map<string, string[]>();
+  readonly included = new Set<string>();
+  readonly paths = new Set<string>();
+  readonly fast = new Map<string, Map<string, Step>>();
+  fastSize = 0;
+  meta: TraceMeta | null = null;
+
+  lock(name: string): LockDecl | undefined {
+    return this.locks.get(name);
+  }
+  lockNames(): Iterable<string> {
+    return this.locks.keys();
+  }
+  hasFunction(name: string): boolean {
+    return this.functions.has(name);
+  }
+  functionNames(): Iterable<string> {
+    return this.functions.keys();
+  }
+  /** While a function is declared: its hooks may be registered later in the stream. */
+  anyHook = false;
+
+  hasHook(hook: string): boolean {
+    return this.anyHook || this.hooks.has(hook) || isKernelHook(hook);
+  }
+  hookNames(): Iterable<string> {
+    return this.hooks.keys();
+  }
+
+  /** Would these functions and hooks recurse? The errors if so. */
+  recursion(): InputError[] {
+    const fns = new Map<string, readonly Step[]>();
+    for (const [k, v] of this.functions) fns.set(k, v.steps);
+    const errors: InputError[] = [];
+    checkRecursion(fns, this.hooks, (e) => errors.push(e));
+    return errors;
+  }
+}
+
+/**
+ * Read a JSONL event stream. Yields declarations, steps and errors in stream order;
+ * never throws for bad input (an unreadable file is an `error` item).
+ */
+export async function* readTrace(file: string): AsyncGenerator<TraceItem> {
+  const st = new TraceState();
+  let pending: InputError[] = [];
+  const conv = new StepConverter(st, (e) => pending.push(e));
+  const errorItems = function* (errs: readonly InputError[]): Generator<TraceItem> {
+    for (const error of errs) yield { kind: 'error', error };
+  };
+
+  let stream;
+  try {
+    stream = createReadStream(file, { encoding: 'utf8' });
+    await new Promise<void>((res, rej) => {
+      stream!.once('open', () => res());
+      stream!.once('error', rej);
+    });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
+    yield { kind: 'error', error: new InputError(`cannot read ${file}: ${why}`, null) };
+    return;
+  }
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNo = 0;
+  try {
+    for await (const raw of rl) {
+      lineNo++;
+      const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+      if (line.length === 0 || (line.charCodeAt(0) !== 123 && /^\s*$/.test(line))) continue;
+      const loc: SourceLoc = { file, line: lineNo, column: 1 };
+      let obj: unknown;
+      try {
+        obj = JSON.parse(line);
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        const m = /at position (\d+)/.exec(msg);
+        const clean = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
+        yield { kind: 'error', error: new InputError(`invalid JSON: ${clean}`, { file, line: lineNo, column: m ? Number(m[1]) + 1 : 1 }) };
+        continue;
+      }
+      if (!isPlainObject(obj)) {
+        yield { kind: 'error', error: new InputError('expected a JSON object: an event {"path", "op", ...} or a declaration {"decl", ...}', loc) };
+        continue;
+      }
+      if (obj.decl === undefined) {
+        // --- events: the hot path -------------------------------------------------------
+        const path = obj.path;
+        const op = obj.op;
+        if (typeof path !== 'string' || typeof op !== 'string') {
+          const what = obj.path === undefined && obj.op === undefined ? 'an event needs "path" and "op" (or a declaration "decl")' : typeof path !== 'string' ? 'an event needs "path": the task name, a string' : 'an event needs "op": a step name, a string';
+          yield { kind: 'error', error: new InputError(what, loc) };
+          continue;
+        }
+        if (!st.paths.has(path)) {
+          const p = nameProblem(path);
+          if (p) {
+            yield { kind: 'error', error: new InputError(`invalid path name ${quote(path)}: ${p}`, loc) };
+            continue;
+          }
+          st.paths.add(path);
+        }
+        const name = obj.name;
+        let simple = typeof name === 'string' || name === undefined;
+        if (simple) {
+          let n = 0;
+          for (const _k in obj) n++;
+          simple = n === (name === undefined ? 2 : 3);
+        }
+        if (simple) {
+          const key = name === undefined ? '\u0000' : (name as string);
+          const byName = st.fast.get(op);
+          const t = byName?.get(key);
+          if (t) {
+            yield { kind: 'step', path, step: withLoc(t, loc) };
+            continue;
+          }
+          const step = conv.one(name === undefined ? op : { [op]: name }, new FlatPos(loc), 1);
+          if (pending.length) {
+            // A step with an error anywhere inside is not replayed.
+            yield* errorItems(pending);
+            pending = [];
+            continue;
+          }
+          if (step && !hasBody(step) && st.fastSize < FAST_CACHE_LIMIT) {
+            let m = byName;
+            if (!m) st.fast.set(op, (m = new Map()));
+            m.set(key, step);
+            st.fastSize++;
+          }
+          if (step) yield { kind: 'step', path, step };
+          continue;
+        }
+        const step = conv.one(eventToStep(obj), new FlatPos(loc), 1);
+        if (pending.length) {
+          yield* errorItems(pending);
+          pending = [];
+        } else if (step) yield { kind: 'step', path, step };
+        continue;
+      }
+      // --- declarations -------------------------------------------------------------------
+      for await (const item of declaration(obj, loc, st, conv, () => {
+        const p = pending;
+        pending = [];
+        return p;
+      }, file))
+        yield item;
+    }
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    yield { kind: 'error', error: new InputError(`cannot read ${file}: ${msg}`, lineNo > 0 ? { file, line: lineNo, column: 1 } : null) };
+    return;
+  } finally {
+    rl.close();
+    stream.destroy();
+  }
+  // End of stream: `expect` may name locks declared after the header.
+  if (st.meta?.expect && st.meta.expect !== 'clean') {
+    const known = involvableNames(st.locks);
+    for (const x of st.meta.expect)
+      for (const n of x.involves)
+        if (!known.has(n))
+          yield {
+            kind: 'error',
+            error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc),
+          };
+  }
+}
+
+/** A cached step at another location (object literals for the common ops: the hot path). */
+function withLoc(t: Step, loc: SourceLoc): Step {
+  switch (t.op) {
+    case 'acquire':
+      return { op: 'acquire', loc, label: t.label, lock: t.lock, mode: t.mode, subclass: t.subclass, nestLock: t.nestLock, trylock: t.trylock, irq: t.irq };
+    case 'release':
+      return { op: 'release', loc, label: t.label, lock: t.lock, irq: t.irq };
+    default:
+      return { ...t, loc } as Step;
+  }
+}
+
+/** The same steps, wherever they were written (nesting is bounded, so JSON is safe). */
+function sameSteps(a: readonly Step[], b: readonly Step[]): boolean {
+  const noLoc = (k: string, v: unknown) => (k === 'loc' ? undefined : v);
+  return a === b || JSON.stringify(a, noLoc) === JSON.stringify(b, noLoc);
+}
+
+function hasBody(s: Step): boolean {
+  return s.op === 'with' || s.op === 'non_block_section' || s.op === 'irq_context' || s.op === 'rcu_section' || s.op === 'if_blockable';
+}
+
+async function* declaration(
+  obj: Record<string, unknown>,
+  loc: SourceLoc,
+  st: TraceState,
+  conv: StepConverter,
+  takePending: () => InputError[],
+  file: string,
+): AsyncGenerator<TraceItem> {
+  const pos = new FlatPos(loc);
+  const fail = (message: string): TraceItem => ({ kind: 'error', error: new InputError(message, loc) });
+  const check = <T extends z.ZodType>(schema: T): z.output<T> | InputError[] => {
+    const r = validate(schema, obj, pos, '');
+    return r.ok ? r.data : r.errors;
+  };
+  const kind = obj.decl;
+  switch (kind) {
+    case 'lock': {
+      const d = check(lockDeclLine);
+      if (Array.isArray(d)) return yield* errs(d);
+      const errors: InputError[] = [];
+      const decl = buildLockDecl(d.name, { type: d.type, lockdep: d.lockdep, ww_class: d.ww_class, description: d.description }, loc, pos, errors);
+      if (!decl) return yield* errs(errors);
+      const prev = st.locks.get(d.name);
+      if (prev) {
+        if (!sameLockDecl(prev, { ...decl, loc: prev.loc })) yield fail(`lock ${quote(d.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(loc)}`);
+        return;
+      }
+      st.locks.set(d.name, decl);
+      yield { kind: 'lock', decl };
+      return;
+    }
+    case 'function': {
+      const d = check(functionDeclLine);
+      if (Array.isArray(d)) return yield* errs(d);
+      const np = nameProblem(d.name);
+      if (np) return yield fail(`invalid function name ${quote(d.name)}: ${np}`);
+      const prev = st.functions.get(d.name);
+      if (prev) {
+        if (!sameValue(prev.raw, d.steps)) yield fail(`function ${quote(d.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(loc)}`);
+        return;
+      }
+      // Declared before its steps are converted, so a call of itself is reported as recursion.
+      st.functions.set(d.name, { steps: [], raw: d.steps, loc });
+      st.anyHook = true;
+      let steps: Step[];
+      try {
+        steps = conv.list(d.steps, pos, 1);
+      } finally {
+        st.anyHook = false;
+      }
+      const stepErrors = takePending();
+      if (stepErrors.length) {
+        st.functions.delete(d.name);
+        return yield* errs(stepErrors);
+      }
+      st.functions.set(d.name, { steps, raw: d.steps, loc });
+      const rec = st.recursion();
+      if (rec.length) {
+        st.functions.delete(d.name);
+        return yield* errs(rec.map((e) => new InputError(e.message, loc)));
+      }
+      yield { kind: 'function', name: d.name, steps, loc };
+      return;
+    }
+    case 'hook': {
+      const d = check(hookDeclLine);
+      if (Array.isArray(d)) return yield* errs(d);
+      const np = nameProblem(d.hook);
+      if (np) return yield fail(`invalid hook name ${quote(d.hook)}: ${np}`);
+      if (!st.functions.has(d.fn)) return yield fail(`hook ${quote(d.hook)}: undeclared function ${quote(d.fn)}${didYouMean(d.fn, st.functions.keys())}`);
+      let list = st.hooks.get(d.hook);
+      if (list?.includes(d.fn)) return;
+      const created = !list;
+      if (!list) st.hooks.set(d.hook, (list = []));
+      list.push(d.fn);
+      const rec = st.recursion();
+      if (rec.length) {
+        list.pop();
+        if (created) st.hooks.delete(d.hook);
+        return yield* errs(rec.map((e) => new InputError(e.message, loc)));
+      }
+      yield { kind: 'hook', hook: d.hook, fn: d.fn, loc };
+      return;
+    }
+    case 'include': {
+      const d = check(includeDeclLine);
+      if (Array.isArray(d)) return yield* errs(d);
+      let abs: string;
+      let display: string;
+      if (isModelName(d.name)) {
+        const f = builtinModelFile(d.name);
+        if (!f) {
+          const names = builtinModelNames();
+          return yield fail(`unknown model ${quote(d.name)}${names.length ? `; built-in models: ${names.join(', ')}` : '; no built-in model is installed'}${didYouMean(d.name, names)}`);
+        }
+        abs = resolve(f);
+        display = modelDisplay(f);
+      } else {
+        abs = resolve(dirname(resolve(file)), d.name);
+        display = isAbsolute(d.name) ? d.name : join(dirname(file), d.name);
+        if (!existsSync(abs)) return yield fail(`include not found: ${quote(d.name)} (no file ${display})${didYouMean(basename(d.name, extname(d.name)), builtinModelNames())}`);
+      }
+      if (st.included.has(abs)) return;
+      st.included.add(abs);
+      let scenario: Scenario;
+      try {
+        scenario = await loadScenarioFile(display, abs);
+      } catch (e) {
+        if (e instanceof InputErrors) return yield* errs(e.errors);
+        return yield fail(`cannot include ${display}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      const conflicts: InputError[] = [];
+      for (const decl of scenario.locks.values()) {
+        const prev = st.locks.get(decl.name);
+        if (!prev) st.locks.set(decl.name, decl);
+        else if (!sameLockDecl(prev, decl)) conflicts.push(new InputError(`lock ${quote(decl.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(decl.loc)}`, loc));
+      }
+      for (const [name, steps] of scenario.functions) {
+        const prev = st.functions.get(name);
+        if (!prev) st.functions.set(name, { steps, raw: steps, loc });
+        else if (!sameSteps(prev.steps, steps)) conflicts.push(new InputError(`function ${quote(name)} is declared twice, differently: at ${formatPlace(prev.loc)} and in ${display}`, loc));
+      }
+      for (const [hook, fns] of scenario.hooks) {
+        let list = st.hooks.get(hook);
+        if (!list) st.hooks.set(hook, (list = []));
+        for (const fn of fns) if (!list.includes(fn)) list.push(fn);
+      }
+      conflicts.push(...st.recursion().map((e) => new InputError(e.message, loc)));
+      yield* errs(conflicts);
+      yield { kind: 'include', scenario };
+      return;
+    }
+    case 'scenario': {
+      const d = check(scenarioDeclLine);
+      if (Array.isArray(d)) return yield* errs(d);
+      let expect: TraceMeta['expect'];
+      if (d.expect === 'clean') expect = 'clean';
+      else if (d.expect) expect = d.expect.map((x) => ({ rule: x.rule, involves: x.involves ?? [], path: x.path ?? null, loc }));
+      const meta: TraceMeta = {
+        kind: 'meta',
+        loc,
+        ...(d.name !== undefined ? { name: d.name } : {}),
+        ...(d.description !== undefined ? { description: d.description } : {}),
+        ...(expect !== undefined ? { expect } : {}),
+      };
+      st.meta = meta;
+      yield meta;
+      if (d.options) yield { kind: 'options', options: buildOptions(d.options) };
+      return;
+    }
+    case 'fence':
+      return yield fail(`\`fence\` declarations ${NOT_YET}`);
+    default:
+      return yield fail(
+        typeof kind === 'string'
+          ? `unknown declaration ${quote(kind)}; expected one of ${DECL_KINDS.join(', ')}${didYouMean(kind, DECL_KINDS)}`
+          : `"decl" must be a string, one of ${DECL_KINDS.join(', ')}`,
+      );
+  }
+}
+
+function* errs(list: readonly InputError[]): Generator<TraceItem> {
+  for (const error of list) yield { kind: 'error', error };
+}

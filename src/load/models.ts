@@ -1,0 +1,84 @@
+/**
+ * Built-in models: the YAML files in the package's top-level `rules/` folder, named by their
+ * path without extension (`kernel` → rules/kernel.yaml, `kernel/reclaim` →
+ * rules/kernel/reclaim.yaml).
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+let root: string | null | undefined;
+
+/** The package root: the nearest folder above this module with a package.json (src/load or dist/src/load). */
+export function packageRoot(): string | null {
+  if (root !== undefined) return root;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  root = null;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) {
+      root = dir;
+      break;
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return root;
+}
+
+export function rulesDir(): string | null {
+  const r = packageRoot();
+  return r ? join(r, 'rules') : null;
+}
+
+/** How a model file is shown in locations (stable across machines). */
+export function modelDisplayPath(name: string): string {
+  return `<fencedep>/rules/${name}.yaml`;
+}
+
+/** Every built-in model name, sorted. */
+export function builtinModelNames(): string[] {
+  const dir = rulesDir();
+  if (!dir || !existsSync(dir)) return [];
+  const out: string[] = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop()!;
+    let entries: string[];
+    try {
+      entries = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = join(d, e);
+      let isDir = false;
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        continue;
+      }
+      if (isDir) stack.push(p);
+      else if (/\.ya?ml$/.test(e)) out.push(relative(dir, p).split(sep).join('/').replace(/\.ya?ml$/, ''));
+    }
+  }
+  return out.sort();
+}
+
+/** The file of a built-in model, or null if there is none by that name. */
+export function builtinModelFile(name: string): string | null {
+  const dir = rulesDir();
+  if (!dir || name.includes('..') || name.startsWith('/')) return null;
+  for (const ext of ['.yaml', '.yml']) {
+    const p = join(dir, ...name.split('/')) + ext;
+    if (existsSync(p)) return p;
+  }
+  return null;
+}
+
+/** Is an include entry a built-in model name (rather than a path relative to the file)? */
+export function isModelName(spec: string): boolean {
+  if (spec.startsWith('./') || spec.startsWith('../') || spec.startsWith('/') || spec.startsWith('.\\') || spec.startsWith('..\\')) return false;
+  if (/\.(ya?ml|json)$/i.test(spec)) return false;
+  return true;
+}

@@ -1,0 +1,388 @@
+/**
+ * Loading a scenario file with its includes into the IR (`Scenario`).
+ *
+ * 1. read, parse and validate (zod) the file and, depth first, every file it includes;
+ * 2. merge the declarations (includes first, each file once) and check duplicates;
+ * 3. convert every function's and path's steps, now that every name is known;
+ * 4. check hooks, recursion, `expect` and `options` of the file itself.
+ * Structural problems of step 1 stop there; the later steps collect every problem.
+ */
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { SourceLoc } from '../model/location.js';
+import type { Expectation, LockDecl, PathContext, PathDecl, Scenario, Step } from '../model/scenario.js';
+import { InputError, InputErrors, didYouMean } from './errors.js';
+import { buildLockDecl, buildOptions, formatPlace, sameValue } from './decls.js';
+import { validate } from './issues.js';
+import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
+import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
+import type { Pos } from './pos.js';
+import { fileSchema, type ScenarioFile } from './schema.js';
+import { readScenarioFile } from './source.js';
+import { NOT_YET, StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.js';
+
+/** At most this many errors are reported for one file (then a count of the rest). */
+export const MAX_ERRORS = 100;
+
+const RCU_LOCKS = ['rcu_read_lock', 'rcu_read_lock_bh', 'rcu_read_lock_sched'];
+
+interface LoadedFile {
+  readonly display: string;
+  readonly abs: string;
+  readonly data: ScenarioFile;
+  readonly pos: Pos;
+}
+
+interface Frame {
+  readonly abs: string;
+  readonly display: string;
+}
+
+class ErrorSink {
+  readonly list: InputError[] = [];
+  push = (e: InputError): void => {
+    this.list.push(e);
+  };
+  get any(): boolean {
+    return this.list.length > 0;
+  }
+  /** Throw the errors, each file's together (in the order files were reported), by position. */
+  throwIfAny(): void {
+    if (this.list.length === 0) return;
+    const fileRank = new Map<string, number>();
+    for (const e of this.list) if (e.loc && !fileRank.has(e.loc.file)) fileRank.set(e.loc.file, fileRank.size);
+    const rank = (e: InputError) => (e.loc ? fileRank.get(e.loc.file)! : -1);
+    const sorted = this.list
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => rank(a.e) - rank(b.e) || (a.e.loc?.line ?? 0) - (b.e.loc?.line ?? 0) || (a.e.loc?.column ?? 0) - (b.e.loc?.column ?? 0) || a.i - b.i)
+      .map((x) => x.e);
+    this.list.splice(0, this.list.length, ...sorted);
+    if (this.list.length > MAX_ERRORS) {
+      const rest = this.list.length - MAX_ERRORS;
+      const next = this.list[MAX_ERRORS];
+      throw new InputErrors([...this.list.slice(0, MAX_ERRORS), new InputError(`... and ${rest} more error${rest === 1 ? '' : 's'}`, next.loc)]);
+    }
+    throw new InputErrors(this.list);
+  }
+}
+
+/** How a built-in model file is shown in locations: stable, whatever the install path. */
+export function modelDisplay(abs: string): string {
+  const root = packageRoot();
+  return root ? `<fencedep>/${relative(root, abs).split(sep).join('/')}` : abs;
+}
+
+class FileLoader {
+  readonly errors = new ErrorSink();
+  /** Files completely loaded, by absolute path. */
+  private readonly done = new Set<string>();
+  /** Post-order: every file after the files it includes. */
+  readonly order: LoadedFile[] = [];
+
+  async load(display: string, abs: string, stack: readonly Frame[]): Promise<LoadedFile | null> {
+    let parsed;
+    try {
+      parsed = await readScenarioFile(display, abs);
+    } catch (e) {
+      if (e instanceof InputErrors) for (const x of e.errors) this.errors.push(x);
+      else throw e;
+      return null;
+    }
+    if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
+      const got = Array.isArray(parsed.value) ? 'a list' : `${typeof parsed.value} ${JSON.stringify(parsed.value)}`;
+      this.errors.push(new InputError(`a scenario is a map of keys (version, name, locks, functions, paths, ...), got ${got}`, parsed.pos.loc()));
+      return null;
+    }
+    const r = validate(fileSchema, parsed.value, parsed.pos, '');
+    if (!r.ok) {
+      for (const x of r.errors) this.errors.push(x);
+      return null;
+    }
+    // The schema has no transforms or defaults, so the validated value is the parsed value
+    // itself; zod's copy would lose an own `__proto__` key of a record.
+    const file: LoadedFile = { display, abs, data: parsed.value as ScenarioFile, pos: parsed.pos };
+    const here: Frame[] = [...stack, { abs, display }];
+    const includes = file.data.include ?? [];
+    for (let i = 0; i < includes.length; i++) {
+      const spec = includes[i];
+      const at = parsed.pos.child('include').child(i).loc();
+      const target = this.resolveInclude(spec, file, at);
+      if (!target) continue;
+      const cycleStart = here.findIndex((f) => f.abs === target.abs);
+      if (cycleStart >= 0) {
+        const chain = [...here.slice(cycleStart).map((f) => f.display), here[cycleStart].display];
+        this.errors.push(new InputError(`include cycle: ${chain.join(' -> ')}`, at));
+        continue;
+      }
+      if (this.done.has(target.abs)) continue;
+      await this.load(target.display, target.abs, here);
+    }
+    this.done.add(abs);
+    this.order.push(file);
+    return file;
+  }
+
+  private resolveInclude(spec: string, from: LoadedFile, at: SourceLoc): Frame | null {
+    if (isModelName(spec)) {
+      const f = builtinModelFile(spec);
+      if (f) return { abs: resolve(f), display: modelDisplay(f) };
+      const names = builtinModelNames();
+      const known = names.length ? `; built-in models: ${names.join(', ')}` : '; no built-in model is installed';
+      this.errors.push(new InputError(`unknown model ${quote(spec)}${known}${didYouMean(spec, names)} (a file needs a path such as ./${spec}.yaml)`, at));
+      return null;
+    }
+    const abs = resolve(dirname(from.abs), spec);
+    const display = isAbsolute(spec) ? spec : join(dirname(from.display), spec);
+    if (!existsSync(abs)) {
+      const stem = basename(spec, extname(spec));
+      this.errors.push(new InputError(`include not found: ${quote(spec)} (no file ${display})${didYouMean(stem, builtinModelNames())}`, at));
+      return null;
+    }
+    return { abs, display };
+  }
+}
+
+interface Origin {
+  readonly loc: SourceLoc;
+  readonly file: string;
+  readonly raw: unknown;
+}
+
+/**
+ * Load a scenario (YAML or JSON) and everything it includes. `file` is how locations name
+ * it, `abs` where it is read from (default: `file` resolved). Throws InputErrors.
+ */
+export async function loadScenarioFile(file: string, abs: string = resolve(file)): Promise<Scenario> {
+  const loader = new FileLoader();
+  const root = await loader.load(file, abs, []);
+  const errors = loader.errors;
+  errors.throwIfAny();
+  if (!root) throw new InputErrors([new InputError(`cannot load ${file}`, null)]);
+  const files = loader.order;
+
+  // --- 2. declarations -------------------------------------------------------------------
+  const locks = builtinLockMap();
+  const functionsRaw = new Map<string, Origin & { pos: Pos }>();
+  const hooks = new Map<string, { fn: string; loc: SourceLoc }[]>();
+  const pathsRaw: { file: LoadedFile; index: number; origin: Origin }[] = [];
+  const pathNames = new Map<string, Origin>();
+
+  for (const f of files) {
+    const d = f.data;
+    for (const [name, input] of Object.entries(d.locks ?? {})) {
+      const lp = f.pos.child('locks');
+      const decl = buildLockDecl(name, input, lp.keyLoc(name), lp.child(name), errors.list);
+      if (!decl) continue;
+      const prev = locks.get(name);
+      if (!prev) locks.set(name, decl);
+      else if (!sameLockDecl(prev, decl)) errors.push(duplicate('lock', name, prev.loc, decl.loc, describeLock(prev)));
+    }
+    if (d.fences && Object.keys(d.fences).length > 0) {
+      errors.push(new InputError(`\`fences\` ${NOT_YET}`, f.pos.keyLoc('fences')));
+    }
+    for (const [name, body] of Object.entries(d.functions ?? {})) {
+      const fp = f.pos.child('functions');
+      const loc = fp.keyLoc(name);
+      const np = nameProblem(name);
+      if (np) {
+        errors.push(new InputError(`invalid function name ${quote(name)}: ${np}`, loc));
+        continue;
+      }
+      const prev = functionsRaw.get(name);
+      if (!prev) functionsRaw.set(name, { loc, file: f.display, raw: body, pos: fp.child(name) });
+      else if (prev.file === f.display || !sameValue(prev.raw, body)) errors.push(duplicate('function', name, prev.loc, loc));
+    }
+    for (const [hook, fns] of Object.entries(d.hooks ?? {})) {
+      const hp = f.pos.child('hooks');
+      const np = nameProblem(hook);
+      if (np) {
+        errors.push(new InputError(`invalid hook name ${quote(hook)}: ${np}`, hp.keyLoc(hook)));
+        continue;
+      }
+      let list = hooks.get(hook);
+      if (!list) hooks.set(hook, (list = []));
+      fns.forEach((fn, i) => {
+        if (!list.some((r) => r.fn === fn)) list.push({ fn, loc: hp.child(hook).child(i).loc() });
+      });
+    }
+    (d.paths ?? []).forEach((p, index) => {
+      const pp = f.pos.child('paths').child(index);
+      const loc = pp.loc();
+      const np = nameProblem(p.name);
+      if (np) {
+        errors.push(new InputError(`invalid path name ${quote(p.name)}: ${np}`, pp.child('name').loc()));
+        return;
+      }
+      const origin: Origin = { loc, file: f.display, raw: p };
+      const prev = pathNames.get(p.name);
+      if (prev) {
+        if (prev.file === f.display || !sameValue(prev.raw, p)) errors.push(duplicate('path', p.name, prev.loc, pp.child('name').loc()));
+        return;
+      }
+      pathNames.set(p.name, origin);
+      pathsRaw.push({ file: f, index, origin });
+      if (p.work !== undefined) errors.push(new InputError(`\`work\` ${NOT_YET}`, pp.keyLoc('work')));
+    });
+  }
+
+  // --- 3. steps --------------------------------------------------------------------------
+  const env: StepEnv = {
+    lock: (n) => locks.get(n),
+    lockNames: () => locks.keys(),
+    hasFunction: (n) => functionsRaw.has(n),
+    functionNames: () => functionsRaw.keys(),
+    hasHook: (h) => hooks.has(h) || isKernelHook(h),
+    hookNames: () => hooks.keys(),
+  };
+  const conv = new StepConverter(env, errors.push);
+  const functions = new Map<string, readonly Step[]>();
+  for (const [name, f] of functionsRaw) functions.set(name, conv.list(f.raw, f.pos, 1));
+  const paths: PathDecl[] = [];
+  for (const { file: f, index, origin } of pathsRaw) {
+    const p = f.data.paths![index];
+    const pp = f.pos.child('paths').child(index);
+    paths.push({
+      name: p.name,
+      context: (p.context ?? 'process') as PathContext,
+      irqsEnabled: (p.irqs ?? 'enabled') === 'enabled',
+      steps: p.steps ? conv.list(p.steps, pp.child('steps'), 1) : [],
+      loc: origin.loc,
+    });
+  }
+
+  // --- 4. checks -------------------------------------------------------------------------
+  const hookMap = new Map<string, readonly string[]>();
+  for (const [hook, regs] of hooks) {
+    const fns: string[] = [];
+    for (const r of regs) {
+      if (functionsRaw.has(r.fn)) fns.push(r.fn);
+      else errors.push(new InputError(`hook ${quote(hook)}: undeclared function ${quote(r.fn)}${didYouMean(r.fn, functionsRaw.keys()) || ' (declare it under `functions:`)'}`, r.loc));
+    }
+    hookMap.set(hook, fns);
+  }
+  checkRecursion(functions, hookMap, errors.push);
+
+  const expect = buildExpect(root, locks, pathNames, errors.push);
+  const options = buildOptions(root.data.options);
+
+  errors.throwIfAny();
+  return {
+    file,
+    name: root.data.name ?? basename(file, extname(file)),
+    description: root.data.description ?? null,
+    locks,
+    functions,
+    hooks: hookMap,
+    paths,
+    expect,
+    options,
+  };
+}
+
+function describeLock(d: LockDecl): string {
+  return d.loc.line === 0 ? ` (a built-in ${d.type}; declare it as \`${d.name}: ${d.type}\` or not at all)` : '';
+}
+
+function duplicate(kind: string, name: string, first: SourceLoc, second: SourceLoc, extra = ''): InputError {
+  const how = first.file === second.file ? 'twice' : 'twice, differently';
+  return new InputError(`${kind} ${quote(name)} is declared ${how}: at ${formatPlace(first)} and at ${formatPlace(second)}${extra}`, second);
+}
+
+interface Edge {
+  readonly to: string;
+  readonly loc: SourceLoc;
+  readonly hook: string | null;
+}
+
+/** A function reaching itself through `call` or `invoke` is an input error (iterative DFS). */
+export function checkRecursion(
+  functions: ReadonlyMap<string, readonly Step[]>,
+  hooks: ReadonlyMap<string, readonly string[]>,
+  report: (e: InputError) => void,
+): void {
+  const edges = new Map<string, Edge[]>();
+  for (const [fn, steps] of functions) {
+    const list: Edge[] = [];
+    forEachStep(steps, (s) => {
+      if (s.op === 'call') list.push({ to: s.fn, loc: s.loc, hook: null });
+      else if (s.op === 'invoke') for (const to of hooks.get(s.hook) ?? []) list.push({ to, loc: s.loc, hook: s.hook });
+    });
+    edges.set(fn, list);
+  }
+  const colour = new Map<string, 1 | 2>();
+  for (const start of functions.keys()) {
+    if (colour.has(start)) continue;
+    const stack: { fn: string; i: number; via: Edge | null }[] = [{ fn: start, i: 0, via: null }];
+    colour.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const es = edges.get(top.fn) ?? [];
+      if (top.i >= es.length) {
+        colour.set(top.fn, 2);
+        stack.pop();
+        continue;
+      }
+      const e = es[top.i++];
+      const c = colour.get(e.to);
+      if (c === undefined) {
+        if (!functions.has(e.to)) continue;
+        colour.set(e.to, 1);
+        stack.push({ fn: e.to, i: 0, via: e });
+      } else if (c === 1) {
+        const from = stack.findIndex((f) => f.fn === e.to);
+        const cycle = stack.slice(from);
+        const chain = [...cycle.map((f) => f.fn), e.to].join(' -> ');
+        const viaHooks: string[] = [];
+        for (const f of cycle.slice(1)) if (f.via?.hook) viaHooks.push(`${quote(f.fn)} through hook ${quote(f.via.hook)}`);
+        if (e.hook) viaHooks.push(`${quote(e.to)} through hook ${quote(e.hook)}`);
+        const note = viaHooks.length ? ` (${viaHooks.join(', ')})` : '';
+        report(new InputError(`recursive call: ${chain}${note}; a function must not reach itself through \`call\` or \`invoke\``, e.loc));
+      }
+    }
+  }
+}
+
+function buildExpect(
+  root: LoadedFile,
+  locks: ReadonlyMap<string, LockDecl>,
+  pathNames: ReadonlyMap<string, Origin>,
+  report: (e: InputError) => void,
+): Scenario['expect'] {
+  const input = root.data.expect;
+  if (input === undefined) return null;
+  if (input === 'clean') return 'clean';
+  const known = involvableNames(locks);
+  const ep = root.pos.child('expect');
+  return input.map((x, i) => {
+    const ip = ep.child(i);
+    if (x.path !== undefined && !pathNames.has(x.path)) {
+      report(new InputError(`expect: unknown path ${quote(x.path)}${didYouMean(x.path, pathNames.keys())}`, ip.child('path').loc()));
+    }
+    (x.involves ?? []).forEach((n, j) => {
+      if (!known.has(n)) {
+        report(
+          new InputError(
+            `expect: ${quote(n)} is not a lock of this scenario (a declared lock by its name or lockdep name, a ww class lock, or ${RCU_LOCKS.join(', ')})${didYouMean(n, known)}`,
+            ip.child('involves').child(j).loc(),
+          ),
+        );
+      }
+    });
+    const e: Expectation = { rule: x.rule, involves: x.involves ?? [], path: x.path ?? null, loc: ip.loc() };
+    return e;
+  });
+}
+
+/** Every name an `involves` entry may use. */
+export function involvableNames(locks: ReadonlyMap<string, LockDecl>): Set<string> {
+  const s = new Set<string>(RCU_LOCKS);
+  for (const d of locks.values()) {
+    s.add(d.name);
+    s.add(d.lockdep);
+    if (d.wwClass) {
+      s.add(`${d.wwClass}_mutex`);
+      s.add(`${d.wwClass}_acquire`);
+    }
+  }
+  return s;
+}

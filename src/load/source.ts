@@ -1,0 +1,298 @@
+/**
+ * Reading a scenario file and parsing it (YAML or JSON, both through the `yaml` package so
+ * every value has a position) into a plain value plus a `Pos` for locating it.
+ * Everything that can go wrong becomes an InputError with file, line and column.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { LineCounter, isCollection, parseDocument, visit, type YAMLError } from 'yaml';
+import type { SourceLoc } from '../model/location.js';
+import { InputError, InputErrors } from './errors.js';
+import { FlatPos, YamlSource, type Pos } from './pos.js';
+
+export const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** Nesting of YAML/JSON collections beyond this is refused before parsing. */
+export const MAX_NESTING = 256;
+/** `maxAliasCount` for the yaml package: alias expansion beyond this is an alias bomb. */
+export const MAX_ALIAS_COUNT = 64;
+
+export interface ParsedFile {
+  readonly value: unknown;
+  readonly pos: Pos;
+}
+
+function fileLoc(file: string): SourceLoc {
+  return { file, line: 1, column: 1 };
+}
+
+/** Read a file, refusing what cannot be a scenario (too big, binary, unreadable). */
+export async function readText(file: string, abs: string): Promise<string> {
+  let size: number;
+  try {
+    const st = await stat(abs);
+    if (st.isDirectory()) throw new InputErrors([new InputError(`cannot read ${file}: it is a directory`, null)]);
+    size = st.size;
+  } catch (e) {
+    if (e instanceof InputErrors) throw e;
+    throw new InputErrors([new InputError(`cannot read ${file}: ${ioMessage(e)}`, null)]);
+  }
+  if (size > MAX_FILE_BYTES) {
+    throw new InputErrors([new InputError(`file too large: ${size} bytes (the limit is 16 MiB)`, fileLoc(file))]);
+  }
+  let buf: Buffer;
+  try {
+    buf = await readFile(abs);
+  } catch (e) {
+    throw new InputErrors([new InputError(`cannot read ${file}: ${ioMessage(e)}`, null)]);
+  }
+  if (buf.length > MAX_FILE_BYTES) {
+    throw new InputErrors([new InputError(`file too large: ${buf.length} bytes (the limit is 16 MiB)`, fileLoc(file))]);
+  }
+  const nul = buf.indexOf(0);
+  if (nul >= 0) {
+    const text = buf.subarray(0, nul).toString('utf8');
+    const line = text.split('\n').length;
+    const column = text.length - text.lastIndexOf('\n');
+    throw new InputErrors([new InputError('binary file (contains NUL bytes): not a scenario', { file, line, column })]);
+  }
+  return buf.toString('utf8');
+}
+
+function ioMessage(e: unknown): string {
+  const code = (e as { code?: string } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    default:
+      return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/**
+ * Where collections nest deeper than `MAX_NESTING` (flow brackets, block indentation levels
+ * and compact `- ` entries), found by a linear scan before the parser recurses. It errs on
+ * the side of counting a bracket too few (inside scalars), never of refusing a sane file.
+ */
+export function findExcessiveNesting(text: string, limit = MAX_NESTING): number | null {
+  const n = text.length;
+  const indents: number[] = [];
+  let flow = 0;
+  let block = 0;
+  let quote = 0; // 0 none, 1 single, 2 double
+  let lineStart = true;
+  let prevSig = ''; // last significant character on this line ('' at line start)
+  let i = 0;
+  while (i < n) {
+    if (lineStart) {
+      lineStart = false;
+      prevSig = '';
+      if (quote === 0 && flow === 0) {
+        let col = 0;
+        while (i < n && text.charCodeAt(i) === 32) {
+          col++;
+          i++;
+        }
+        const c = text[i];
+        if (i < n && c !== '\n' && c !== '\r' && c !== '#') {
+          while (indents.length && indents[indents.length - 1] >= col) indents.pop();
+          indents.push(col);
+          let compact = 0;
+          while ((text[i] === '-' || text[i] === '?') && (i + 1 >= n || text[i + 1] === ' ' || text[i + 1] === '\n')) {
+            compact++;
+            i++;
+            while (i < n && text.charCodeAt(i) === 32) i++;
+            if (indents.length + compact > limit) return i;
+          }
+          block = indents.length + compact;
+          if (block > limit) return i;
+        }
+      }
+      continue;
+    }
+    const c = text[i];
+    if (quote === 2) {
+      if (c === '\\') i++;
+      else if (c === '"') quote = 0;
+      else if (c === '\n') lineStart = true;
+      i++;
+      continue;
+    }
+    if (quote === 1) {
+      if (c === "'") {
+        if (text[i + 1] === "'") i++;
+        else quote = 0;
+      } else if (c === '\n') lineStart = true;
+      i++;
+      continue;
+    }
+    switch (c) {
+      case '\n':
+        lineStart = true;
+        break;
+      case '#':
+        if (prevSig === '' || text[i - 1] === ' ' || text[i - 1] === '\t') {
+          while (i < n && text[i] !== '\n') i++;
+          continue;
+        }
+        break;
+      case '"':
+      case "'":
+        if (prevSig === '' || '[{,:-?'.includes(prevSig)) quote = c === '"' ? 2 : 1;
+        break;
+      case '[':
+      case '{':
+        flow++;
+        if (flow + block > limit) return i;
+        break;
+      case ']':
+      case '}':
+        if (flow > 0) flow--;
+        break;
+      default:
+        break;
+    }
+    if (c !== ' ' && c !== '\t' && c !== '\r') prevSig = c;
+    i++;
+  }
+  return null;
+}
+
+const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: true, strict: true, logLevel: 'error' } as const;
+
+/** The message of a yaml error without the position and excerpt that prettyErrors appends. */
+function plainMessage(e: YAMLError, text: string): string {
+  let msg = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
+  switch (e.code) {
+    case 'DUPLICATE_KEY': {
+      const m = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:,{}[\]\n#]+?)\s*:/.exec(text.slice(e.pos[0], e.pos[0] + 1100));
+      msg = m ? `duplicate key ${m[1].startsWith('"') || m[1].startsWith("'") ? m[1] : JSON.stringify(m[1].trim())} (keys must be unique)` : 'duplicate key (keys must be unique)';
+      break;
+    }
+    case 'RESOURCE_EXHAUSTION':
+      if (/call stack/i.test(msg)) msg = `nesting too deep (more than ${MAX_NESTING} levels)`;
+      break;
+    case 'MULTIPLE_DOCS':
+      msg = 'a scenario file holds one YAML document, but this one has more (a second `---`)';
+      break;
+    case 'TAB_AS_INDENT':
+      msg += ' (indent YAML with spaces)';
+      break;
+    default:
+      break;
+  }
+  return msg.endsWith('.') ? msg.slice(0, -1) : msg;
+}
+
+function jsonErrorOffset(message: string, text: string): number {
+  const m = /at position (\d+)/.exec(message);
+  if (m) return Math.min(Number(m[1]), text.length);
+  const lc = /\(line (\d+) column (\d+)\)/.exec(message);
+  if (lc) {
+    let off = 0;
+    for (let l = 1; l < Number(lc[1]); l++) off = text.indexOf('\n', off) + 1;
+    return off + Number(lc[2]) - 1;
+  }
+  return text.length;
+}
+
+/** Parse the text of a `.yaml`/`.yml`/`.json` file. Throws InputErrors. */
+export function parseText(text: string, file: string, json: boolean): ParsedFile {
+  const lineCounter = new LineCounter();
+  const locAt = (offset: number): SourceLoc => {
+    // A LineCounter only knows lines once the parser has seen them; count directly instead
+    // when parsing did not run (or stopped early).
+    let line = 1;
+    let last = -1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+      line++;
+      last = i;
+    }
+    return { file, line, column: offset - last };
+  };
+  if (text.trim() === '') throw new InputErrors([new InputError('empty scenario: the file has no content', fileLoc(file))]);
+  const deep = findExcessiveNesting(text);
+  if (deep !== null) throw new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, locAt(deep))]);
+
+  let source = text;
+  let jsonValue: unknown = undefined;
+  if (json) {
+    // JSON through the YAML parser (for positions). JSON itself decides validity; a raw tab
+    // is only ever whitespace in valid JSON, so replacing it with a space keeps every offset.
+    const bare = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+    try {
+      jsonValue = JSON.parse(bare);
+    } catch (e) {
+      if (e instanceof RangeError) throw new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, fileLoc(file))]);
+      const msg = e instanceof Error ? e.message : String(e);
+      const clean = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
+      throw new InputErrors([new InputError(`invalid JSON: ${clean}`, locAt(jsonErrorOffset(msg, bare)))]);
+    }
+    source = bare.replace(/\t/g, ' ');
+  }
+
+  let doc;
+  try {
+    doc = parseDocument(source, { ...YAML_OPTIONS, lineCounter });
+  } catch (e) {
+    throw new InputErrors([unexpected(e, file)]);
+  }
+  const ysrc = new YamlSource(file, doc, lineCounter);
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    const errors = problems.map((e) => {
+      const lp = e.linePos?.[0];
+      const loc = lp ? { file, line: lp.line, column: lp.col } : locAt(e.pos[0]);
+      return new InputError(plainMessage(e, source), loc);
+    });
+    // JSON that the YAML parser cannot follow (but is valid JSON): use JSON.parse's value,
+    // unless the problem is one JSON.parse would hide (a duplicate key).
+    const onlyYamlLimits = json && problems.every((e) => e.code !== 'DUPLICATE_KEY');
+    if (!onlyYamlLimits) throw new InputErrors(errors);
+    return { value: jsonValue, pos: new FlatPos(fileLoc(file)) };
+  }
+  if (doc.contents === null) throw new InputErrors([new InputError('empty scenario: the file has only comments', fileLoc(file))]);
+  const keyErrors: InputError[] = [];
+  visit(doc, {
+    Pair(_k, pair) {
+      if (isCollection(pair.key)) keyErrors.push(new InputError('a key must be a plain name, not a list or a map', ysrc.locOf(pair.key, fileLoc(file))));
+    },
+  });
+  if (keyErrors.length) throw new InputErrors(keyErrors);
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    if (e instanceof ReferenceError || (e instanceof Error && /alias/i.test(e.message))) {
+      let at: SourceLoc = fileLoc(file);
+      visit(doc, {
+        Alias(_k, node) {
+          at = ysrc.locOf(node, at);
+          return visit.BREAK;
+        },
+      });
+      throw new InputErrors([
+        new InputError(`too many YAML aliases: expanding them would exceed the limit of ${MAX_ALIAS_COUNT} (an alias bomb?)`, at),
+      ]);
+    }
+    throw new InputErrors([unexpected(e, file)]);
+  }
+  return { value, pos: ysrc.root() };
+}
+
+/** An exception from a parser, turned into an input error. */
+export function unexpected(e: unknown, file: string): InputError {
+  if (e instanceof RangeError) return new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, fileLoc(file));
+  const msg = e instanceof Error ? e.message : String(e);
+  return new InputError(`cannot parse ${file}: ${msg}`, fileLoc(file));
+}
+
+/** Read and parse a scenario file (kind from its extension). Throws InputErrors. */
+export async function readScenarioFile(file: string, abs: string): Promise<ParsedFile> {
+  const text = await readText(file, abs);
+  return parseText(text, file, /\.json$/i.test(file));
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
+import { InputErrors, loadScenario } from '../../src/load/index.js';
+import type { Scenario, Step } from '../../src/model/scenario.js';
+
+/** A fresh temp dir; `write(name, text)` puts a fixture in it and returns its path. */
+export function fixtures(): { dir: string; write: (name: string, text: string | Buffer) => string } {
+  const dir = mkdtempSync(join(tmpdir(), 'fencedep-load-'));
+  return {
+    dir,
+    write(name, text) {
+      const p = join(dir, name);
+      mkdirSync(dirname(p), { recursive: true });
+      writeFileSync(p, text);
+      return p;
+    },
+  };
+}
+
+export interface Err {
+  readonly message: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** The input errors of loading `file` (fails the test if it loads). */
+export async function loadErrors(file: string): Promise<Err[]> {
+  try {
+    await loadScenario(file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputErrors);
+    return (e as InputErrors).errors.map((x) => x.toInfo());
+  }
+  throw new Error(`${file} loaded without errors`);
+}
+
+/** The one error whose message matches, with its position. */
+export async function oneError(file: string, match: RegExp | string): Promise<Err> {
+  const errs = await loadErrors(file);
+  const hits = errs.filter((e) => (typeof match === 'string' ? e.message.includes(match) : match.test(e.message)));
+  if (hits.length !== 1) throw new Error(`expected one error matching ${String(match)}, got:\n${errs.map(fmt).join('\n')}`);
+  return hits[0];
+}
+
+export function fmt(e: Err): string {
+  return `${e.file}:${e.line}:${e.column}: ${e.message}`;
+}
+
+/** Steps without locations (for comparing IR). */
+export function strip(steps: readonly Step[]): unknown[] {
+  return JSON.parse(JSON.stringify(steps, (k, v) => (k === 'loc' ? undefined : v))) as unknown[];
+}
+
+export function pathSteps(s: Scenario, name: string): readonly Step[] {
+  const p = s.paths.find((x) => x.name === name);
+  if (!p) throw new Error(`no path ${name}`);
+  return p.steps;
+}
