@@ -5,7 +5,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTrace } from '../load/index.js';
+import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches } from '../load/index.js';
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 import type { FenceModel, KernelProfile, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
@@ -181,7 +181,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     replayer?.registerHook(hook, fn);
   };
 
-  for await (const item of readTrace(file)) {
+  for await (const batch of readTraceBatches(file)) for (const item of batch) {
     if (item.kind === 'error') {
       errors.push(item.error.toInfo());
       continue;
@@ -219,7 +219,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
         break;
       }
       case 'step':
-        ensure().step(item.path, item.step);
+        ensure().step(item.path, item.step, item.loc);
         break;
     }
   }

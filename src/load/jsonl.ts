@@ -22,7 +22,6 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { SourceLoc } from '../model/location.js';
 import type { Expectation, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
@@ -54,7 +53,11 @@ export type TraceItem =
   /** The stream's options, defaults filled in for what the line does not set. */
   | { readonly kind: 'options'; readonly options: ScenarioOptions }
   | TraceMeta
-  | { readonly kind: 'step'; readonly path: string; readonly step: Step }
+  /**
+   * A step of task `path` at `loc`. From `readTraceBatches` the step may be shared by every
+   * event of the same op and lock (its own `loc` is where it was first seen): use `loc`.
+   */
+  | { readonly kind: 'step'; readonly path: string; readonly step: Step; readonly loc: SourceLoc }
   | { readonly kind: 'error'; readonly error: InputError };
 
 const DECL_KINDS = ['lock', 'function', 'hook', 'include', 'scenario', 'fence'];
@@ -167,16 +170,27 @@ class TraceState implements StepEnv {
  * never throws for bad input (an unreadable file is an `error` item).
  */
 export async function* readTrace(file: string): AsyncGenerator<TraceItem> {
+  for await (const batch of readTraceBatches(file))
+    for (const item of batch) yield item.kind === 'step' && item.step.loc !== item.loc ? { ...item, step: withLoc(item.step, item.loc) } : item;
+}
+
+/**
+ * The same items in batches, one per chunk of the file: the stream is read in chunks and
+ * split into lines here, so a million events cost a few hundred promises, not millions.
+ */
+export async function* readTraceBatches(file: string): AsyncGenerator<TraceItem[]> {
   const st = new TraceState();
   let pending: InputError[] = [];
   const conv = new StepConverter(st, (e) => pending.push(e));
-  const errorItems = function* (errs: readonly InputError[]): Generator<TraceItem> {
-    for (const error of errs) yield { kind: 'error', error };
+  const takePending = () => {
+    const p = pending;
+    pending = [];
+    return p;
   };
 
   let stream;
   try {
-    stream = createReadStream(file, { encoding: 'utf8' });
+    stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 18 });
     await new Promise<void>((res, rej) => {
       stream!.once('open', () => res());
       stream!.once('error', rej);
@@ -184,113 +198,157 @@ export async function* readTrace(file: string): AsyncGenerator<TraceItem> {
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
-    yield { kind: 'error', error: new InputError(`cannot read ${file}: ${why}`, null) };
+    yield [{ kind: 'error', error: new InputError(`cannot read ${file}: ${why}`, null) }];
     return;
   }
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+
+  /** One line; declarations come back to be read asynchronously (an include loads a file). */
+  const event = (raw: string, lineNo: number, out: TraceItem[]): Record<string, unknown> | null => {
+    const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (line.length === 0 || (line.charCodeAt(0) !== 123 && /^\s*$/.test(line))) return null;
+    const loc: SourceLoc = { file, line: lineNo, column: 1 };
+    if (commonEvent(line) && st.paths.has(evPath)) {
+      const t = st.fast.get(evOp)?.get(evName);
+      if (t) {
+        out.push({ kind: 'step', path: evPath, step: t, loc });
+        return null;
+      }
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      const m = /at position (\d+)/.exec(msg);
+      const clean = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
+      out.push({ kind: 'error', error: new InputError(`invalid JSON: ${clean}`, { file, line: lineNo, column: m ? Number(m[1]) + 1 : 1 }) });
+      return null;
+    }
+    if (!isPlainObject(obj)) {
+      out.push({ kind: 'error', error: new InputError('expected a JSON object: an event {"path", "op", ...} or a declaration {"decl", ...}', loc) });
+      return null;
+    }
+    if (obj.decl !== undefined) return obj;
+    // --- events: the hot path -------------------------------------------------------
+    const path = obj.path;
+    const op = obj.op;
+    if (typeof path !== 'string' || typeof op !== 'string') {
+      const what = obj.path === undefined && obj.op === undefined ? 'an event needs "path" and "op" (or a declaration "decl")' : typeof path !== 'string' ? 'an event needs "path": the task name, a string' : 'an event needs "op": a step name, a string';
+      out.push({ kind: 'error', error: new InputError(what, loc) });
+      return null;
+    }
+    if (!st.paths.has(path)) {
+      const p = nameProblem(path);
+      if (p) {
+        out.push({ kind: 'error', error: new InputError(`invalid path name ${quote(path)}: ${p}`, loc) });
+        return null;
+      }
+      st.paths.add(path);
+    }
+    const name = obj.name;
+    let simple = typeof name === 'string' || name === undefined;
+    if (simple) {
+      let n = 0;
+      for (const _k in obj) n++;
+      simple = n === (name === undefined ? 2 : 3);
+    }
+    if (simple) {
+      const key = name === undefined ? '\u0000' : (name as string);
+      const byName = st.fast.get(op);
+      const t = byName?.get(key);
+      if (t) {
+        out.push({ kind: 'step', path, step: t, loc });
+        return null;
+      }
+      const step = conv.one(name === undefined ? op : { [op]: name }, new FlatPos(loc), 1);
+      if (pending.length) {
+        // A step with an error anywhere inside is not replayed.
+        for (const error of takePending()) out.push({ kind: 'error', error });
+        return null;
+      }
+      if (step && !hasBody(step) && st.fastSize < FAST_CACHE_LIMIT) {
+        let m = byName;
+        if (!m) st.fast.set(op, (m = new Map()));
+        m.set(key, step);
+        st.fastSize++;
+      }
+      if (step) out.push({ kind: 'step', path, step, loc });
+      return null;
+    }
+    const step = conv.one(eventToStep(obj), new FlatPos(loc), 1);
+    if (pending.length) for (const error of takePending()) out.push({ kind: 'error', error });
+    else if (step) out.push({ kind: 'step', path, step, loc });
+    return null;
+  };
+
   let lineNo = 0;
+  let rest = '';
   try {
-    for await (const raw of rl) {
-      lineNo++;
-      const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-      if (line.length === 0 || (line.charCodeAt(0) !== 123 && /^\s*$/.test(line))) continue;
-      const loc: SourceLoc = { file, line: lineNo, column: 1 };
-      let obj: unknown;
-      try {
-        obj = JSON.parse(line);
-      } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        const m = /at position (\d+)/.exec(msg);
-        const clean = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-        yield { kind: 'error', error: new InputError(`invalid JSON: ${clean}`, { file, line: lineNo, column: m ? Number(m[1]) + 1 : 1 }) };
-        continue;
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const text = rest + chunk;
+      const out: TraceItem[] = [];
+      let start = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+        const decl = event(text.slice(start, end), ++lineNo, out);
+        start = nl + 1;
+        if (decl) for await (const item of declaration(decl, { file, line: lineNo, column: 1 }, st, conv, takePending, file)) out.push(item);
       }
-      if (!isPlainObject(obj)) {
-        yield { kind: 'error', error: new InputError('expected a JSON object: an event {"path", "op", ...} or a declaration {"decl", ...}', loc) };
-        continue;
-      }
-      if (obj.decl === undefined) {
-        // --- events: the hot path -------------------------------------------------------
-        const path = obj.path;
-        const op = obj.op;
-        if (typeof path !== 'string' || typeof op !== 'string') {
-          const what = obj.path === undefined && obj.op === undefined ? 'an event needs "path" and "op" (or a declaration "decl")' : typeof path !== 'string' ? 'an event needs "path": the task name, a string' : 'an event needs "op": a step name, a string';
-          yield { kind: 'error', error: new InputError(what, loc) };
-          continue;
-        }
-        if (!st.paths.has(path)) {
-          const p = nameProblem(path);
-          if (p) {
-            yield { kind: 'error', error: new InputError(`invalid path name ${quote(path)}: ${p}`, loc) };
-            continue;
-          }
-          st.paths.add(path);
-        }
-        const name = obj.name;
-        let simple = typeof name === 'string' || name === undefined;
-        if (simple) {
-          let n = 0;
-          for (const _k in obj) n++;
-          simple = n === (name === undefined ? 2 : 3);
-        }
-        if (simple) {
-          const key = name === undefined ? '\u0000' : (name as string);
-          const byName = st.fast.get(op);
-          const t = byName?.get(key);
-          if (t) {
-            yield { kind: 'step', path, step: withLoc(t, loc) };
-            continue;
-          }
-          const step = conv.one(name === undefined ? op : { [op]: name }, new FlatPos(loc), 1);
-          if (pending.length) {
-            // A step with an error anywhere inside is not replayed.
-            yield* errorItems(pending);
-            pending = [];
-            continue;
-          }
-          if (step && !hasBody(step) && st.fastSize < FAST_CACHE_LIMIT) {
-            let m = byName;
-            if (!m) st.fast.set(op, (m = new Map()));
-            m.set(key, step);
-            st.fastSize++;
-          }
-          if (step) yield { kind: 'step', path, step };
-          continue;
-        }
-        const step = conv.one(eventToStep(obj), new FlatPos(loc), 1);
-        if (pending.length) {
-          yield* errorItems(pending);
-          pending = [];
-        } else if (step) yield { kind: 'step', path, step };
-        continue;
-      }
-      // --- declarations -------------------------------------------------------------------
-      for await (const item of declaration(obj, loc, st, conv, () => {
-        const p = pending;
-        pending = [];
-        return p;
-      }, file))
-        yield item;
+      rest = text.slice(start);
+      if (out.length) yield out;
+    }
+    if (rest.length) {
+      const out: TraceItem[] = [];
+      const decl = event(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo, out);
+      if (decl) for await (const item of declaration(decl, { file, line: lineNo, column: 1 }, st, conv, takePending, file)) out.push(item);
+      if (out.length) yield out;
     }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    yield { kind: 'error', error: new InputError(`cannot read ${file}: ${msg}`, lineNo > 0 ? { file, line: lineNo, column: 1 } : null) };
+    yield [{ kind: 'error', error: new InputError(`cannot read ${file}: ${msg}`, lineNo > 0 ? { file, line: lineNo, column: 1 } : null) }];
     return;
   } finally {
-    rl.close();
     stream.destroy();
   }
   // End of stream: `expect` may name locks declared after the header.
   if (st.meta?.expect && st.meta.expect !== 'clean') {
     const known = involvableNames(st.locks);
+    const out: TraceItem[] = [];
     for (const x of st.meta.expect)
       for (const n of x.involves)
         if (!known.has(n))
-          yield {
-            kind: 'error',
-            error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc),
-          };
+          out.push({ kind: 'error', error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc) });
+    if (out.length) yield out;
   }
+}
+
+const EVENT_PATH = '{"path":"';
+const EVENT_OP = '","op":"';
+const EVENT_NAME = '","name":"';
+/** Escapes or control characters: JSON.parse must judge the line. */
+const NOT_PLAIN = /[\\\u0000-\u001f]/;
+
+/** The fields of the last line `commonEvent` accepted (no object per line on the hot path). */
+let evPath = '';
+let evOp = '';
+let evName = '';
+
+/**
+ * The shape machines write most, `{"path":"P","op":"OP","name":"N"}` with no escapes and no
+ * spaces, read without JSON.parse into evPath/evOp/evName. False: let JSON.parse read it.
+ */
+function commonEvent(line: string): boolean {
+  const last = line.length - 1;
+  if (!line.startsWith(EVENT_PATH) || line.charCodeAt(last) !== 125 || line.charCodeAt(last - 1) !== 34) return false;
+  const opAt = line.indexOf(EVENT_OP, EVENT_PATH.length);
+  if (opAt < 0) return false;
+  const nameAt = line.indexOf(EVENT_NAME, opAt + EVENT_OP.length);
+  if (nameAt < 0 || NOT_PLAIN.test(line)) return false;
+  evPath = line.slice(EVENT_PATH.length, opAt);
+  evOp = line.slice(opAt + EVENT_OP.length, nameAt);
+  evName = line.slice(nameAt + EVENT_NAME.length, last - 1);
+  // An unescaped quote inside a value: not JSON at all, JSON.parse will say why.
+  return !(evPath.includes('"') || evOp.includes('"') || evName.includes('"'));
 }
 
 /** A cached step at another location (object literals for the common ops: the hot path). */

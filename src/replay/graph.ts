@@ -82,6 +82,8 @@ export class DependencyGraph {
   private markF: Int32Array = new Int32Array(0);
   private markB: Int32Array = new Int32Array(0);
   private markGen = 0;
+  /** The last region mayReach() collected, reusable while nothing else was marked since. */
+  private reached: { from: number; to: number; gen: number; edges: number; comps: number[] } | null = null;
   private stamp: Int32Array = new Int32Array(0);
   private parentState: Int32Array = new Int32Array(0);
   private parentDep: (Dependency | null)[] = [];
@@ -173,8 +175,10 @@ export class DependencyGraph {
     const ct = this.find(to);
     if (cf === ct) return true;
     if (this.ord[cf]! > this.ord[ct]!) return false;
-    this.collect(cf, this.ord[ct]!, false, this.markF, ++this.markGen);
-    return this.markF[ct] === this.markGen;
+    const gen = ++this.markGen;
+    // The dependency to → from that usually follows reorders exactly this region: keep it.
+    this.reached = { from: cf, to: ct, gen, edges: this.edges, comps: this.collect(cf, this.ord[ct]!, false, this.markF, gen) };
+    return this.markF[ct] === gen;
   }
 
   /**
@@ -211,11 +215,16 @@ export class DependencyGraph {
     const cv = this.find(to);
     const ord = this.ord;
     if (cu === cv || ord[cu]! < ord[cv]!) return;
-    const genF = ++this.markGen;
-    const forward = this.collect(cv, ord[cu]!, false, this.markF, genF);
+    const reached = this.reached;
+    this.reached = null;
+    // Valid only if the one dependency added since is this one.
+    const reuse = reached !== null && reached.from === cv && reached.to === cu && reached.gen === this.markGen && reached.edges + 1 === this.edges;
+    const genF = reuse ? reached.gen : ++this.markGen;
+    const forward = reuse ? reached.comps : this.collect(cv, ord[cu]!, false, this.markF, genF);
     const backward = this.collect(cu, ord[cv]!, true, this.markB, ++this.markGen);
     // Components both reachable from `to` and reaching `from` lie on a cycle just closed.
-    const cycle = backward.filter((c) => this.markF[c] === genF);
+    const cycle: number[] = [];
+    for (const c of backward) if (this.markF[c] === genF) cycle.push(c);
     const onCycle = ++this.markGen;
     for (const c of cycle) this.markB[c] = onCycle;
     const before = cycle.length ? backward.filter((c) => this.markB[c] !== onCycle) : backward;

@@ -4,6 +4,7 @@
  * `replayScenario` is the whole-file convenience.
  */
 import type { Finding } from '../model/finding.js';
+import type { SourceLoc } from '../model/location.js';
 import type { LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import type { InputError } from '../load/errors.js';
 import { ruleById } from '../rules/index.js';
@@ -89,15 +90,15 @@ export class Replayer {
     else this.hooks.set(hook, [fn]);
   }
 
-  /** Run one step on the task named `path` (created on first use, in process context). */
-  step(path: string, step: Step): void {
+  /** Run one step on the task named `path` (created on first use, in process context), at `loc`. */
+  step(path: string, step: Step, loc: SourceLoc = step.loc): void {
     this.events++;
     let task = this.tasks.get(path);
     if (!task) {
       task = this.interpreter.newTask(path);
       this.tasks.set(path, task);
     }
-    this.interpreter.runStep(task, step);
+    this.interpreter.runStep(task, step, loc);
   }
 
   runPath(path: PathDecl): void {

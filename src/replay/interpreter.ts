@@ -3,7 +3,7 @@
  * releases for the lockdep model, irq/preemption state, sleeps, calls and hook invocations.
  * Iterative (an explicit activation stack), so no input can make it recurse deeply.
  */
-import type { Frame } from '../model/location.js';
+import type { Frame, SourceLoc } from '../model/location.js';
 import type { AcquireMode, AcquireStep, LockDecl, LockRef, PathDecl, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
 import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, lockLine } from './classes.js';
@@ -81,10 +81,10 @@ export class Interpreter {
     }
   }
 
-  /** One step of a stream: a flat step runs directly, a block through `run`. */
-  runStep(task: Task, step: Step): void {
+  /** One step of a stream at `loc`: a flat step runs directly, a block through `run`. */
+  runStep(task: Task, step: Step, loc: SourceLoc): void {
     if (FLAT_OPS.has(step.op)) {
-      const frame: Frame = { loc: step.loc, label: step.label, parent: null };
+      const frame: Frame = { loc, label: step.label, parent: null };
       task.frame = frame;
       this.execute(task, step, frame, STREAM_ACTIVATION, []);
     } else {
@@ -116,26 +116,21 @@ export class Interpreter {
       case 'might_lock': {
         const decl = this.decl(step.lock, step);
         if (!decl) break;
-        this.lockdep.acquire(task, {
-          cls: this.lockdep.classes.classOf(decl, step.subclass), decl, instance: step.lock.instance,
-          read: this.readKind(task, decl, step.mode), trylock: false, nest: null,
-        });
-        if (decl.type !== 'semaphore') this.lockdep.release(task, step.lock, step.label, this.lockdep.classes.classOf(decl, step.subclass));
+        const cls = this.lockdep.classes.classOf(decl, step.subclass);
+        this.lockdep.acquire(task, cls, decl.name, step.lock.instance, this.readKind(task, decl, step.mode), false, null);
+        if (decl.type !== 'semaphore') this.lockdep.release(task, step.lock, step.label, cls);
         break;
       }
       case 'lock_sync': {
         const decl = this.decl(step.lock, step);
         if (!decl) break;
         this.lockdep.sleepCheck(task, step.label, null);
-        this.lockdep.acquire(task, {
-          cls: this.lockdep.classes.classOf(decl, 0), decl, instance: step.lock.instance, read: 0,
-          trylock: false, nest: null, sync: true,
-        });
+        this.lockdep.acquire(task, this.lockdep.classes.classOf(decl, 0), decl.name, step.lock.instance, 0, false, null, true);
         break;
       }
       case 'downgrade_write': {
         const decl = this.decl(step.lock, step);
-        if (decl) this.lockdep.downgrade(task, step.lock, step.label, this.lockdep.classes.classOf(decl, 0));
+        if (decl) this.lockdep.downgrade(task, step.lock, step.label, decl);
         break;
       }
       case 'assert_held': {
@@ -178,7 +173,7 @@ export class Interpreter {
         if (!decl) break;
         const held = this.lockdep.findHeld(task, step.lock);
         if (!held) this.lockdep.assertHeld(task, step.lock, decl);
-        this.lockdep.sleepCheck(task, step.label, null, held);
+        this.lockdep.sleepCheck(task, step.label, null, null, held);
         break;
       }
       case 'irq_context':
@@ -261,19 +256,14 @@ export class Interpreter {
     } else if (step.irq === 'bh') task.bhCount++;
     const cls = this.lockdep.classes.classOf(decl, step.subclass);
     // mutex_lock() and friends start with might_sleep(); trylocks never sleep.
-    if (cls.sleeping && !step.trylock) {
-      this.lockdep.sleepCheck(task, step.label, lockLine(cls, step.lock.instance, task.frame ? traceStep(task.frame) : null));
-    }
-    this.lockdep.acquire(task, {
-      cls, decl, instance: step.lock.instance, read: this.readKind(task, decl, step.mode),
-      trylock: step.trylock, nest: step.nestLock,
-    });
+    if (cls.sleeping && !step.trylock) this.lockdep.sleepCheck(task, step.label, cls, step.lock.instance);
+    this.lockdep.acquire(task, cls, decl.name, step.lock.instance, this.readKind(task, decl, step.mode), step.trylock, step.nestLock);
   }
 
   private release(task: Task, ref: LockRef, what: string, irq: AcquireStep['irq']): void {
     const decl = this.program.locks.get(ref.cls);
     // A semaphore is invisible to lockdep: up() checks nothing.
-    if (decl && decl.type !== 'semaphore') this.lockdep.release(task, ref, what, this.lockdep.classes.classOf(decl, 0));
+    if (decl && decl.type !== 'semaphore') this.lockdep.release(task, ref, what, decl);
     if (irq === 'irq') this.enableHardirqs(task);
     else if (irq === 'irqsave') this.restoreHardirqs(task);
     else if (irq === 'bh') this.enableSoftirqs(task);

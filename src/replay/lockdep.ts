@@ -19,8 +19,8 @@ import { framesOf, type Frame } from '../model/location.js';
 import type { KernelProfile, LockDecl, LockRef } from '../model/scenario.js';
 import {
   ClassTable, Wait, waitValue, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED, LOCK_USED_READ, LOCKF_ENABLED_IRQ_ALL, LOCKF_IRQ,
-  LOCKF_IRQ_READ, LOCKF_USED_IN_IRQ_ALL, lockLine, stateName, USAGE_DIR, USAGE_READ, usageName, USED_IN_HARDIRQ,
-  USED_IN_SOFTIRQ, type LockClass,
+  LOCKF_IRQ_READ, LOCKF_USED_IN_IRQ_ALL, LockClass, lockLine, stateName, USAGE_DIR, USAGE_READ, usageName,
+  USED_IN_HARDIRQ, USED_IN_SOFTIRQ,
 } from './classes.js';
 import type { DependencyStep, Detections, Site } from './detections.js';
 import { depKind, DependencyGraph, type Dependency, type PathHit, type ReadKind } from './graph.js';
@@ -28,17 +28,6 @@ import { HeldLock, Task } from './task.js';
 
 export interface DetectionSink {
   report<K extends keyof Detections>(rule: K, detection: Detections[K]): void;
-}
-
-export interface Acquisition {
-  readonly cls: LockClass;
-  readonly decl: LockDecl;
-  readonly instance: string | null;
-  readonly read: ReadKind;
-  readonly trylock: boolean;
-  readonly nest: LockRef | null;
-  /** lock_sync(): validated like a write acquisition, never held. */
-  readonly sync?: boolean;
 }
 
 const INITIAL_KEY = 0;
@@ -104,15 +93,17 @@ export class Lockdep {
 
   // ---------------------------------------------------------------- acquire
 
-  acquire(task: Task, a: Acquisition): void {
-    const { cls } = a;
+  acquire(
+    task: Task, cls: LockClass, declName: string, instance: string | null, read: ReadKind, trylock: boolean,
+    nest: LockRef | null, sync = false,
+  ): void {
     if (!cls.tracked) return;
     const held = task.held;
     const depth = held.length;
     this.graph.grow(this.classes.all.length, this.initialOrder);
 
     // Consecutive nest_lock acquisitions of one class merge into the top entry.
-    if (depth && !a.sync && a.nest) {
+    if (depth && !sync && nest) {
       const top = held[depth - 1]!;
       if (top.cls === cls) {
         top.references = top.references ? top.references + 1 : 2;
@@ -122,12 +113,11 @@ export class Lockdep {
 
     const irqContext = task.irqContext();
     const next = new HeldLock(
-      cls, a.decl.name, a.instance, a.read, a.trylock, a.nest, irqContext, !task.hardirqsEnabled,
-      task.h1, task.h2, task.frame,
+      cls, declName, instance, read, trylock, nest, irqContext, !task.hardirqsEnabled, task.h1, task.h2, task.frame,
     );
 
     this.checkWaitContext(task, next);
-    if (cls.check) this.markUsage(task, next, !!a.sync);
+    if (cls.check) this.markUsage(task, next, sync);
 
     let h1 = task.h1;
     let h2 = task.h2;
@@ -146,16 +136,16 @@ export class Lockdep {
     h1 = mix(h1, id, 0x9e3779b1);
     h2 = mix(h2, id, 0x85ebca77);
 
-    if (a.nest && !this.findHeld(task, a.nest)) {
+    if (nest && !this.findHeld(task, nest)) {
       this.sink.report('nest-lock-not-held', {
         site: this.site(task),
         next: this.line(next),
-        nest: refName(a.nest),
-        nestLockdep: a.nest.cls,
+        nest: refName(nest),
+        nestLockdep: nest.cls,
       });
     }
 
-    if (!a.trylock && cls.check) {
+    if (!trylock && cls.check) {
       const key = (h1 >>> 0) * 2097152 + (h2 & 0x1fffff);
       if (!this.chainCache || !this.chains.has(key)) {
         this.chains.add(key);
@@ -163,7 +153,7 @@ export class Lockdep {
         if (!nested && !chainHead) this.checkPrevsAdd(task, next);
       }
     }
-    if (a.sync) return;
+    if (sync) return;
     task.h1 = h1;
     task.h2 = h2;
     held.push(next);
@@ -179,10 +169,7 @@ export class Lockdep {
         continue;
       }
       const before = task.held.length;
-      this.acquire(task, {
-        cls: e.cls, decl, instance: e.instance, read: e.read, trylock: e.trylock,
-        nest: e.nest, sync: false,
-      });
+      this.acquire(task, e.cls, decl.name, e.instance, e.read, e.trylock, e.nest);
       const pushed = task.held[task.held.length - 1];
       if (task.held.length > before && pushed) {
         pushed.frame = e.frame;
@@ -237,10 +224,11 @@ export class Lockdep {
     return null;
   }
 
-  /** Returns the released entry, or null after reporting a bad unlock of `cls`. */
-  release(task: Task, ref: LockRef, what: string, cls: LockClass): HeldLock | null {
+  /** Returns the released entry, or null after reporting a bad unlock of `lock`. */
+  release(task: Task, ref: LockRef, what: string, lock: LockClass | LockDecl): HeldLock | null {
     const i = this.findHeldIndex(task, ref);
     if (i < 0) {
+      const cls = lock instanceof LockClass ? lock : this.classes.classOf(lock, 0);
       this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(cls, ref.instance, null) });
       return null;
     }
@@ -250,19 +238,23 @@ export class Lockdep {
       entry.references--;
       return entry;
     }
-    const above = held.splice(i);
-    above.shift();
     task.h1 = entry.prevH1;
     task.h2 = entry.prevH2;
-    if (above.length) this.reacquire(task, above);
+    if (i === held.length - 1) {
+      held.pop();
+      return entry;
+    }
+    const above = held.splice(i);
+    above.shift();
+    this.reacquire(task, above);
     return entry;
   }
 
   /** downgrade_write(): the held write lock becomes a reader (lock_downgrade). */
-  downgrade(task: Task, ref: LockRef, what: string, cls: LockClass): void {
+  downgrade(task: Task, ref: LockRef, what: string, decl: LockDecl): void {
     const i = this.findHeldIndex(task, ref);
     if (i < 0) {
-      this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(cls, ref.instance, null) });
+      this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(this.classes.classOf(decl, 0), ref.instance, null) });
       return;
     }
     const held = task.held;
@@ -328,6 +320,11 @@ export class Lockdep {
 
   private markUsage(task: Task, h: HeldLock, sync: boolean): void {
     const read = h.read ? USAGE_READ : 0;
+    // Fast path: every bit this acquisition would set is set already (the common case).
+    if (!h.trylock && task.hardirqDepth === 0 && task.softirqDepth === 0 && !h.hardirqsOff && !sync && task.softirqsEnabled()) {
+      const want = (1 << (ENABLED_HARDIRQ + read)) | (1 << (ENABLED_SOFTIRQ + read)) | (1 << (read ? LOCK_USED_READ : LOCK_USED));
+      if ((h.cls.usage & want) === want) return;
+    }
     if (!h.trylock) {
       if (task.hardirqDepth > 0 && !this.markLock(task, h, USED_IN_HARDIRQ + read)) return;
       if (task.softirqDepth > 0 && !this.markLock(task, h, USED_IN_SOFTIRQ + read)) return;
@@ -519,7 +516,8 @@ export class Lockdep {
    * irq context), hard irqs are off, an RCU section is open, or a non-block section is.
    * `exempt` is the lock cond_resched_lock() may drop.
    */
-  sleepCheck(task: Task, what: string, sleepingLock: LockLine | null, exempt: HeldLock | null = null): void {
+  sleepCheck(task: Task, what: string, sleepingLock: LockClass | null, instance: string | null = null, exempt: HeldLock | null = null): void {
+    if (task.nonBlock === 0 && task.hardirqsEnabled && task.preemptCount === 0 && task.bhCount === 0 && task.hardirqDepth === 0 && task.softirqDepth === 0 && !this.holdsAtomic(task, exempt)) return;
     let spinning = 0;
     let rcu = 0;
     let rcuSched = 0;
@@ -545,7 +543,7 @@ export class Lockdep {
     if (reasons.length === 0) return;
     this.sink.report('sleep-in-atomic', {
       site: this.site(task),
-      sleepingLock,
+      sleepingLock: sleepingLock ? lockLine(sleepingLock, instance, task.frame ? traceStep(task.frame) : null) : null,
       what,
       reasons,
       atomicLocks,
@@ -560,6 +558,12 @@ export class Lockdep {
   /** An unmatched closing annotation (non_block_end, ...). */
   reportBadUnlock(task: Task, what: string): void {
     this.sink.report('bad-unlock', { site: this.site(task), what, lock: null });
+  }
+
+  /** Is a spinning lock or an RCU section held (the common reasons a sleep is invalid)? */
+  private holdsAtomic(task: Task, exempt: HeldLock | null): boolean {
+    for (const h of task.held) if (h !== exempt && (h.cls.spinning || h.cls.type === 'rcu')) return true;
+    return false;
   }
 
   /** The end of a path: lockdep's "lock held when returning to user space". */

@@ -40,12 +40,14 @@ export async function writeTrace(file: string, shape: TraceShape): Promise<void>
   };
   // Sleeping locks first in the global order, then spinlock_t, then raw spinlocks, so nestings stay valid.
   const order: string[] = [];
-  for (let i = 0; i < shape.classes; i++) {
-    const type = TYPES[i % TYPES.length]!;
-    const name = `L${i}`;
-    order.push(name);
-    buffer += JSON.stringify({ decl: 'lock', name, type }) + '\n';
-  }
+  for (let i = 0; i < shape.classes; i++) order.push(`L${i}`);
+  // As a recorder writes them: a class is declared just before its first event.
+  const declared = new Uint8Array(shape.classes);
+  const declare = (i: number) => {
+    if (declared[i]) return;
+    declared[i] = 1;
+    buffer += `{"decl":"lock","name":"${order[i]}","type":"${TYPES[i % TYPES.length]}"}\n`;
+  };
   const tier = { mutex: 0, rwsem: 0, spinlock: 1, raw_spinlock: 2 } as const;
   const rank = (i: number) => tier[TYPES[i % TYPES.length]!] * shape.classes + i;
   const sorted = [...order.keys()].sort((a, b) => rank(a) - rank(b));
@@ -80,6 +82,7 @@ export async function writeTrace(file: string, shape: TraceShape): Promise<void>
     const op = t.step < n ? 'lock' : 'unlock';
     const idx = t.step < n ? t.plan[t.step]! : t.plan[2 * n - 1 - t.step]!;
     const name = order[idx]!;
+    declare(idx);
     const read = TYPES[idx % TYPES.length] === 'rwsem' && op === 'lock' && idx % 2 === 0;
     buffer += read
       ? `{"path":"${t.name}","op":"down_read","name":"${name}"}\n`
@@ -91,12 +94,11 @@ export async function writeTrace(file: string, shape: TraceShape): Promise<void>
   // Close every open nesting so the trace ends clean of lock-held-at-exit noise.
   for (const t of tasks) {
     const n = t.plan.length;
-    while (t.step < 2 * n) {
-      const idx = t.plan[2 * n - 1 - t.step]!;
+    const held = t.step <= n ? t.plan.slice(0, t.step) : t.plan.slice(0, 2 * n - t.step);
+    for (const idx of held.reverse()) {
       const type = TYPES[idx % TYPES.length];
       const op = type === 'rwsem' ? (idx % 2 === 0 ? 'up_read' : 'up_write') : 'unlock';
       buffer += `{"path":"${t.name}","op":"${op}","name":"${order[idx]}"}\n`;
-      t.step++;
     }
   }
   await flush();

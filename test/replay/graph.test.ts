@@ -39,6 +39,8 @@ describe('DependencyGraph', () => {
         const a = Math.floor(random() * n);
         const b = Math.floor(random() * n);
         if (a === b) continue;
+        // As the engine does: ask whether the new dependency closes a cycle, then add it.
+        expect(g.mayReach(b, a), `seed ${seed}: ${b} ⇝ ${a}`).toBe(reaches(adj, b, a));
         g.add(a, b, DEP_EN, prov);
         adj[a]!.push(b);
         for (let q = 0; q < 5; q++) {
