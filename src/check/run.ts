@@ -5,7 +5,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches } from '../load/index.js';
+import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches, readTraceParallel, TraceTables, type TraceItem } from '../load/index.js';
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 import type { FenceModel, KernelProfile, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
@@ -20,6 +20,9 @@ export interface CheckOptions {
 }
 
 /** The extensions a directory is searched for. */
+/** Streams longer than this are read on a worker thread (starting one costs ~30 ms). */
+const PARALLEL_READ_BYTES = 8 << 20;
+
 export const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonl'] as const;
 
 /** One input after expansion: a file to check, or a path that could not be read. */
@@ -181,12 +184,13 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     replayer?.registerHook(hook, fn);
   };
 
-  for await (const batch of readTraceBatches(file)) for (const item of batch) {
-    if (item.kind === 'error') {
-      errors.push(item.error.toInfo());
-      continue;
-    }
+  // A long stream is read on another thread while this one replays.
+  const reader = (await stat(file)).size > PARALLEL_READ_BYTES ? readTraceParallel : readTraceBatches;
+  const onItem = (item: TraceItem): void => {
     switch (item.kind) {
+      case 'error':
+        errors.push(item.error.toInfo());
+        break;
       case 'meta':
         metaLoc = item.loc;
         if (item.name !== undefined) name = item.name;
@@ -222,7 +226,11 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
         ensure().step(item.path, item.step, item.loc);
         break;
     }
-  }
+  };
+  const onStep = (task: string, step: Step, loc: SourceLoc): void => ensure().step(task, step, loc);
+  const tables = new TraceTables();
+  for await (const batch of reader(file)) tables.replay(batch, file, onStep, onItem);
+
   // A broken line is reported with its number; the rest of the stream is still checked.
   const output: ReplayOutput = ensure().finish();
   return {

@@ -14,7 +14,7 @@ export { stepSchema, stepListSchema, STEP_NAMES, isStepName, MAX_STEP_DEPTH, ste
 export { BUILTIN_LOCKS, BUILTIN_LOCK_NAMES, KERNEL_HOOKS, builtinLockMap, parseLockRef } from './names.js';
 export { DEFAULT_OPTIONS } from './decls.js';
 export { builtinModelNames, builtinModelFile } from './models.js';
-export { readTrace, readTraceBatches, type TraceItem, type TraceMeta } from './jsonl.js';
+export { readTrace, readTraceBatches, readTraceParallel, TraceTables, type TraceBatch, type TraceItem, type TraceMeta } from './jsonl.js';
 
 /**
  * Load a scenario file (`.yaml`, `.yml`, `.json`) with its includes. `file` is used as given

@@ -34,6 +34,7 @@ import { FlatPos } from './pos.js';
 import { checkRecursion, involvableNames, loadScenarioFile, modelDisplay } from './scenario.js';
 import { expectSchema, lockTypeSchema, optionsSchema } from './schema.js';
 import { NOT_YET, StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
+import type { WireMessage } from './trace-worker.js';
 
 /** The `scenario` declaration of a stream (our extension of §10). */
 export interface TraceMeta {
@@ -81,7 +82,7 @@ const scenarioDeclLine = z.strictObject({
   options: optionsSchema.optional(),
 });
 
-/** At most this many (op, name) pairs keep a converted step for reuse. */
+/** At most this many (op, name) pairs keep a converted step (template) for reuse. */
 const FAST_CACHE_LIMIT = 100_000;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -128,9 +129,6 @@ class TraceState implements StepEnv {
   readonly functions = new Map<string, { steps: readonly Step[]; raw: unknown; loc: SourceLoc }>();
   readonly hooks = new Map<string, string[]>();
   readonly included = new Set<string>();
-  readonly paths = new Set<string>();
-  readonly fast = new Map<string, Map<string, Step>>();
-  fastSize = 0;
   meta: TraceMeta | null = null;
 
   lock(name: string): LockDecl | undefined {
@@ -165,20 +163,93 @@ class TraceState implements StepEnv {
   }
 }
 
+/** A run of a stream: its events compactly, everything else as items between them. */
+export interface TraceBatch {
+  /** (task, template, line) per event, in stream order; task and template index the tables. */
+  readonly events: Int32Array;
+  /** Declarations, errors and one-off steps, each standing before the event numbered `at`. */
+  readonly others: readonly { readonly at: number; readonly item: TraceItem }[];
+  /** Step templates and task names first used in this batch, to append to the tables. */
+  readonly templates: readonly Step[];
+  readonly tasks: readonly string[];
+}
+
+/** Read batches in order, keeping the tables they index. */
+export class TraceTables {
+  readonly templates: Step[] = [];
+  readonly tasks: string[] = [];
+
+  /** Calls `step` per event and `item` per other item, in stream order. */
+  replay(batch: TraceBatch, file: string, step: (task: string, template: Step, loc: SourceLoc) => void, item: (item: TraceItem) => void): void {
+    for (const t of batch.templates) this.templates.push(t);
+    for (const t of batch.tasks) this.tasks.push(t);
+    const { events, others } = batch;
+    const { templates, tasks } = this;
+    let o = 0;
+    for (let i = 0, e = 0; ; i++, e += 3) {
+      for (; o < others.length && others[o]!.at === i; o++) item(others[o]!.item);
+      if (e >= events.length) break;
+      step(tasks[events[e]!]!, templates[events[e + 1]!]!, { file, line: events[e + 2]!, column: 1 });
+    }
+  }
+}
+
 /**
  * Read a JSONL event stream. Yields declarations, steps and errors in stream order;
  * never throws for bad input (an unreadable file is an `error` item).
  */
 export async function* readTrace(file: string): AsyncGenerator<TraceItem> {
-  for await (const batch of readTraceBatches(file))
-    for (const item of batch) yield item.kind === 'step' && item.step.loc !== item.loc ? { ...item, step: withLoc(item.step, item.loc) } : item;
+  const tables = new TraceTables();
+  for await (const batch of readTraceBatches(file)) {
+    const out: TraceItem[] = [];
+    tables.replay(batch, file, (path, t, loc) => out.push({ kind: 'step', path, step: withLoc(t, loc), loc }), (item) => out.push(item));
+    yield* out;
+  }
+}
+
+/** Collects one batch. */
+class BatchBuilder {
+  private events = new Int32Array(3 * 4096);
+  private n = 0;
+  private others: { at: number; item: TraceItem }[] = [];
+  templates: Step[] = [];
+  tasks: string[] = [];
+
+  event(task: number, template: number, line: number): void {
+    if (this.n + 3 > this.events.length) {
+      const bigger = new Int32Array(this.events.length * 2);
+      bigger.set(this.events);
+      this.events = bigger;
+    }
+    this.events[this.n++] = task;
+    this.events[this.n++] = template;
+    this.events[this.n++] = line;
+  }
+
+  item(item: TraceItem): void {
+    this.others.push({ at: this.n / 3, item });
+  }
+
+  get empty(): boolean {
+    return this.n === 0 && this.others.length === 0;
+  }
+
+  take(): TraceBatch {
+    const batch = { events: this.events.slice(0, this.n), others: this.others, templates: this.templates, tasks: this.tasks };
+    this.n = 0;
+    this.others = [];
+    this.templates = [];
+    this.tasks = [];
+    return batch;
+  }
 }
 
 /**
- * The same items in batches, one per chunk of the file: the stream is read in chunks and
- * split into lines here, so a million events cost a few hundred promises, not millions.
+ * The stream in batches, one per chunk of the file: the stream is read in chunks and split
+ * into lines here, so a million events cost a few hundred promises, not millions; the events
+ * machines write most are read without JSON.parse and without an object each.
  */
-export async function* readTraceBatches(file: string): AsyncGenerator<TraceItem[]> {
+export async function* readTraceBatches(file: string): AsyncGenerator<TraceBatch> {
   const st = new TraceState();
   let pending: InputError[] = [];
   const conv = new StepConverter(st, (e) => pending.push(e));
@@ -187,6 +258,19 @@ export async function* readTraceBatches(file: string): AsyncGenerator<TraceItem[
     pending = [];
     return p;
   };
+  const b = new BatchBuilder();
+  const taskIds = new Map<string, number>();
+  /** Templates by `OP","name":"NAME`, the tail of a common event line. */
+  const fastIds = new Map<string, number>();
+  const taskId = (path: string): number => {
+    let k = taskIds.get(path);
+    if (k === undefined) {
+      taskIds.set(path, (k = taskIds.size));
+      b.tasks.push(path);
+    }
+    return k;
+  };
+  let templateCount = 0;
 
   let stream;
   try {
@@ -198,22 +282,24 @@ export async function* readTraceBatches(file: string): AsyncGenerator<TraceItem[
   } catch (e) {
     const code = (e as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
-    yield [{ kind: 'error', error: new InputError(`cannot read ${file}: ${why}`, null) }];
+    b.item({ kind: 'error', error: new InputError(`cannot read ${file}: ${why}`, null) });
+    yield b.take();
     return;
   }
 
   /** One line; declarations come back to be read asynchronously (an include loads a file). */
-  const event = (raw: string, lineNo: number, out: TraceItem[]): Record<string, unknown> | null => {
+  const event = (raw: string, lineNo: number): Record<string, unknown> | null => {
     const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (line.length === 0 || (line.charCodeAt(0) !== 123 && /^\s*$/.test(line))) return null;
-    const loc: SourceLoc = { file, line: lineNo, column: 1 };
-    if (commonEvent(line) && st.paths.has(evPath)) {
-      const t = st.fast.get(evOp)?.get(evName);
-      if (t) {
-        out.push({ kind: 'step', path: evPath, step: t, loc });
+    if (commonEvent(line)) {
+      const k = taskIds.get(evPath);
+      const t = k === undefined ? undefined : fastIds.get(evKey);
+      if (t !== undefined) {
+        b.event(k!, t, lineNo);
         return null;
       }
     }
+    const loc: SourceLoc = { file, line: lineNo, column: 1 };
     let obj: unknown;
     try {
       obj = JSON.parse(line);
@@ -221,91 +307,86 @@ export async function* readTraceBatches(file: string): AsyncGenerator<TraceItem[
       const msg = e instanceof Error ? e.message : String(e);
       const m = /at position (\d+)/.exec(msg);
       const clean = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-      out.push({ kind: 'error', error: new InputError(`invalid JSON: ${clean}`, { file, line: lineNo, column: m ? Number(m[1]) + 1 : 1 }) });
+      b.item({ kind: 'error', error: new InputError(`invalid JSON: ${clean}`, { file, line: lineNo, column: m ? Number(m[1]) + 1 : 1 }) });
       return null;
     }
     if (!isPlainObject(obj)) {
-      out.push({ kind: 'error', error: new InputError('expected a JSON object: an event {"path", "op", ...} or a declaration {"decl", ...}', loc) });
+      b.item({ kind: 'error', error: new InputError('expected a JSON object: an event {"path", "op", ...} or a declaration {"decl", ...}', loc) });
       return null;
     }
     if (obj.decl !== undefined) return obj;
-    // --- events: the hot path -------------------------------------------------------
     const path = obj.path;
     const op = obj.op;
     if (typeof path !== 'string' || typeof op !== 'string') {
       const what = obj.path === undefined && obj.op === undefined ? 'an event needs "path" and "op" (or a declaration "decl")' : typeof path !== 'string' ? 'an event needs "path": the task name, a string' : 'an event needs "op": a step name, a string';
-      out.push({ kind: 'error', error: new InputError(what, loc) });
+      b.item({ kind: 'error', error: new InputError(what, loc) });
       return null;
     }
-    if (!st.paths.has(path)) {
+    if (!taskIds.has(path)) {
       const p = nameProblem(path);
       if (p) {
-        out.push({ kind: 'error', error: new InputError(`invalid path name ${quote(path)}: ${p}`, loc) });
+        b.item({ kind: 'error', error: new InputError(`invalid path name ${quote(path)}: ${p}`, loc) });
         return null;
       }
-      st.paths.add(path);
     }
     const name = obj.name;
-    let simple = typeof name === 'string' || name === undefined;
+    let simple = typeof name === 'string';
     if (simple) {
       let n = 0;
       for (const _k in obj) n++;
-      simple = n === (name === undefined ? 2 : 3);
+      simple = n === 3;
     }
-    if (simple) {
-      const key = name === undefined ? '\u0000' : (name as string);
-      const byName = st.fast.get(op);
-      const t = byName?.get(key);
-      if (t) {
-        out.push({ kind: 'step', path, step: t, loc });
-        return null;
-      }
-      const step = conv.one(name === undefined ? op : { [op]: name }, new FlatPos(loc), 1);
-      if (pending.length) {
-        // A step with an error anywhere inside is not replayed.
-        for (const error of takePending()) out.push({ kind: 'error', error });
-        return null;
-      }
-      if (step && !hasBody(step) && st.fastSize < FAST_CACHE_LIMIT) {
-        let m = byName;
-        if (!m) st.fast.set(op, (m = new Map()));
-        m.set(key, step);
-        st.fastSize++;
-      }
-      if (step) out.push({ kind: 'step', path, step, loc });
+    const key = simple ? `${op}","name":"${name as string}` : '';
+    const known = simple ? fastIds.get(key) : undefined;
+    if (known !== undefined) {
+      b.event(taskId(path), known, lineNo);
       return null;
     }
-    const step = conv.one(eventToStep(obj), new FlatPos(loc), 1);
-    if (pending.length) for (const error of takePending()) out.push({ kind: 'error', error });
-    else if (step) out.push({ kind: 'step', path, step, loc });
+    const step = conv.one(simple ? { [op]: name } : eventToStep(obj), new FlatPos(loc), 1);
+    if (pending.length) {
+      // A step with an error anywhere inside is not replayed.
+      for (const error of takePending()) b.item({ kind: 'error', error });
+      return null;
+    }
+    if (!step) return null;
+    if (simple && !hasBody(step) && templateCount < FAST_CACHE_LIMIT) {
+      const t = templateCount++;
+      b.templates.push(step);
+      fastIds.set(key, t);
+      b.event(taskId(path), t, lineNo);
+    } else {
+      taskId(path);
+      b.item({ kind: 'step', path, step, loc });
+    }
     return null;
   };
 
   let lineNo = 0;
   let rest = '';
+  const declare = async (decl: Record<string, unknown>) => {
+    for await (const item of declaration(decl, { file, line: lineNo, column: 1 }, st, conv, takePending, file)) b.item(item);
+  };
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
       const text = rest + chunk;
-      const out: TraceItem[] = [];
       let start = 0;
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
         const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        const decl = event(text.slice(start, end), ++lineNo, out);
+        const decl = event(text.slice(start, end), ++lineNo);
         start = nl + 1;
-        if (decl) for await (const item of declaration(decl, { file, line: lineNo, column: 1 }, st, conv, takePending, file)) out.push(item);
+        if (decl) await declare(decl);
       }
       rest = text.slice(start);
-      if (out.length) yield out;
+      if (!b.empty) yield b.take();
     }
     if (rest.length) {
-      const out: TraceItem[] = [];
-      const decl = event(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo, out);
-      if (decl) for await (const item of declaration(decl, { file, line: lineNo, column: 1 }, st, conv, takePending, file)) out.push(item);
-      if (out.length) yield out;
+      const decl = event(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
+      if (decl) await declare(decl);
     }
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    yield [{ kind: 'error', error: new InputError(`cannot read ${file}: ${msg}`, lineNo > 0 ? { file, line: lineNo, column: 1 } : null) }];
+    b.item({ kind: 'error', error: new InputError(`cannot read ${file}: ${msg}`, lineNo > 0 ? { file, line: lineNo, column: 1 } : null) });
+    yield b.take();
     return;
   } finally {
     stream.destroy();
@@ -313,13 +394,12 @@ export async function* readTraceBatches(file: string): AsyncGenerator<TraceItem[
   // End of stream: `expect` may name locks declared after the header.
   if (st.meta?.expect && st.meta.expect !== 'clean') {
     const known = involvableNames(st.locks);
-    const out: TraceItem[] = [];
     for (const x of st.meta.expect)
       for (const n of x.involves)
         if (!known.has(n))
-          out.push({ kind: 'error', error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc) });
-    if (out.length) yield out;
+          b.item({ kind: 'error', error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc) });
   }
+  if (!b.empty) yield b.take();
 }
 
 const EVENT_PATH = '{"path":"';
@@ -330,12 +410,12 @@ const NOT_PLAIN = /[\\\u0000-\u001f]/;
 
 /** The fields of the last line `commonEvent` accepted (no object per line on the hot path). */
 let evPath = '';
-let evOp = '';
-let evName = '';
+/** `OP","name":"NAME`: the op and name together, the key of their step template. */
+let evKey = '';
 
 /**
  * The shape machines write most, `{"path":"P","op":"OP","name":"N"}` with no escapes and no
- * spaces, read without JSON.parse into evPath/evOp/evName. False: let JSON.parse read it.
+ * spaces, read without JSON.parse into evPath/evKey. False: let JSON.parse read it.
  */
 function commonEvent(line: string): boolean {
   const last = line.length - 1;
@@ -345,10 +425,10 @@ function commonEvent(line: string): boolean {
   const nameAt = line.indexOf(EVENT_NAME, opAt + EVENT_OP.length);
   if (nameAt < 0 || NOT_PLAIN.test(line)) return false;
   evPath = line.slice(EVENT_PATH.length, opAt);
-  evOp = line.slice(opAt + EVENT_OP.length, nameAt);
-  evName = line.slice(nameAt + EVENT_NAME.length, last - 1);
-  // An unescaped quote inside a value: not JSON at all, JSON.parse will say why.
-  return !(evPath.includes('"') || evOp.includes('"') || evName.includes('"'));
+  evKey = line.slice(opAt + EVENT_OP.length, last - 1);
+  // An unescaped quote inside a value is not JSON at all: JSON.parse will say why.
+  const opLength = nameAt - opAt - EVENT_OP.length;
+  return !evPath.includes('"') && evKey.indexOf('"') === opLength && evKey.indexOf('"', opLength + EVENT_NAME.length) < 0;
 }
 
 /** A cached step at another location (object literals for the common ops: the hot path). */
@@ -536,4 +616,45 @@ async function* declaration(
 
 function* errs(list: readonly InputError[]): Generator<TraceItem> {
   for (const error of list) yield { kind: 'error', error };
+}
+
+/**
+ * `readTraceBatches` with the reading on another thread (trace-worker.ts), for long
+ * streams: the main thread is left with the replay. Falls back to reading here when the
+ * built worker is not available (running from the TypeScript sources).
+ */
+export async function* readTraceParallel(file: string): AsyncGenerator<TraceBatch> {
+  const workerFile = new URL('./trace-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.js') || !existsSync(workerFile)) {
+    yield* readTraceBatches(file);
+    return;
+  }
+  const { Worker } = await import('node:worker_threads');
+  const worker = new Worker(workerFile, { workerData: { file } });
+  const queue: WireMessage[] = [];
+  let wake: (() => void) | null = null;
+  const push = (m: WireMessage) => {
+    queue.push(m);
+    wake?.();
+  };
+  worker.on('message', push);
+  worker.on('error', (e) => push({ fatal: e.message }));
+  try {
+    for (;;) {
+      if (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
+      wake = null;
+      const m = queue.shift()!;
+      if (m === 'end') return;
+      if ('fatal' in m) {
+        yield { events: new Int32Array(0), others: [{ at: 0, item: { kind: 'error', error: new InputError(`cannot read ${file}: ${m.fatal}`, null) } }], templates: [], tasks: [] };
+        return;
+      }
+      worker.postMessage('credit');
+      // Errors cross threads as plain data.
+      const others = m.others.map(({ at, item }) => ({ at, item: item.kind === 'error' ? { kind: 'error' as const, error: new InputError(item.error.message, item.error.loc) } : item }));
+      yield { ...m, others };
+    }
+  } finally {
+    await worker.terminate();
+  }
 }
