@@ -450,7 +450,7 @@ function sameSteps(a: readonly Step[], b: readonly Step[]): boolean {
 }
 
 function hasBody(s: Step): boolean {
-  return s.op === 'with' || s.op === 'non_block_section' || s.op === 'irq_context' || s.op === 'rcu_section' || s.op === 'if_blockable';
+  return 'body' in s || s.op === 'if_blockable';
 }
 
 async function* declaration(

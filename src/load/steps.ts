@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { AcquireMode, AcquireStep, IrqEffect, LockDecl, LockRef, LockType, RcuFlavour, Step } from '../model/scenario.js';
 import type { SourceLoc } from '../model/location.js';
+import { GFP_NAMES, parseGfp } from '../model/gfp.js';
 import { InputError, didYouMean } from './errors.js';
 import { validate } from './issues.js';
 import { KERNEL_HOOKS, nameProblem, parseLockRef, quote } from './names.js';
@@ -316,13 +317,29 @@ def({ name: 'if', arg: ifSchema, bare: false, convert: (c, x) => c.ifStep(x) });
 function later(n: string, arg: ((steps: Steps) => z.ZodType) | null, bare = false): void {
   def({ name: n, arg, bare: bare || arg === null, unsupported: true, convert: () => null });
 }
-const gfp = () => name;
-for (const n of ['kmalloc', 'alloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'might_alloc', 'fs_reclaim_acquire', 'fs_reclaim_release']) later(n, gfp);
-for (const n of ['memalloc_nofs', 'memalloc_noio', 'memalloc_noreclaim', 'reclaim', 'pagefault_disable']) later(n, (steps) => steps);
-for (const k of ['nofs', 'noio', 'noreclaim']) {
-  later(`memalloc_${k}_save`, null);
-  later(`memalloc_${k}_restore`, null);
+// Memory allocation and reclaim (§4, kernel-semantics §4).
+const gfpArg = () => name;
+for (const n of ['kmalloc', 'alloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'might_alloc'])
+  def({ name: n, arg: gfpArg, bare: false, convert: (c, x) => c.gfpStep(x, (gfp) => ({ op: 'alloc', loc: x.loc, label: x.label, gfp })) });
+for (const action of ['acquire', 'release'] as const)
+  def({
+    name: `fs_reclaim_${action}`,
+    arg: gfpArg,
+    bare: false,
+    convert: (c, x) => c.gfpStep(x, (gfp) => ({ op: 'fs_reclaim', loc: x.loc, label: x.label, action, gfp })),
+  });
+for (const scope of ['nofs', 'noio', 'noreclaim'] as const) {
+  def({
+    name: `memalloc_${scope}`,
+    arg: (steps) => steps,
+    bare: false,
+    convert: (c, x) => ({ op: 'memalloc_section', loc: x.loc, label: x.label, scope, body: c.body(x.arg, x.argPos, x) }),
+  });
+  simple(`memalloc_${scope}_save`, (x) => ({ op: 'memalloc', loc: x.loc, label: x.label, scope, action: 'save' }));
+  simple(`memalloc_${scope}_restore`, (x) => ({ op: 'memalloc', loc: x.loc, label: x.label, scope, action: 'restore' }), optionalScalar);
 }
+def({ name: 'reclaim', arg: (steps) => steps, bare: false, convert: (c, x) => ({ op: 'reclaim', loc: x.loc, label: x.label, body: c.body(x.arg, x.argPos, x) }) });
+later('pagefault_disable', (steps) => steps);
 for (const n of [
   'dma_fence_wait',
   'wait',
@@ -488,6 +505,17 @@ export class StepConverter {
     readonly env: StepEnv,
     private readonly report: (e: InputError) => void,
   ) {}
+
+  /** A step taking gfp flags: parse them, or report where they go wrong. */
+  gfpStep(x: Ctx, make: (gfp: number) => Step): Step | null {
+    const text = x.arg as string;
+    const r = parseGfp(text);
+    if (r.ok) return make(r.value);
+    const at = x.argPos.loc();
+    const loc = { ...at, column: at.column + r.offset };
+    this.report(new InputError(`\`${x.op}\`: ${r.message}${r.word ? didYouMean(r.word, GFP_NAMES) : ''}; expected flags such as GFP_KERNEL, GFP_NOFS | __GFP_NOWARN or GFP_KERNEL & ~__GFP_DIRECT_RECLAIM`, loc));
+    return null;
+  }
 
   /** A parsed lock reference, shared by every step that names it. */
   ref(text: string): LockRef | { error: string } {

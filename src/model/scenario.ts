@@ -76,12 +76,22 @@ export type Step =
   | (StepBase & { readonly op: 'irq_context'; readonly context: 'hardirq' | 'softirq'; readonly threaded: boolean; readonly body: readonly Step[] })
   | (StepBase & { readonly op: 'rcu'; readonly flavour: RcuFlavour; readonly action: 'lock' | 'unlock' })
   | (StepBase & { readonly op: 'rcu_section'; readonly flavour: RcuFlavour; readonly body: readonly Step[] })
+  /** might_alloc(gfp): every allocation's lockdep annotations and sleep check. */
+  | (StepBase & { readonly op: 'alloc'; readonly gfp: number })
+  /** The raw fs_reclaim_acquire()/fs_reclaim_release() annotations. */
+  | (StepBase & { readonly op: 'fs_reclaim'; readonly action: 'acquire' | 'release'; readonly gfp: number })
+  | (StepBase & { readonly op: 'memalloc'; readonly scope: MemallocScope; readonly action: 'save' | 'restore' })
+  | (StepBase & { readonly op: 'memalloc_section'; readonly scope: MemallocScope; readonly body: readonly Step[] })
+  /** The body runs as reclaim does: fs_reclaim held, PF_MEMALLOC set. */
+  | (StepBase & { readonly op: 'reclaim'; readonly body: readonly Step[] })
   | (StepBase & { readonly op: 'call'; readonly fn: string })
   | (StepBase & { readonly op: 'invoke'; readonly hook: string; readonly blockable: boolean | null })
   | (StepBase & { readonly op: 'if_blockable'; readonly then: readonly Step[]; readonly else: readonly Step[] })
   | (StepBase & { readonly op: 'return' });
 
 export type RcuFlavour = 'rcu' | 'rcu_bh' | 'rcu_sched';
+/** memalloc_nofs/noio (strip __GFP_FS / __GFP_IO|__GFP_FS) and noreclaim (PF_MEMALLOC). */
+export type MemallocScope = 'nofs' | 'noio' | 'noreclaim';
 export type StepOp = Step['op'];
 
 export type PathContext = 'process' | 'softirq' | 'hardirq';

@@ -6,7 +6,8 @@
 import type { Frame, SourceLoc } from '../model/location.js';
 import type { AcquireMode, AcquireStep, LockDecl, LockRef, PathDecl, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
-import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, lockLine } from './classes.js';
+import { GFP_DIRECT_RECLAIM, GFP_FS, GFP_IO, GFP_NOLOCKDEP } from '../model/gfp.js';
+import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ } from './classes.js';
 import type { ReadKind } from './graph.js';
 import { traceStep, type Lockdep } from './lockdep.js';
 import { Task } from './task.js';
@@ -34,7 +35,7 @@ interface Activation {
 /** Steps that open no block, call nothing and return nowhere: a stream runs them directly. */
 const FLAT_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>([
   'acquire', 'release', 'might_lock', 'lock_sync', 'downgrade_write', 'assert_held', 'hardirqs', 'softirqs',
-  'preempt', 'non_block', 'sleep', 'cond_resched_lock', 'rcu',
+  'preempt', 'non_block', 'sleep', 'cond_resched_lock', 'rcu', 'alloc', 'fs_reclaim', 'memalloc',
 ]);
 const STREAM_ACTIVATION: Activation = { steps: [], index: 0, parent: null, exit: null, boundary: true, blockable: true };
 
@@ -191,6 +192,34 @@ export class Interpreter {
           this.rcuUnlock(task, step.flavour, `end of ${step.label}`);
         });
         break;
+      case 'alloc':
+        this.fsReclaim(task, 'acquire', step.gfp);
+        this.fsReclaim(task, 'release', step.gfp);
+        // might_sleep_if(gfpflags_allow_blocking(gfp)): the caller's flags, not the scoped ones.
+        if (step.gfp & GFP_DIRECT_RECLAIM) this.lockdep.sleepCheck(task, step.label, null);
+        break;
+      case 'fs_reclaim':
+        this.fsReclaim(task, step.action, step.gfp);
+        break;
+      case 'memalloc':
+        if (step.action === 'save') this.memalloc(task, step.scope, 1);
+        else this.memalloc(task, step.scope, -1);
+        break;
+      case 'memalloc_section':
+        this.memalloc(task, step.scope, 1);
+        this.open(stack, step.body, frame, act.blockable, () => this.memalloc(task, step.scope, -1));
+        break;
+      case 'reclaim': {
+        const map = this.builtin('fs_reclaim');
+        this.lockdep.acquire(task, this.lockdep.classes.classOf(map, 0), map.name, null, 0, false, null);
+        task.pfMemalloc++;
+        this.open(stack, step.body, frame, act.blockable, () => {
+          task.frame = frame;
+          task.pfMemalloc--;
+          this.lockdep.release(task, { cls: map.name, instance: null }, `end of ${step.label}`, map);
+        });
+        break;
+      }
       case 'call': {
         const body = this.program.functions.get(step.fn);
         if (!body) {
@@ -225,6 +254,38 @@ export class Interpreter {
         }
         break;
     }
+  }
+
+  /**
+   * fs_reclaim_acquire()/release() as mm/page_alloc.c has them: with the scoped flags, when
+   * the allocation may enter direct reclaim, hold fs_reclaim if __GFP_FS survives, and touch
+   * the mmu notifier map (reclaim unmaps pages: the notifiers may run).
+   */
+  private fsReclaim(task: Task, action: 'acquire' | 'release', gfp: number): void {
+    if (task.noio) gfp &= ~(GFP_IO | GFP_FS);
+    else if (task.nofs) gfp &= ~GFP_FS;
+    if (!(gfp & GFP_DIRECT_RECLAIM) || task.pfMemalloc || gfp & GFP_NOLOCKDEP) return;
+    const reclaim = this.builtin('fs_reclaim');
+    if (action === 'release') {
+      if (gfp & GFP_FS) this.lockdep.release(task, { cls: reclaim.name, instance: null }, 'fs_reclaim_release', reclaim);
+      return;
+    }
+    if (gfp & GFP_FS) this.lockdep.acquire(task, this.lockdep.classes.classOf(reclaim, 0), reclaim.name, null, 0, false, null);
+    const notifier = this.builtin('mmu_notifier_invalidate_range_start');
+    this.lockdep.acquire(task, this.lockdep.classes.classOf(notifier, 0), notifier.name, null, 0, false, null);
+    this.lockdep.release(task, { cls: notifier.name, instance: null }, 'fs_reclaim_acquire', notifier);
+  }
+
+  private memalloc(task: Task, scope: 'nofs' | 'noio' | 'noreclaim', delta: 1 | -1): void {
+    const key = scope === 'noreclaim' ? 'pfMemalloc' : scope;
+    task[key] = Math.max(0, task[key] + delta);
+  }
+
+  /** A pseudo-lock every scenario has (the loader declares them). */
+  private builtin(name: string): LockDecl {
+    const decl = this.program.locks.get(name);
+    if (!decl) throw new Error(`built-in lock ${name} is not declared`);
+    return decl;
   }
 
   private leave(task: Task, act: Activation): void {

@@ -44,6 +44,11 @@ export class Task {
   /** Per hardirq block: may it be force-threaded? */
   readonly threaded: boolean[] = [];
   nonBlock = 0;
+  /** memalloc_nofs_save()/noio nesting: allocations lose __GFP_FS (noio: also __GFP_IO). */
+  nofs = 0;
+  noio = 0;
+  /** PF_MEMALLOC (reclaim itself, memalloc_noreclaim): allocations do not enter reclaim. */
+  pfMemalloc = 0;
   /** The step being executed (its trace). */
   frame: Frame | null = null;
 

@@ -206,7 +206,7 @@ describe('readTrace', () => {
         { decl: 'fence', name: 'f' },
         { decl: 'include', name: 'kernal' },
         { decl: 'include', name: './missing.yaml' },
-        { path: 'p', op: 'kmalloc', gfp: 'GFP_KERNEL' },
+        { path: 'p', op: 'dma_fence_wait', name: 'f' },
       ),
     );
     const out = await items(f);
@@ -220,7 +220,7 @@ describe('readTrace', () => {
     expect(desc[6]).toMatch(/^E8: `fence` declarations is not supported yet/);
     expect(desc[7]).toMatch(/^E9: unknown model "kernal"/);
     expect(desc[8]).toMatch(/^E10: include not found/);
-    expect(desc[9]).toBe('E11: `kmalloc` is not supported yet (kernel model, coming in the next release)');
+    expect(desc[9]).toBe('E11: `dma_fence_wait` is not supported yet (kernel model, coming in the next release)');
     expect(desc).toHaveLength(10);
   });
 

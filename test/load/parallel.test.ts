@@ -3,7 +3,7 @@
  * compiled JavaScript). Its report must be byte-identical to reading in-process.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,8 @@ const cli = join(root, 'bin/fencedep.js');
 describe('parallel stream reading', () => {
   it('gives the in-process report, byte for byte', async () => {
     expect(existsSync(join(root, 'dist/src/load/trace-worker.js')), 'build first: npm run build').toBe(true);
-    const file = join(mkdtempSync(join(tmpdir(), 'fencedep-par-')), 'trace.jsonl');
+    const dir = mkdtempSync(join(tmpdir(), 'fencedep-par-'));
+    const file = join(dir, 'trace.jsonl');
     await writeTrace(file, { ...DEFAULT_SHAPE, classes: 400, events: 200_000 }); // > 8 MiB: the worker path
     const inProcess = formatJson(await checkInputs([file]));
     let viaWorker = '';
@@ -27,6 +28,7 @@ describe('parallel stream reading', () => {
       viaWorker = (e as { stdout: string }).stdout; // exit 1: the trace has inversions
     }
     expect(JSON.parse(viaWorker).results[0].findings.length).toBeGreaterThan(0);
+    rmSync(dir, { recursive: true, force: true });
     expect(viaWorker).toBe(inProcess);
   });
 });
