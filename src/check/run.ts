@@ -8,7 +8,7 @@ import path from 'node:path';
 import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches, readTraceParallel, TraceTables, type TraceItem } from '../load/index.js';
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
-import type { FenceModel, KernelProfile, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import type { FenceDecl, FenceModel, KernelProfile, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { Replayer, replayScenario, type ReplayOutput } from '../replay/index.js';
 import { applyExpectations } from './expectations.js';
 
@@ -156,6 +156,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   // Declarations are collected until the first event (or include), so the stream's options
   // may come after them; from then on they go to the replayer as they arrive.
   const locks = builtinLockMap(); // every stream has the built-in pseudo-locks
+  const fences = new Map<string, FenceDecl>();
   const functions = new Map<string, readonly Step[]>();
   const hooks = new Map<string, string[]>();
   const errors: InputErrorInfo[] = [];
@@ -163,13 +164,18 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   let metaLoc: SourceLoc | null = null;
 
   const ensure = (): Replayer => {
-    replayer ??= new Replayer({ options: withOverrides(options, opts), locks, functions, hooks });
+    replayer ??= new Replayer({ options: withOverrides(options, opts), locks, fences, functions, hooks });
     return replayer;
   };
   const declareLock = (decl: LockDecl): void => {
     if (locks.has(decl.name)) return;
     locks.set(decl.name, decl);
     replayer?.declareLock(decl);
+  };
+  const declareFence = (decl: FenceDecl): void => {
+    if (fences.has(decl.name)) return;
+    fences.set(decl.name, decl);
+    replayer?.declareFence(decl);
   };
   const declareFunction = (fn: string, steps: readonly Step[]): void => {
     if (functions.has(fn)) return;
@@ -213,9 +219,13 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
       case 'hook':
         registerHook(item.hook, item.fn);
         break;
+      case 'fence':
+        declareFence(item.decl);
+        break;
       case 'include': {
         const inc = item.scenario;
         for (const decl of inc.locks.values()) declareLock(decl);
+        for (const decl of inc.fences.values()) declareFence(decl);
         for (const [fn, steps] of inc.functions) declareFunction(fn, steps);
         for (const [hook, fns] of inc.hooks) for (const fn of fns) registerHook(hook, fn);
         const r = ensure();

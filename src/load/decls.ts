@@ -2,12 +2,13 @@
  * Declarations shared by the file loader and the JSONL reader: lock classes (§3), options
  * (§2), and comparing two declarations of one name.
  */
-import type { KernelProfile, LockDecl, ScenarioOptions } from '../model/scenario.js';
+import type { FenceDecl, KernelProfile, LockDecl, ScenarioOptions } from '../model/scenario.js';
 import type { SourceLoc } from '../model/location.js';
 import { InputError } from './errors.js';
-import { nameProblem, printableProblem, quote } from './names.js';
+import { didYouMean } from './errors.js';
+import { nameProblem, parseLockRef, printableProblem, quote } from './names.js';
 import type { Pos } from './pos.js';
-import type { LockInput, OptionsInput } from './schema.js';
+import type { FenceInput, LockInput, OptionsInput } from './schema.js';
 
 export const DEFAULT_WW_CLASS = 'reservation_ww_class';
 
@@ -64,6 +65,60 @@ export function buildLockDecl(name: string, input: LockInput, keyLoc: SourceLoc,
 
 function withOptional(d: Omit<LockDecl, 'description'>, description: string | undefined): LockDecl {
   return description === undefined ? d : { ...d, description };
+}
+
+/**
+ * A fence declaration (§5). Without `lock:` the fence gets a spinlock class of its own,
+ * `<name>->lock`, which is declared in `locks` here. Its functions are checked by the caller.
+ */
+export function buildFenceDecl(
+  name: string, input: FenceInput, keyLoc: SourceLoc, valuePos: Pos, locks: Map<string, LockDecl>, errors: InputError[],
+): FenceDecl | null {
+  const np = nameProblem(name);
+  if (np) {
+    errors.push(new InputError(`invalid fence name ${quote(name)}: ${np}`, keyLoc));
+    return null;
+  }
+  let lock;
+  if (input.lock === undefined) {
+    const own = `${name}->lock`;
+    if (!locks.has(own)) locks.set(own, { name: own, type: 'spinlock', lockdep: own, loc: keyLoc });
+    lock = { cls: own, instance: null };
+  } else {
+    const ref = parseLockRef(input.lock);
+    const at = valuePos.child('lock').loc();
+    if ('error' in ref) {
+      errors.push(new InputError(`fence ${quote(name)}: \`lock\` ${quote(input.lock)}: ${ref.error}`, at));
+      return null;
+    }
+    const decl = locks.get(ref.cls);
+    if (!decl) {
+      errors.push(new InputError(`fence ${quote(name)}: undeclared lock ${quote(ref.cls)}${didYouMean(ref.cls, locks.keys()) || ' (declare it under `locks:`)'}`, at));
+      return null;
+    }
+    if (decl.type !== 'spinlock' && decl.type !== 'raw_spinlock') {
+      errors.push(new InputError(`fence ${quote(name)}: the lock passed to dma_fence_init is a spinlock, and ${quote(ref.cls)} is a ${decl.type}`, at));
+      return null;
+    }
+    lock = ref;
+  }
+  const fence: FenceDecl = {
+    name, lock, loc: keyLoc,
+    signalledIn: input.signalled_in ?? 'process',
+    enableSignaling: input.enable_signaling ?? null,
+    release: input.release ?? null,
+    callbacks: input.callbacks ?? [],
+  };
+  return input.description === undefined ? fence : { ...fence, description: input.description };
+}
+
+/** The functions a fence names (for the caller to check they exist). */
+export function fenceFunctions(f: FenceDecl): { fn: string; field: string; index?: number }[] {
+  const out: { fn: string; field: string; index?: number }[] = [];
+  if (f.enableSignaling) out.push({ fn: f.enableSignaling, field: 'enable_signaling' });
+  if (f.release) out.push({ fn: f.release, field: 'release' });
+  f.callbacks.forEach((fn, index) => out.push({ fn, field: 'callbacks', index }));
+  return out;
 }
 
 /** Options of a scenario, defaults filled in. */

@@ -24,8 +24,8 @@ import { createReadStream, existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { SourceLoc } from '../model/location.js';
-import type { Expectation, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
-import { buildLockDecl, buildOptions, formatPlace, sameValue } from './decls.js';
+import type { Expectation, FenceDecl, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import { buildFenceDecl, buildLockDecl, buildOptions, fenceFunctions, formatPlace, sameValue } from './decls.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
 import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName } from './models.js';
@@ -49,6 +49,7 @@ export type TraceItem =
   | { readonly kind: 'lock'; readonly decl: LockDecl }
   | { readonly kind: 'function'; readonly name: string; readonly steps: readonly Step[]; readonly loc: SourceLoc }
   | { readonly kind: 'hook'; readonly hook: string; readonly fn: string; readonly loc: SourceLoc }
+  | { readonly kind: 'fence'; readonly decl: FenceDecl }
   /** An included model: its locks, functions, hooks and paths (run its paths first). */
   | { readonly kind: 'include'; readonly scenario: Scenario }
   /** The stream's options, defaults filled in for what the line does not set. */
@@ -72,6 +73,16 @@ const lockDeclLine = z.strictObject({
   description: z.string().optional(),
 });
 const functionDeclLine = z.strictObject({ decl: z.literal('function'), name: z.string(), steps: z.array(z.unknown()) });
+const fenceDeclLine = z.strictObject({
+  decl: z.literal('fence'),
+  name: z.string(),
+  description: z.string().optional(),
+  lock: z.string().min(1).optional(),
+  signalled_in: z.enum(['irq', 'process']).optional(),
+  enable_signaling: z.string().min(1).optional(),
+  release: z.string().min(1).optional(),
+  callbacks: z.array(z.string().min(1)).optional(),
+});
 const hookDeclLine = z.strictObject({ decl: z.literal('hook'), hook: z.string(), fn: z.string() });
 const includeDeclLine = z.strictObject({ decl: z.literal('include'), name: z.string().min(1) });
 const scenarioDeclLine = z.strictObject({
@@ -128,6 +139,7 @@ class TraceState implements StepEnv {
   readonly locks = builtinLockMap();
   readonly functions = new Map<string, { steps: readonly Step[]; raw: unknown; loc: SourceLoc }>();
   readonly hooks = new Map<string, string[]>();
+  readonly fences = new Map<string, FenceDecl>();
   readonly included = new Set<string>();
   meta: TraceMeta | null = null;
 
@@ -151,6 +163,12 @@ class TraceState implements StepEnv {
   }
   hookNames(): Iterable<string> {
     return this.hooks.keys();
+  }
+  hasFence(name: string): boolean {
+    return this.fences.has(name);
+  }
+  fenceNames(): Iterable<string> {
+    return this.fences.keys();
   }
 
   /** Would these functions and hooks recurse? The errors if so. */
@@ -603,8 +621,24 @@ async function* declaration(
       if (d.options) yield { kind: 'options', options: buildOptions(d.options) };
       return;
     }
-    case 'fence':
-      return yield fail(`\`fence\` declarations ${NOT_YET}`);
+    case 'fence': {
+      const d = check(fenceDeclLine);
+      if (Array.isArray(d)) return yield* errs(d);
+      const { decl: _kind, name: fenceName, ...input } = d;
+      const errors: InputError[] = [];
+      const locksBefore = st.locks.size;
+      const fence = buildFenceDecl(fenceName, input, loc, pos, st.locks, errors);
+      for (const { fn } of fence ? fenceFunctions(fence) : [])
+        if (!st.functions.has(fn)) errors.push(new InputError(`fence ${quote(fenceName)}: undeclared function ${quote(fn)}${didYouMean(fn, st.functions.keys()) || ' (declare it before the fence)'}`, loc));
+      if (!fence || errors.length) return yield* errs(errors);
+      const prev = st.fences.get(fenceName);
+      if (prev) return yield fail(`fence ${quote(fenceName)} is declared twice: at ${formatPlace(prev.loc)} and at ${formatPlace(loc)}`);
+      st.fences.set(fenceName, fence);
+      // Its own lock class, when it has no lock: declared with it.
+      if (st.locks.size > locksBefore) yield { kind: 'lock', decl: st.locks.get(fence.lock.cls)! };
+      yield { kind: 'fence', decl: fence };
+      return;
+    }
     default:
       return yield fail(
         typeof kind === 'string'

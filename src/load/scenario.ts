@@ -10,9 +10,9 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceLoc } from '../model/location.js';
-import type { Expectation, LockDecl, PathContext, PathDecl, Scenario, Step } from '../model/scenario.js';
+import type { Expectation, FenceDecl, LockDecl, PathContext, PathDecl, Scenario, Step } from '../model/scenario.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
-import { buildLockDecl, buildOptions, formatPlace, sameValue } from './decls.js';
+import { buildFenceDecl, buildLockDecl, buildOptions, fenceFunctions, formatPlace, sameValue } from './decls.js';
 import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
 import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
@@ -162,6 +162,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
 
   // --- 2. declarations -------------------------------------------------------------------
   const locks = builtinLockMap();
+  const fences = new Map<string, { fence: FenceDecl; pos: Pos; raw: unknown; file: string }>();
   const functionsRaw = new Map<string, Origin & { pos: Pos }>();
   const hooks = new Map<string, { fn: string; loc: SourceLoc }[]>();
   const pathsRaw: { file: LoadedFile; index: number; origin: Origin }[] = [];
@@ -177,8 +178,13 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
       if (!prev) locks.set(name, decl);
       else if (!sameLockDecl(prev, decl)) errors.push(duplicate('lock', name, prev.loc, decl.loc, describeLock(prev)));
     }
-    if (d.fences && Object.keys(d.fences).length > 0) {
-      errors.push(new InputError(`\`fences\` ${NOT_YET}`, f.pos.keyLoc('fences')));
+    for (const [name, input] of Object.entries(d.fences ?? {})) {
+      const fp = f.pos.child('fences');
+      const fence = buildFenceDecl(name, input, fp.keyLoc(name), fp.child(name), locks, errors.list);
+      if (!fence) continue;
+      const prev = fences.get(name);
+      if (!prev) fences.set(name, { fence, pos: fp.child(name), raw: input, file: f.display });
+      else if (prev.file === f.display || !sameValue(prev.raw, input)) errors.push(duplicate('fence', name, prev.fence.loc, fence.loc));
     }
     for (const [name, body] of Object.entries(d.functions ?? {})) {
       const fp = f.pos.child('functions');
@@ -233,6 +239,8 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     functionNames: () => functionsRaw.keys(),
     hasHook: (h) => hooks.has(h) || isKernelHook(h),
     hookNames: () => hooks.keys(),
+    hasFence: (n) => fences.has(n),
+    fenceNames: () => fences.keys(),
   };
   const conv = new StepConverter(env, errors.push);
   const functions = new Map<string, readonly Step[]>();
@@ -261,6 +269,12 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     hookMap.set(hook, fns);
   }
   checkRecursion(functions, hookMap, errors.push);
+  for (const { fence, pos } of fences.values())
+    for (const { fn, field, index } of fenceFunctions(fence))
+      if (!functionsRaw.has(fn)) {
+        const at = index === undefined ? pos.child(field).loc() : pos.child(field).child(index).loc();
+        errors.push(new InputError(`fence ${quote(fence.name)}: undeclared function ${quote(fn)}${didYouMean(fn, functionsRaw.keys()) || ' (declare it under `functions:`)'}`, at));
+      }
 
   const expect = buildExpect(root, locks, pathNames, errors.push);
   const options = buildOptions(root.data.options);
@@ -271,6 +285,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     name: root.data.name ?? basename(file, extname(file)),
     description: root.data.description ?? null,
     locks,
+    fences: new Map([...fences].map(([n, f]) => [n, f.fence])),
     functions,
     hooks: hookMap,
     paths,

@@ -34,6 +34,8 @@ export const fenceSchema = z.strictObject({
   callbacks: z.array(name).optional(),
 });
 
+export type FenceInput = z.infer<typeof fenceSchema>;
+
 export const ruleIdSchema = z.enum(RULE_IDS as [string, ...string[]]);
 
 export const expectationSchema = z.strictObject({

@@ -340,17 +340,24 @@ for (const scope of ['nofs', 'noio', 'noreclaim'] as const) {
 }
 def({ name: 'reclaim', arg: (steps) => steps, bare: false, convert: (c, x) => ({ op: 'reclaim', loc: x.loc, label: x.label, body: c.body(x.arg, x.argPos, x) }) });
 later('pagefault_disable', (steps) => steps);
+// Fences (§4 Fences, §5).
+const fenceArg = () => name;
+for (const n of ['dma_fence_wait', 'wait', 'dma_fence_wait_timeout', 'dma_resv_wait_timeout'])
+  def({ name: n, arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_wait', loc: x.loc, label: x.label, fence })) });
+for (const [n, locked] of [['signal', false], ['dma_fence_signal', false], ['dma_fence_signal_locked', true]] as const)
+  def({ name: n, arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_signal', loc: x.loc, label: x.label, fence, locked })) });
+for (const n of ['dma_fence_add_callback', 'dma_fence_enable_sw_signaling'])
+  def({ name: n, arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_enable', loc: x.loc, label: x.label, fence })) });
+def({ name: 'dma_fence_put', arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_put', loc: x.loc, label: x.label, fence })) });
+simple('dma_fence_begin_signalling', (x) => ({ op: 'signalling_annotation', loc: x.loc, label: x.label, action: 'begin' }));
+simple('dma_fence_end_signalling', (x) => ({ op: 'signalling_annotation', loc: x.loc, label: x.label, action: 'end' }), optionalScalar);
+def({
+  name: 'signalling',
+  arg: (steps) => z.union([steps, z.strictObject({ fences: z.array(name).optional(), do: steps })]),
+  bare: false,
+  convert: (c, x) => c.signalling(x),
+});
 for (const n of [
-  'dma_fence_wait',
-  'wait',
-  'dma_fence_wait_timeout',
-  'dma_resv_wait_timeout',
-  'signal',
-  'dma_fence_signal',
-  'dma_fence_signal_locked',
-  'dma_fence_add_callback',
-  'dma_fence_enable_sw_signaling',
-  'dma_fence_put',
   'pm_runtime_get_sync',
   'pm_runtime_put_sync',
   'ww_acquire_done',
@@ -361,9 +368,6 @@ for (const n of [
   'drain_workqueue',
 ])
   later(n, () => name);
-later('dma_fence_begin_signalling', null);
-later('dma_fence_end_signalling', null);
-later('signalling', (steps) => z.union([steps, z.strictObject({ fences: z.array(name).optional(), do: steps })]));
 for (const n of ['mmu_notifier_invalidate_range_start', 'mmu_notifier_invalidate_range_end'])
   later(n, () => z.strictObject({ blockable: z.boolean().optional() }), true);
 for (const n of ['mmu_interval_read_begin', 'hmm_range_fault', 'might_fault', 'copy_to_user', 'copy_from_user', 'get_user', 'put_user']) later(n, null);
@@ -487,6 +491,8 @@ export interface StepEnv {
   /** Registered for in the scenario, or a hook the kernel model invokes. */
   hasHook(hook: string): boolean;
   hookNames(): Iterable<string>;
+  hasFence(name: string): boolean;
+  fenceNames(): Iterable<string>;
 }
 
 const READ_TYPES: ReadonlySet<LockType> = new Set(['rwsem', 'percpu_rwsem', 'rwlock', 'map', 'srcu']);
@@ -783,6 +789,25 @@ export class StepConverter {
   }
 
   // --- calls and hooks -------------------------------------------------------------------
+
+  /** A step naming a fence: it must be declared under `fences:`. */
+  fenceStep(x: Ctx, make: (fence: string) => Step): Step | null {
+    const fence = x.arg as string;
+    if (this.env.hasFence(fence)) return make(fence);
+    this.report(new InputError(`undeclared fence ${quote(fence)}${didYouMean(fence, this.env.fenceNames()) || ' (declare it under `fences:`)'}`, x.argPos.loc()));
+    return null;
+  }
+
+  signalling(x: Ctx): Step | null {
+    if (Array.isArray(x.arg)) return { op: 'signalling', loc: x.loc, label: x.label, fences: [], body: this.body(x.arg, x.argPos, x) };
+    const a = x.arg as { fences?: string[]; do: unknown[] };
+    const fences: string[] = [];
+    (a.fences ?? []).forEach((f, i) => {
+      if (this.env.hasFence(f)) fences.push(f);
+      else this.report(new InputError(`undeclared fence ${quote(f)}${didYouMean(f, this.env.fenceNames()) || ' (declare it under `fences:`)'}`, x.argPos.child('fences').child(i).loc()));
+    });
+    return { op: 'signalling', loc: x.loc, label: x.label, fences, body: this.body(a.do, x.argPos.child('do'), x) };
+  }
 
   call(x: Ctx): Step | null {
     const fn = x.arg as string;

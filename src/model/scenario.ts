@@ -84,6 +84,16 @@ export type Step =
   | (StepBase & { readonly op: 'memalloc_section'; readonly scope: MemallocScope; readonly body: readonly Step[] })
   /** The body runs as reclaim does: fs_reclaim held, PF_MEMALLOC set. */
   | (StepBase & { readonly op: 'reclaim'; readonly body: readonly Step[] })
+  /** dma_fence_begin_signalling() … end around the body; `fences`: what it signals (precise model). */
+  | (StepBase & { readonly op: 'signalling'; readonly fences: readonly string[]; readonly body: readonly Step[] })
+  | (StepBase & { readonly op: 'signalling_annotation'; readonly action: 'begin' | 'end' })
+  | (StepBase & { readonly op: 'fence_wait'; readonly fence: string })
+  /** dma_fence_signal (annotated) or dma_fence_signal_locked (F's lock held, no annotation). */
+  | (StepBase & { readonly op: 'fence_signal'; readonly fence: string; readonly locked: boolean })
+  /** dma_fence_add_callback / dma_fence_enable_sw_signaling: F's lock, then enable_signaling. */
+  | (StepBase & { readonly op: 'fence_enable'; readonly fence: string })
+  /** dma_fence_put: may be the last reference, running F's release. */
+  | (StepBase & { readonly op: 'fence_put'; readonly fence: string })
   | (StepBase & { readonly op: 'call'; readonly fn: string })
   | (StepBase & { readonly op: 'invoke'; readonly hook: string; readonly blockable: boolean | null })
   | (StepBase & { readonly op: 'if_blockable'; readonly then: readonly Step[]; readonly else: readonly Step[] })
@@ -101,6 +111,18 @@ export interface PathDecl {
   readonly context: PathContext;
   readonly irqsEnabled: boolean;
   readonly steps: readonly Step[];
+  readonly loc: SourceLoc;
+}
+
+export interface FenceDecl {
+  readonly name: string;
+  readonly description?: string;
+  /** The spinlock passed to dma_fence_init (an instance may be named). */
+  readonly lock: LockRef;
+  readonly signalledIn: 'irq' | 'process';
+  readonly enableSignaling: string | null;
+  readonly release: string | null;
+  readonly callbacks: readonly string[];
   readonly loc: SourceLoc;
 }
 
@@ -126,6 +148,7 @@ export interface Scenario {
   readonly description: string | null;
   /** Every lock class usable in the scenario: built-in pseudo-locks, includes, then the file's own. */
   readonly locks: ReadonlyMap<string, LockDecl>;
+  readonly fences: ReadonlyMap<string, FenceDecl>;
   readonly functions: ReadonlyMap<string, readonly Step[]>;
   /** hook name → registered function names, in registration order. */
   readonly hooks: ReadonlyMap<string, readonly string[]>;

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
-import type { LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import type { FenceDecl, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import type { InputError } from '../load/errors.js';
 import { ruleById } from '../rules/index.js';
 import type { Detections } from './detections.js';
@@ -31,6 +31,7 @@ export interface ReplayOutput {
 export interface ReplayerSetup {
   readonly options: ScenarioOptions;
   readonly locks: ReadonlyMap<string, LockDecl>;
+  readonly fences: ReadonlyMap<string, FenceDecl>;
   readonly functions: ReadonlyMap<string, readonly Step[]>;
   readonly hooks: ReadonlyMap<string, readonly string[]>;
 }
@@ -43,6 +44,7 @@ export interface ReplayTuning {
 
 export class Replayer {
   private readonly locks: Map<string, LockDecl>;
+  private readonly fences: Map<string, FenceDecl>;
   private readonly declIndex = new Map<string, number>();
   private readonly functions: Map<string, readonly Step[]>;
   private readonly hooks: Map<string, string[]>;
@@ -58,6 +60,7 @@ export class Replayer {
 
   constructor(setup: ReplayerSetup, tuning: ReplayTuning = {}) {
     this.locks = new Map(setup.locks);
+    this.fences = new Map(setup.fences);
     this.functions = new Map(setup.functions);
     this.hooks = new Map([...setup.hooks].map(([h, fns]) => [h, [...fns]]));
     this.warn = new Set(setup.options.warn);
@@ -70,7 +73,7 @@ export class Replayer {
     );
     this.interpreter = new Interpreter(
       this.lockdep,
-      { locks: this.locks, functions: this.functions, hooks: this.hooks },
+      { locks: this.locks, fences: this.fences, functions: this.functions, hooks: this.hooks, options: setup.options },
       (e) => this.errors.push(e),
     );
   }
@@ -78,6 +81,10 @@ export class Replayer {
   declareLock(decl: LockDecl): void {
     this.locks.set(decl.name, decl);
     if (!this.declIndex.has(decl.name)) this.declIndex.set(decl.name, this.declIndex.size);
+  }
+
+  declareFence(decl: FenceDecl): void {
+    this.fences.set(decl.name, decl);
   }
 
   declareFunction(name: string, steps: readonly Step[]): void {

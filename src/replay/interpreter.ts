@@ -4,7 +4,7 @@
  * Iterative (an explicit activation stack), so no input can make it recurse deeply.
  */
 import type { Frame, SourceLoc } from '../model/location.js';
-import type { AcquireMode, AcquireStep, LockDecl, LockRef, PathDecl, Step } from '../model/scenario.js';
+import type { AcquireMode, AcquireStep, FenceDecl, LockDecl, LockRef, PathDecl, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
 import { GFP_DIRECT_RECLAIM, GFP_FS, GFP_IO, GFP_NOLOCKDEP } from '../model/gfp.js';
 import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ } from './classes.js';
@@ -14,6 +14,8 @@ import { Task } from './task.js';
 
 export interface Program {
   readonly locks: ReadonlyMap<string, LockDecl>;
+  readonly fences: ReadonlyMap<string, FenceDecl>;
+  readonly options: ScenarioOptions;
   readonly functions: ReadonlyMap<string, readonly Step[]>;
   readonly hooks: ReadonlyMap<string, readonly string[]>;
 }
@@ -35,11 +37,14 @@ interface Activation {
 /** Steps that open no block, call nothing and return nowhere: a stream runs them directly. */
 const FLAT_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>([
   'acquire', 'release', 'might_lock', 'lock_sync', 'downgrade_write', 'assert_held', 'hardirqs', 'softirqs',
-  'preempt', 'non_block', 'sleep', 'cond_resched_lock', 'rcu', 'alloc', 'fs_reclaim', 'memalloc',
+  'preempt', 'non_block', 'sleep', 'cond_resched_lock', 'rcu', 'alloc', 'fs_reclaim', 'memalloc', 'signalling_annotation',
 ]);
 const STREAM_ACTIVATION: Activation = { steps: [], index: 0, parent: null, exit: null, boundary: true, blockable: true };
 
 export class Interpreter {
+  /** Per-fence pseudo-locks of the precise fence model. */
+  private readonly fenceMaps = new Map<string, LockDecl>();
+
   constructor(
     private readonly lockdep: Lockdep,
     private readonly program: Program,
@@ -220,6 +225,39 @@ export class Interpreter {
         });
         break;
       }
+      case 'signalling': {
+        const cookies = this.beginSignalling(task, step.fences);
+        this.open(stack, step.body, frame, act.blockable, () => {
+          task.frame = frame;
+          this.endSignalling(task, cookies, `end of ${step.label}`);
+        });
+        break;
+      }
+      case 'signalling_annotation':
+        if (step.action === 'begin') task.signalCookies.push(this.beginSignalling(task, []));
+        else if (task.signalCookies.length) this.endSignalling(task, task.signalCookies.pop()!, step.label);
+        else this.lockdep.reportBadUnlock(task, step.label);
+        break;
+      case 'fence_wait': {
+        const fence = this.fence(step.fence);
+        // dma_fence_wait_timeout(): might_sleep(), __dma_fence_might_wait(), then
+        // dma_fence_enable_sw_signaling() under the fence's lock.
+        this.lockdep.sleepCheck(task, step.label, null);
+        this.mightWait(task, this.fenceClass(fence));
+        this.enableSignaling(task, fence, stack, frame, act);
+        break;
+      }
+      case 'fence_enable':
+        this.enableSignaling(task, this.fence(step.fence), stack, frame, act);
+        break;
+      case 'fence_signal':
+        this.signal(task, this.fence(step.fence), step.locked, step.label, stack, frame, act);
+        break;
+      case 'fence_put': {
+        const fence = this.fence(step.fence);
+        if (fence.release) this.callFunctions(stack, [fence.release], frame, act.blockable, `${step.label} → release`);
+        break;
+      }
       case 'call': {
         const body = this.program.functions.get(step.fn);
         if (!body) {
@@ -274,6 +312,134 @@ export class Interpreter {
     const notifier = this.builtin('mmu_notifier_invalidate_range_start');
     this.lockdep.acquire(task, this.lockdep.classes.classOf(notifier, 0), notifier.name, null, 0, false, null);
     this.lockdep.release(task, { cls: notifier.name, instance: null }, 'fs_reclaim_acquire', notifier);
+  }
+
+  // ------------------------------------------------------------------ fences
+
+  private fence(name: string): FenceDecl {
+    const fence = this.program.fences.get(name);
+    if (!fence) throw new Error(`fence ${name} is not declared`);
+    return fence;
+  }
+
+  /**
+   * The pseudo-lock a fence's signalling and waits use: `dma_fence_map` (one for every fence,
+   * as in the kernel) or, with `fence_model: precise`, the fence's own class.
+   */
+  private fenceClass(fence: FenceDecl | null): LockDecl {
+    if (!fence || this.program.options.fenceModel !== 'precise') return this.builtin('dma_fence_map');
+    let decl = this.fenceMaps.get(fence.name);
+    if (!decl) {
+      decl = { name: `fence:${fence.name}`, type: 'map', lockdep: `fence:${fence.name}`, loc: fence.loc };
+      this.fenceMaps.set(fence.name, decl);
+    }
+    return decl;
+  }
+
+  /** In the kernel: dma_fence_begin_signalling() for each class; the cookies say what to end. */
+  private beginSignalling(task: Task, fences: readonly string[]): LockDecl[] {
+    const maps = fences.length && this.program.options.fenceModel === 'precise'
+      ? fences.map((f) => this.fenceClass(this.fence(f)))
+      : [this.fenceClass(null)];
+    const taken: LockDecl[] = [];
+    for (const map of maps) {
+      // Nested in a section of the same class, or atomic: nothing is annotated.
+      const held = this.lockdep.findHeld(task, { cls: map.name, instance: null });
+      if ((held && held.read !== 0) || this.lockdep.inAtomic(task)) continue;
+      this.lockdep.acquire(task, this.lockdep.classes.classOf(map, 0), map.name, null, 1, this.signallingIsTrylock(), null);
+      taken.push(map);
+    }
+    return taken;
+  }
+
+  private endSignalling(task: Task, taken: readonly LockDecl[], what: string): void {
+    for (let i = taken.length - 1; i >= 0; i--) this.lockdep.release(task, { cls: taken[i]!.name, instance: null }, what, taken[i]!);
+  }
+
+  /** Since v6.13 (2facdd6002ad) a signalling section is a read *trylock* of the map. */
+  private signallingIsTrylock(): boolean {
+    return this.program.options.kernel === '6.13';
+  }
+
+  /**
+   * __dma_fence_might_wait(): a wait is a write acquisition of the map; a wait inside one's own
+   * section drops the read hold first and takes it again after, so only locks taken inside the
+   * section and still held make it a deadlock.
+   */
+  private mightWait(task: Task, map: LockDecl): void {
+    const ref = { cls: map.name, instance: null };
+    const held = this.lockdep.findHeld(task, ref);
+    const reader = held !== null && held.read !== 0;
+    if (reader) this.lockdep.release(task, ref, 'dma_fence_wait', map);
+    const cls = this.lockdep.classes.classOf(map, 0);
+    this.lockdep.acquire(task, cls, map.name, null, 0, false, null);
+    this.lockdep.release(task, ref, 'dma_fence_wait', map);
+    if (reader) this.lockdep.acquire(task, cls, map.name, null, 1, this.signallingIsTrylock(), null);
+  }
+
+  /** F's lock taken with irqs saved around F's enable_signaling (dma_fence_enable_sw_signaling). */
+  private enableSignaling(task: Task, fence: FenceDecl, stack: Activation[], frame: Frame, act: Activation): void {
+    this.fenceLocked(task, fence, stack, frame, act, fence.enableSignaling ? [fence.enableSignaling] : [], `${frame.label} → enable_signaling`, null);
+  }
+
+  /**
+   * dma_fence_signal(): begin_signalling, F's lock with irqs saved, F's callbacks and the
+   * dma_fence.callback hooks under it, unlock, end_signalling. A fence signalled from an
+   * interrupt handler is signalled in hardirq context wherever the scenario writes it.
+   */
+  private signal(task: Task, fence: FenceDecl, locked: boolean, label: string, stack: Activation[], frame: Frame, act: Activation): void {
+    const callbacks = [...fence.callbacks, ...(this.program.hooks.get('dma_fence.callback') ?? [])];
+    if (locked) {
+      // dma_fence_signal_locked(): lockdep_assert_held(fence->lock), no annotation.
+      this.lockdep.assertHeld(task, fence.lock, this.program.locks.get(fence.lock.cls)!);
+      this.callFunctions(stack, callbacks, frame, act.blockable, `${label} → callback`);
+      return;
+    }
+    const inIrq = fence.signalledIn === 'irq' && task.hardirqDepth === 0;
+    if (inIrq) {
+      task.irqSaves.push(task.hardirqsEnabled);
+      task.hardirqsEnabled = false;
+      task.hardirqDepth++;
+      task.threaded.push(true);
+    }
+    const cookies = this.beginSignalling(task, [fence.name]);
+    this.fenceLocked(task, fence, stack, frame, act, callbacks, `${label} → callback`, () => {
+      this.endSignalling(task, cookies, label);
+      if (inIrq) this.exitIrq(task, 'hardirq');
+    });
+  }
+
+  /** Run `fns` with F's lock held (irqs saved), then `after`. */
+  private fenceLocked(
+    task: Task, fence: FenceDecl, stack: Activation[], frame: Frame, act: Activation, fns: readonly string[], via: string, after: (() => void) | null,
+  ): void {
+    const decl = this.program.locks.get(fence.lock.cls)!;
+    task.irqSaves.push(task.hardirqsEnabled);
+    task.hardirqsEnabled = false;
+    const cls = this.lockdep.classes.classOf(decl, 0);
+    this.lockdep.acquire(task, cls, decl.name, fence.lock.instance, 0, false, null);
+    const unlock = () => {
+      task.frame = frame;
+      this.lockdep.release(task, fence.lock, `${frame.label} (unlock ${decl.name})`, decl);
+      this.restoreHardirqs(task);
+      if (after) after();
+    };
+    if (!fns.length) {
+      unlock();
+      return;
+    }
+    stack.push({ steps: [], index: 0, parent: frame, exit: unlock, boundary: false, blockable: act.blockable });
+    this.callFunctions(stack, fns, frame, act.blockable, via);
+  }
+
+  /** Push functions to run in order, each a function boundary, traced through `via`. */
+  private callFunctions(stack: Activation[], fns: readonly string[], frame: Frame, blockable: boolean, via: string): void {
+    for (let i = fns.length - 1; i >= 0; i--) {
+      const body = this.program.functions.get(fns[i]!);
+      if (!body) continue;
+      const entry: Frame = { loc: frame.loc, label: `${via} ${fns[i]}`, parent: frame.parent };
+      stack.push({ steps: body, index: 0, parent: entry, exit: null, boundary: true, blockable });
+    }
   }
 
   private memalloc(task: Task, scope: 'nofs' | 'noio' | 'noreclaim', delta: 1 | -1): void {

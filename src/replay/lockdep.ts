@@ -560,6 +560,13 @@ export class Lockdep {
     this.sink.report('bad-unlock', { site: this.site(task), what, lock: null });
   }
 
+  /** in_atomic(): preemption disabled by a spinning lock, preempt/bh disable or irq context. */
+  inAtomic(task: Task): boolean {
+    if (task.preemptCount || task.bhCount || task.hardirqDepth || task.softirqDepth) return true;
+    for (const h of task.held) if (h.cls.spinning || h.cls.name === 'rcu_read_lock_sched') return true;
+    return false;
+  }
+
   /** Is a spinning lock or an RCU section held (the common reasons a sleep is invalid)? */
   private holdsAtomic(task: Task, exempt: HeldLock | null): boolean {
     for (const h of task.held) if (h !== exempt && (h.cls.spinning || h.cls.type === 'rcu')) return true;

@@ -49,6 +49,8 @@ export class Task {
   noio = 0;
   /** PF_MEMALLOC (reclaim itself, memalloc_noreclaim): allocations do not enter reclaim. */
   pfMemalloc = 0;
+  /** Open dma_fence_begin_signalling() annotations: what each took, for its end. */
+  readonly signalCookies: import('../model/scenario.js').LockDecl[][] = [];
   /** The step being executed (its trace). */
   frame: Frame | null = null;
 

@@ -99,7 +99,7 @@ function syzbotScenario(shuffled: boolean): Scenario {
     paths.push({ name: `inversion ${a}->${b}`, context: 'process', irqsEnabled: true, steps: pair(a, b), loc });
   }
   return {
-    file: '<bench>', name: 'syzbot-sized', description: null, locks, functions: new Map(), hooks: new Map(), paths,
+    file: '<bench>', name: 'syzbot-sized', description: null, locks, fences: new Map(), functions: new Map(), hooks: new Map(), paths,
     expect: null, options: { kernel: '6.13', fenceModel: 'lockdep', warn: [] },
   };
 }

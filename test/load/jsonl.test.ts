@@ -203,10 +203,10 @@ describe('readTrace', () => {
         { decl: 'lock', name: 'X', type: 'mutex' },
         { decl: 'lock', name: 'X', type: 'mutex' },
         { decl: 'lock', name: 'X', type: 'spinlock' },
-        { decl: 'fence', name: 'f' },
+        { decl: 'fence', name: 'f', lock: 'Y' },
         { decl: 'include', name: 'kernal' },
         { decl: 'include', name: './missing.yaml' },
-        { path: 'p', op: 'dma_fence_wait', name: 'f' },
+        { path: 'p', op: 'flush_work', name: 'w' },
       ),
     );
     const out = await items(f);
@@ -217,10 +217,10 @@ describe('readTrace', () => {
     expect(desc[3]).toMatch(/^E4: unknown key "lockdp".*did you mean "lockdep"/);
     expect(desc[4]).toBe('lock');
     expect(desc[5]).toMatch(/^E7: lock "X" is declared twice, differently/);
-    expect(desc[6]).toMatch(/^E8: `fence` declarations is not supported yet/);
+    expect(desc[6]).toMatch(/^E8: fence "f": undeclared lock "Y"/);
     expect(desc[7]).toMatch(/^E9: unknown model "kernal"/);
     expect(desc[8]).toMatch(/^E10: include not found/);
-    expect(desc[9]).toBe('E11: `dma_fence_wait` is not supported yet (kernel model, coming in the next release)');
+    expect(desc[9]).toBe('E11: `flush_work` is not supported yet (kernel model, coming in the next release)');
     expect(desc).toHaveLength(10);
   });
 

@@ -146,9 +146,14 @@ describe('top level', () => {
     expect(errs[1].message).toContain('did you mean "fs_reclaim"?');
   });
 
-  it('fences and path work are not supported yet', async () => {
-    const e = await oneError(fx.write('f.yaml', 'fences:\n  job: {description: x}\n'), 'not supported yet');
-    expect(e).toMatchObject({ line: 1, column: 1, message: '`fences` is not supported yet (kernel model, coming in the next release)' });
+  it('fences are declared with their lock and functions; path work is not supported yet', async () => {
+    const s = await loadScenario(fx.write('f.yaml', 'fences:\n  job: {description: x}\n'));
+    expect(s.fences.get('job')).toMatchObject({ name: 'job', lock: { cls: 'job->lock', instance: null }, signalledIn: 'process', callbacks: [] });
+    expect(s.locks.get('job->lock')).toMatchObject({ type: 'spinlock' });
+    const e = await oneError(fx.write('f1.yaml', 'locks: {m: mutex}\nfences:\n  job: {lock: m}\n'), 'spinlock');
+    expect(e).toMatchObject({ line: 3, column: 15 });
+    const e1 = await oneError(fx.write('f3.yaml', 'fences:\n  job: {callbacks: [done_cb]}\n'), 'undeclared function');
+    expect(e1).toMatchObject({ line: 2, column: 21 });
     await loadScenario(fx.write('f2.yaml', 'fences: {}\n'));
     const e2 = await oneError(fx.write('w.yaml', 'paths:\n  - name: p\n    work: {item: w, queue: q}\n'), 'not supported yet');
     expect(e2).toMatchObject({ line: 3, column: 5, message: '`work` is not supported yet (kernel model, coming in the next release)' });
