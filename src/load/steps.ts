@@ -46,6 +46,13 @@ const wwArg = (steps: Steps) =>
 const mightLockArg = () => z.union([name, z.strictObject({ name, mode: acquireModeSchema.optional(), nested: subclass.optional() })]);
 const optionalScalar = () => z.union([z.string(), z.number()]);
 
+/** The class part of `NAME[INSTANCE]`, or null when malformed. */
+function r0(text: unknown): string | null {
+  if (typeof text !== 'string') return null;
+  const r = parseLockRef(text);
+  return 'error' in r ? null : r.cls;
+}
+
 // ---------------------------------------------------------------------------------------
 // The table
 
@@ -80,6 +87,8 @@ const ANY_TYPE: readonly LockType[] = [];
 
 interface AcquireSpec {
   readonly types: readonly LockType[];
+  /** ww_mutex_lock_slow(): the re-lock of the contended lock after backing off. */
+  readonly slow?: boolean;
   readonly mode?: AcquireMode;
   readonly trylock?: boolean;
   readonly irq?: IrqEffect;
@@ -339,7 +348,12 @@ for (const scope of ['nofs', 'noio', 'noreclaim'] as const) {
   simple(`memalloc_${scope}_restore`, (x) => ({ op: 'memalloc', loc: x.loc, label: x.label, scope, action: 'restore' }), optionalScalar);
 }
 def({ name: 'reclaim', arg: (steps) => steps, bare: false, convert: (c, x) => ({ op: 'reclaim', loc: x.loc, label: x.label, body: c.body(x.arg, x.argPos, x) }) });
-later('pagefault_disable', (steps) => steps);
+def({
+  name: 'pagefault_disable',
+  arg: (steps) => steps,
+  bare: false,
+  convert: (c, x) => ({ op: 'pagefault_disable', loc: x.loc, label: x.label, body: c.body(x.arg, x.argPos, x) }),
+});
 // Fences (§4 Fences, §5).
 const fenceArg = () => name;
 for (const n of ['dma_fence_wait', 'wait', 'dma_fence_wait_timeout', 'dma_resv_wait_timeout'])
@@ -358,21 +372,45 @@ def({
   convert: (c, x) => c.signalling(x),
 });
 for (const n of [
-  'pm_runtime_get_sync',
-  'pm_runtime_put_sync',
-  'ww_acquire_done',
-  'ww_acquire_fini',
   'flush_work',
   'cancel_work_sync',
   'flush_workqueue',
   'drain_workqueue',
 ])
   later(n, () => name);
-for (const n of ['mmu_notifier_invalidate_range_start', 'mmu_notifier_invalidate_range_end'])
-  later(n, () => z.strictObject({ blockable: z.boolean().optional() }), true);
-for (const n of ['mmu_interval_read_begin', 'hmm_range_fault', 'might_fault', 'copy_to_user', 'copy_from_user', 'get_user', 'put_user']) later(n, null);
-later('ww_acquire_init', () => z.strictObject({ ctx: name, class: name.optional() }));
-for (const n of ['ww_mutex_lock_slow', 'dma_resv_lock_slow']) later(n, () => z.strictObject({ name, ctx: name.optional() }));
+// mmu notifiers and HMM (§4 Calls and hooks, kernel-semantics §5).
+for (const [n, phase] of [['mmu_notifier_invalidate_range_start', 'start'], ['mmu_notifier_invalidate_range_end', 'end']] as const)
+  def({
+    name: n,
+    arg: () => z.strictObject({ blockable: z.boolean().optional() }),
+    bare: true,
+    convert: (_c, x) => ({ op: 'mmu_notifier', loc: x.loc, label: x.label, phase, blockable: (x.arg as { blockable?: boolean } | null)?.blockable ?? true }),
+  });
+simple('mmu_interval_read_begin', (x) => ({ op: 'mmu_interval_read_begin', loc: x.loc, label: x.label }));
+def({ name: 'hmm_range_fault', arg: null, bare: true, convert: (c, x) => c.needsMm(x, { op: 'hmm_range_fault', loc: x.loc, label: x.label }) });
+for (const n of ['might_fault', 'copy_to_user', 'copy_from_user', 'get_user', 'put_user'])
+  def({ name: n, arg: optionalScalar, bare: true, convert: (c, x) => c.needsMm(x, { op: 'might_fault', loc: x.loc, label: x.label }) });
+for (const [n, action] of [['pm_runtime_get_sync', 'get'], ['pm_runtime_put_sync', 'put']] as const)
+  def({ name: n, arg: () => name, bare: false, convert: (_c, x) => ({ op: 'pm_runtime', loc: x.loc, label: x.label, action, device: x.arg as string }) });
+// ww_mutex acquire contexts (§4 ww_mutex, kernel-semantics §2).
+def({
+  name: 'ww_acquire_init',
+  arg: () => z.strictObject({ ctx: name, class: name.optional() }),
+  bare: false,
+  convert: (_c, x) => {
+    const a = x.arg as { ctx: string; class?: string };
+    return { op: 'ww_acquire_init', loc: x.loc, label: x.label, ctx: a.ctx, wwClass: a.class ?? 'reservation_ww_class' };
+  },
+});
+for (const action of ['done', 'fini'] as const)
+  def({ name: `ww_acquire_${action}`, arg: () => name, bare: false, convert: (_c, x) => ({ op: 'ww_acquire', loc: x.loc, label: x.label, action, ctx: x.arg as string }) });
+for (const n of ['ww_mutex_lock_slow', 'dma_resv_lock_slow'])
+  def({
+    name: n,
+    arg: () => z.strictObject({ name, ctx: name }),
+    bare: false,
+    convert: (c, x) => c.acquire(x, { types: ['ww_mutex'], typeName: 'a ww_mutex (dma_resv)', slow: true }),
+  });
 
 /** Every step name, aliases included. */
 export const STEP_NAMES: readonly string[] = [...TABLE.keys()];
@@ -690,7 +728,11 @@ export class StepConverter {
     const a: Record<string, unknown> = typeof arg === 'string' ? { name: arg } : (arg as Record<string, unknown>);
     const namePos = typeof arg === 'string' ? argPos : argPos.child('name');
     let ok = true;
-    for (const f of ['ctx', 'on_edeadlk', 'result']) {
+    if (a.ctx !== undefined && r0(a.name) !== null && this.env.lock(r0(a.name)!)?.type !== 'ww_mutex') {
+      this.report(new InputError(`\`${op}\`: \`ctx\` is a ww acquire context, for a ww_mutex only`, argPos.keyLoc('ctx')));
+      ok = false;
+    }
+    for (const f of ['on_edeadlk', 'result']) {
       if (a[f] !== undefined) {
         this.report(new InputError(`\`${op}\` with \`${f}\` (ww acquire contexts) ${NOT_YET}`, argPos.keyLoc(f)));
         ok = false;
@@ -707,7 +749,7 @@ export class StepConverter {
       else ok = false;
     }
     if (!ok) return null;
-    return {
+    const step: AcquireStep = {
       op: 'acquire',
       loc,
       label,
@@ -718,6 +760,7 @@ export class StepConverter {
       trylock: spec.trylock ?? false,
       irq: spec.irq ?? 'none',
     };
+    return typeof a.ctx === 'string' ? { ...step, ctx: a.ctx, slow: spec.slow ?? false } : step;
   }
 
   release(x: Ctx, types: readonly LockType[], typeName: string, irq: IrqEffect): Step | null {
@@ -789,6 +832,13 @@ export class StepConverter {
   }
 
   // --- calls and hooks -------------------------------------------------------------------
+
+  /** A step that uses the kernel model's `mmap_lock` (HMM, page faults). */
+  needsMm(x: Ctx, step: Step): Step | null {
+    if (this.env.lock('mmap_lock')) return step;
+    this.report(new InputError(`\`${x.op}\` uses the kernel model's \`mmap_lock\`, which is not declared: add \`include: [kernel]\``, x.loc));
+    return null;
+  }
 
   /** A step naming a fence: it must be declared under `fences:`. */
   fenceStep(x: Ctx, make: (fence: string) => Step): Step | null {

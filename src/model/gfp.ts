@@ -22,6 +22,7 @@ export const GFP_NOLOCKDEP = bit('__GFP_NOLOCKDEP');
 
 const RECLAIM = bit('__GFP_DIRECT_RECLAIM') | bit('__GFP_KSWAPD_RECLAIM');
 const KERNEL = RECLAIM | GFP_IO | GFP_FS;
+export const GFP_KERNEL = KERNEL;
 const USER = KERNEL | bit('__GFP_HARDWALL');
 const HIGHUSER_MOVABLE = USER | bit('__GFP_HIGHMEM') | bit('__GFP_MOVABLE') | bit('__GFP_SKIP_KASAN');
 const TRANSHUGE_LIGHT = (HIGHUSER_MOVABLE | bit('__GFP_COMP') | bit('__GFP_NOMEMALLOC') | bit('__GFP_NOWARN')) & ~RECLAIM;

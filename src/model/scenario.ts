@@ -53,6 +53,10 @@ export interface AcquireStep extends StepBase {
   readonly nestLock: LockRef | null;
   readonly trylock: boolean;
   readonly irq: IrqEffect;
+  /** A ww_mutex taken in this acquire context (ww_mutex_lock(lock, ctx)). */
+  readonly ctx?: string;
+  /** ww_mutex_lock_slow(). */
+  readonly slow?: boolean;
 }
 
 export type Step =
@@ -94,6 +98,17 @@ export type Step =
   | (StepBase & { readonly op: 'fence_enable'; readonly fence: string })
   /** dma_fence_put: may be the last reference, running F's release. */
   | (StepBase & { readonly op: 'fence_put'; readonly fence: string })
+  /** The kernel's notifier invocation: the map held while the callbacks run. */
+  | (StepBase & { readonly op: 'mmu_notifier'; readonly phase: 'start' | 'end'; readonly blockable: boolean })
+  | (StepBase & { readonly op: 'mmu_interval_read_begin' })
+  | (StepBase & { readonly op: 'hmm_range_fault' })
+  /** might_fault(): may sleep and take mmap_lock for read, unless page faults are disabled. */
+  | (StepBase & { readonly op: 'might_fault' })
+  | (StepBase & { readonly op: 'pagefault_disable'; readonly body: readonly Step[] })
+  | (StepBase & { readonly op: 'pm_runtime'; readonly action: 'get' | 'put'; readonly device: string })
+  /** ww_acquire_init(ctx, class): the context is a lock of class `<class>_acquire`. */
+  | (StepBase & { readonly op: 'ww_acquire_init'; readonly ctx: string; readonly wwClass: string })
+  | (StepBase & { readonly op: 'ww_acquire'; readonly action: 'done' | 'fini'; readonly ctx: string })
   | (StepBase & { readonly op: 'call'; readonly fn: string })
   | (StepBase & { readonly op: 'invoke'; readonly hook: string; readonly blockable: boolean | null })
   | (StepBase & { readonly op: 'if_blockable'; readonly then: readonly Step[]; readonly else: readonly Step[] })

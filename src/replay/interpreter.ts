@@ -6,7 +6,7 @@
 import type { Frame, SourceLoc } from '../model/location.js';
 import type { AcquireMode, AcquireStep, FenceDecl, LockDecl, LockRef, PathDecl, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
-import { GFP_DIRECT_RECLAIM, GFP_FS, GFP_IO, GFP_NOLOCKDEP } from '../model/gfp.js';
+import { GFP_DIRECT_RECLAIM, GFP_FS, GFP_IO, GFP_KERNEL, GFP_NOLOCKDEP } from '../model/gfp.js';
 import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ } from './classes.js';
 import type { ReadKind } from './graph.js';
 import { traceStep, type Lockdep } from './lockdep.js';
@@ -44,6 +44,8 @@ const STREAM_ACTIVATION: Activation = { steps: [], index: 0, parent: null, exit:
 export class Interpreter {
   /** Per-fence pseudo-locks of the precise fence model. */
   private readonly fenceMaps = new Map<string, LockDecl>();
+  /** `<ww_class>_acquire` pseudo-locks. */
+  private readonly wwMaps = new Map<string, LockDecl>();
 
   constructor(
     private readonly lockdep: Lockdep,
@@ -258,6 +260,62 @@ export class Interpreter {
         if (fence.release) this.callFunctions(stack, [fence.release], frame, act.blockable, `${step.label} → release`);
         break;
       }
+      case 'mmu_notifier':
+        this.mmuNotifier(task, step.phase, step.blockable, step.label, stack, frame);
+        break;
+      case 'mmu_interval_read_begin': {
+        // Waits for an invalidation in progress: its callbacks' locks must not be held here.
+        const map = this.builtin('mmu_notifier_invalidate_range_start');
+        this.lockdep.acquire(task, this.lockdep.classes.classOf(map, 0), map.name, null, 0, false, null);
+        this.lockdep.release(task, { cls: map.name, instance: null }, step.label, map);
+        this.lockdep.sleepCheck(task, step.label, null);
+        break;
+      }
+      case 'hmm_range_fault': {
+        const mm = this.builtin('mmap_lock');
+        this.lockdep.assertHeld(task, { cls: mm.name, instance: null }, mm);
+        // Faulting pages in allocates like a page fault: GFP_KERNEL.
+        this.fsReclaim(task, 'acquire', GFP_KERNEL);
+        this.fsReclaim(task, 'release', GFP_KERNEL);
+        this.lockdep.sleepCheck(task, step.label, null);
+        break;
+      }
+      case 'might_fault': {
+        if (task.pagefaultDisabled) break;
+        this.lockdep.sleepCheck(task, step.label, null);
+        const mm = this.builtin('mmap_lock');
+        // might_lock_read(&mm->mmap_lock): the fault handler takes it for read.
+        this.lockdep.acquire(task, this.lockdep.classes.classOf(mm, 0), mm.name, null, 1, false, null);
+        this.lockdep.release(task, { cls: mm.name, instance: null }, step.label, mm);
+        break;
+      }
+      case 'pagefault_disable':
+        task.pagefaultDisabled++;
+        this.open(stack, step.body, frame, act.blockable, () => task.pagefaultDisabled--);
+        break;
+      case 'pm_runtime': {
+        this.lockdep.sleepCheck(task, step.label, null);
+        const hook = step.action === 'get' ? 'pm_runtime.resume' : 'pm_runtime.suspend';
+        this.callFunctions(stack, this.program.hooks.get(hook) ?? [], frame, act.blockable, `${step.label} → ${hook}`);
+        break;
+      }
+      case 'ww_acquire_init': {
+        const map = this.wwAcquireClass(step.wwClass);
+        this.lockdep.acquire(task, this.lockdep.classes.classOf(map, 0), map.name, step.ctx, 0, false, null);
+        task.wwContexts.set(step.ctx, { wwClass: step.wwClass, owned: new Set(), done: false });
+        break;
+      }
+      case 'ww_acquire': {
+        const ctx = task.wwContexts.get(step.ctx);
+        if (step.action === 'done') {
+          if (ctx) ctx.done = true;
+          break;
+        }
+        const map = this.wwAcquireClass(ctx?.wwClass ?? 'reservation_ww_class');
+        this.lockdep.release(task, { cls: map.name, instance: step.ctx }, step.label, map);
+        task.wwContexts.delete(step.ctx);
+        break;
+      }
       case 'call': {
         const body = this.program.functions.get(step.fn);
         if (!body) {
@@ -312,6 +370,36 @@ export class Interpreter {
     const notifier = this.builtin('mmu_notifier_invalidate_range_start');
     this.lockdep.acquire(task, this.lockdep.classes.classOf(notifier, 0), notifier.name, null, 0, false, null);
     this.lockdep.release(task, { cls: notifier.name, instance: null }, 'fs_reclaim_acquire', notifier);
+  }
+
+  /**
+   * mmu_notifier_invalidate_range_start/end(): the notifier map is held while the callbacks
+   * run — interval notifiers' invalidate() first, then the classic callbacks, each of those in
+   * a non-blocking section when the range is not blockable (the OOM reaper).
+   */
+  private mmuNotifier(task: Task, phase: 'start' | 'end', blockable: boolean, label: string, stack: Activation[], frame: Frame): void {
+    if (blockable) this.lockdep.sleepCheck(task, label, null);
+    const map = this.builtin('mmu_notifier_invalidate_range_start');
+    this.lockdep.acquire(task, this.lockdep.classes.classOf(map, 0), map.name, null, 0, false, null);
+    stack.push({
+      steps: [], index: 0, parent: frame, boundary: false, blockable,
+      exit: () => {
+        task.frame = frame;
+        this.lockdep.release(task, { cls: map.name, instance: null }, `end of ${label}`, map);
+      },
+    });
+    const classic = this.program.hooks.get(`mmu_notifier.invalidate_range_${phase}`) ?? [];
+    for (let i = classic.length - 1; i >= 0; i--) {
+      const body = this.program.functions.get(classic[i]!);
+      if (!body) continue;
+      const entry: Frame = { loc: frame.loc, label: `${label} → ${classic[i]}`, parent: frame.parent };
+      if (blockable) stack.push({ steps: body, index: 0, parent: entry, exit: null, boundary: true, blockable });
+      else {
+        const wrapped: Step = { op: 'non_block_section', loc: frame.loc, label: 'non_block_start', body };
+        stack.push({ steps: [wrapped], index: 0, parent: entry, exit: null, boundary: true, blockable });
+      }
+    }
+    if (phase === 'start') this.callFunctions(stack, this.program.hooks.get('mmu_interval_notifier.invalidate') ?? [], frame, blockable, `${label} →`);
   }
 
   // ------------------------------------------------------------------ fences
@@ -476,6 +564,10 @@ export class Interpreter {
   private acquire(task: Task, step: AcquireStep): void {
     const decl = this.decl(step.lock, step);
     if (!decl) return;
+    if (step.ctx !== undefined) {
+      this.wwLock(task, step, decl, step.ctx);
+      return;
+    }
     if (step.irq === 'irq') task.hardirqsEnabled = false;
     else if (step.irq === 'irqsave') {
       task.irqSaves.push(task.hardirqsEnabled);
@@ -487,8 +579,40 @@ export class Interpreter {
     this.lockdep.acquire(task, cls, decl.name, step.lock.instance, this.readKind(task, decl, step.mode), step.trylock, step.nestLock);
   }
 
+  /**
+   * ww_mutex_lock(lock, ctx): -EALREADY (nothing at all) for a lock the context owns; otherwise
+   * a sleeping acquisition of the ww class's mutex class with the context as nest_lock, so
+   * lockdep sees the whole transaction as one lock.
+   */
+  private wwLock(task: Task, step: AcquireStep, decl: LockDecl, ctxName: string): void {
+    const ctx = task.wwContexts.get(ctxName);
+    if (!ctx) {
+      this.onInputError(new InputError(`ww acquire context "${ctxName}" is not initialised on this path (ww_acquire_init first)`, step.loc));
+      return;
+    }
+    const key = `${decl.name}[${step.lock.instance ?? ''}]`;
+    if (ctx.owned.has(key)) return;
+    const cls = this.lockdep.classes.classOf(decl, step.subclass);
+    this.lockdep.sleepCheck(task, step.label, cls, step.lock.instance);
+    const nest = { cls: this.wwAcquireClass(ctx.wwClass).name, instance: ctxName };
+    this.lockdep.acquire(task, cls, decl.name, step.lock.instance, 0, false, nest);
+    ctx.owned.add(key);
+  }
+
+  /** The pseudo-lock `<ww_class>_acquire` of a ww class's acquire contexts. */
+  private wwAcquireClass(wwClass: string): LockDecl {
+    const name = `${wwClass}_acquire`;
+    let decl = this.wwMaps.get(name);
+    if (!decl) {
+      decl = { name, type: 'map', lockdep: name, loc: { file: '<builtin>', line: 0, column: 0 } };
+      this.wwMaps.set(name, decl);
+    }
+    return decl;
+  }
+
   private release(task: Task, ref: LockRef, what: string, irq: AcquireStep['irq']): void {
     const decl = this.program.locks.get(ref.cls);
+    if (decl?.type === 'ww_mutex') for (const ctx of task.wwContexts.values()) ctx.owned.delete(`${decl.name}[${ref.instance ?? ''}]`);
     // A semaphore is invisible to lockdep: up() checks nothing.
     if (decl && decl.type !== 'semaphore') this.lockdep.release(task, ref, what, decl);
     if (irq === 'irq') this.enableHardirqs(task);

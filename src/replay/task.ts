@@ -51,6 +51,10 @@ export class Task {
   pfMemalloc = 0;
   /** Open dma_fence_begin_signalling() annotations: what each took, for its end. */
   readonly signalCookies: import('../model/scenario.js').LockDecl[][] = [];
+  /** Live ww acquire contexts: their class and the ww_mutexes they own. */
+  readonly wwContexts = new Map<string, { readonly wwClass: string; readonly owned: Set<string>; done: boolean }>();
+  /** pagefault_disable() nesting: might_fault() is silent. */
+  pagefaultDisabled = 0;
   /** The step being executed (its trace). */
   frame: Frame | null = null;
 
