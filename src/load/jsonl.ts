@@ -31,9 +31,9 @@ import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName } from './models.js';
 import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
 import { FlatPos } from './pos.js';
-import { checkRecursion, involvableNames, loadScenarioFile, modelDisplay } from './scenario.js';
+import { checkRecursion, involvableNames, isImplicitClass, loadScenarioFile, modelDisplay } from './scenario.js';
 import { expectSchema, lockTypeSchema, optionsSchema } from './schema.js';
-import { NOT_YET, StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
+import { StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
 import type { WireMessage } from './trace-worker.js';
 
 /** The `scenario` declaration of a stream (our extension of §10). */
@@ -414,7 +414,7 @@ export async function* readTraceBatches(file: string): AsyncGenerator<TraceBatch
     const known = involvableNames(st.locks);
     for (const x of st.meta.expect)
       for (const n of x.involves)
-        if (!known.has(n))
+        if (!known.has(n) && !isImplicitClass(n))
           b.item({ kind: 'error', error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc) });
   }
   if (!b.empty) yield b.take();

@@ -19,7 +19,7 @@ import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
 import { fileSchema, type ScenarioFile } from './schema.js';
 import { readScenarioFile } from './source.js';
-import { NOT_YET, StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.js';
+import { StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.js';
 
 /** At most this many errors are reported for one file (then a count of the rest). */
 export const MAX_ERRORS = 100;
@@ -227,7 +227,6 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
       }
       pathNames.set(p.name, origin);
       pathsRaw.push({ file: f, index, origin });
-      if (p.work !== undefined) errors.push(new InputError(`\`work\` ${NOT_YET}`, pp.keyLoc('work')));
     });
   }
 
@@ -253,6 +252,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
       name: p.name,
       context: (p.context ?? 'process') as PathContext,
       irqsEnabled: (p.irqs ?? 'enabled') === 'enabled',
+      ...(p.work ? { work: { item: p.work.item, queue: p.work.queue } } : {}),
       steps: p.steps ? conv.list(p.steps, pp.child('steps'), 1) : [],
       loc: origin.loc,
     });
@@ -374,7 +374,7 @@ function buildExpect(
       report(new InputError(`expect: unknown path ${quote(x.path)}${didYouMean(x.path, pathNames.keys())}`, ip.child('path').loc()));
     }
     (x.involves ?? []).forEach((n, j) => {
-      if (!known.has(n)) {
+      if (!known.has(n) && !isImplicitClass(n)) {
         report(
           new InputError(
             `expect: ${quote(n)} is not a lock of this scenario (a declared lock by its name or lockdep name, a ww class lock, or ${RCU_LOCKS.join(', ')})${didYouMean(n, known)}`,
@@ -389,6 +389,14 @@ function buildExpect(
 }
 
 /** Every name an `involves` entry may use. */
+/**
+ * Classes that exist without a declaration: the workqueue maps `(wq_completion)Q` and
+ * `(work_completion)W`, and a fence's own class `fence:F` in the precise fence model.
+ */
+export function isImplicitClass(name: string): boolean {
+  return name.startsWith('(wq_completion)') || name.startsWith('(work_completion)') || name.startsWith('fence:');
+}
+
 export function involvableNames(locks: ReadonlyMap<string, LockDecl>): Set<string> {
   const s = new Set<string>(RCU_LOCKS);
   for (const d of locks.values()) {

@@ -18,7 +18,6 @@ import type { Pos } from './pos.js';
 /** Steps may nest (blocks inside blocks) at most this deep. */
 export const MAX_STEP_DEPTH = 64;
 
-export const NOT_YET = 'is not supported yet (kernel model, coming in the next release)';
 
 // ---------------------------------------------------------------------------------------
 // Argument schemas
@@ -71,8 +70,6 @@ interface StepDef {
   readonly arg: ((steps: Steps) => z.ZodType) | null;
   /** May be written bare (`- might_sleep`) or with a null argument. */
   readonly bare: boolean;
-  /** Recognised but not implemented yet. */
-  readonly unsupported?: boolean;
   readonly convert: (c: StepConverter, x: Ctx) => Step | null;
 }
 
@@ -322,10 +319,6 @@ const ifSchema = (steps: Steps) => z.strictObject({ if: z.literal('blockable'), 
 def({ name: 'with', arg: withSchema, bare: false, convert: (c, x) => c.withStep(x) });
 def({ name: 'if', arg: ifSchema, bare: false, convert: (c, x) => c.ifStep(x) });
 
-// The kernel model: recognised now, implemented in the next release.
-function later(n: string, arg: ((steps: Steps) => z.ZodType) | null, bare = false): void {
-  def({ name: n, arg, bare: bare || arg === null, unsupported: true, convert: () => null });
-}
 // Memory allocation and reclaim (§4, kernel-semantics §4).
 const gfpArg = () => name;
 for (const n of ['kmalloc', 'alloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'might_alloc'])
@@ -371,13 +364,9 @@ def({
   bare: false,
   convert: (c, x) => c.signalling(x),
 });
-for (const n of [
-  'flush_work',
-  'cancel_work_sync',
-  'flush_workqueue',
-  'drain_workqueue',
-])
-  later(n, () => name);
+// Workqueues (§4 Workqueues): flushing waits for the work, as the kernel's lockdep maps say.
+for (const [n, kind] of [['flush_work', 'work'], ['cancel_work_sync', 'work'], ['flush_workqueue', 'queue'], ['drain_workqueue', 'queue']] as const)
+  def({ name: n, arg: () => name, bare: false, convert: (_c, x) => ({ op: 'workqueue_flush', loc: x.loc, label: x.label, kind, name: x.arg as string }) });
 // mmu notifiers and HMM (§4 Calls and hooks, kernel-semantics §5).
 for (const [n, phase] of [['mmu_notifier_invalidate_range_start', 'start'], ['mmu_notifier_invalidate_range_end', 'end']] as const)
   def({
@@ -417,10 +406,6 @@ export const STEP_NAMES: readonly string[] = [...TABLE.keys()];
 
 export function isStepName(n: string): boolean {
   return TABLE.has(n);
-}
-
-export function isUnsupportedStep(n: string): boolean {
-  return TABLE.get(n)?.unsupported === true;
 }
 
 /** Step ops whose whole argument is a step list (`hardirq: [...]`); JSONL `do`/`steps` fields map to it. */
@@ -605,7 +590,6 @@ export class StepConverter {
       loc = pos.loc();
       const d = this.lookup(op, loc);
       if (!d) return null;
-      if (d.unsupported) return this.notYet(op, loc);
       if (!d.bare) {
         this.report(new InputError(`\`${op}\` needs an argument (write \`${op}: ...\`)`, loc));
         return null;
@@ -649,7 +633,6 @@ export class StepConverter {
     argPos = pos.child(op);
     const d = this.lookup(op, loc);
     if (!d) return null;
-    if (d.unsupported) return this.notYet(op, loc);
     const label = stepLabel(op, arg);
     if (arg === null || arg === undefined) {
       if (!d.bare) {
@@ -677,11 +660,6 @@ export class StepConverter {
     if (op === 'do') this.report(new InputError('`do` without `with`: a `do` block belongs in the same step as its `with: LOCK`', loc));
     else if (op === 'then' || op === 'else') this.report(new InputError(`\`${op}\` without \`if\`: write \`if: blockable\` in the same step`, loc));
     else this.report(new InputError(`unknown step ${quote(op)}${didYouMean(op, TABLE.keys())}`, loc));
-    return null;
-  }
-
-  private notYet(op: string, loc: SourceLoc): null {
-    this.report(new InputError(`\`${op}\` ${NOT_YET}`, loc));
     return null;
   }
 
@@ -720,11 +698,11 @@ export class StepConverter {
 
   /** `lock`, `trylock`, the acquire aliases, and the lock of `with`. */
   acquire(x: Ctx, spec: AcquireSpec): AcquireStep | null {
-    return this.acquireFrom(x.arg, x.argPos, x.op, x.loc, x.label, spec);
+    return this.acquireFrom(x.arg, x.argPos, x.op, x.loc, x.label, spec, x.depth);
   }
 
   /** The argument's shape was validated by the step's schema (string, or a map with `name`). */
-  private acquireFrom(arg: unknown, argPos: Pos, op: string, loc: SourceLoc, label: string, spec: AcquireSpec): AcquireStep | null {
+  private acquireFrom(arg: unknown, argPos: Pos, op: string, loc: SourceLoc, label: string, spec: AcquireSpec, depth: number): AcquireStep | null {
     const a: Record<string, unknown> = typeof arg === 'string' ? { name: arg } : (arg as Record<string, unknown>);
     const namePos = typeof arg === 'string' ? argPos : argPos.child('name');
     let ok = true;
@@ -733,11 +711,16 @@ export class StepConverter {
       ok = false;
     }
     for (const f of ['on_edeadlk', 'result']) {
-      if (a[f] !== undefined) {
-        this.report(new InputError(`\`${op}\` with \`${f}\` (ww acquire contexts) ${NOT_YET}`, argPos.keyLoc(f)));
+      if (a[f] !== undefined && a.ctx === undefined) {
+        this.report(new InputError(`\`${op}\`: \`${f}\` is about -EDEADLK, which only a ww_mutex locked in an acquire context (\`ctx\`) returns`, argPos.keyLoc(f)));
         ok = false;
       }
     }
+    if (a.on_edeadlk !== undefined && a.result !== undefined) {
+      this.report(new InputError(`\`${op}\`: \`on_edeadlk\` (a back-off path) and \`result: edeadlk\` (an attempt that fails) exclude each other`, argPos.keyLoc('result')));
+      ok = false;
+    }
+    const backOff = a.on_edeadlk !== undefined ? this.body(a.on_edeadlk, argPos.child('on_edeadlk'), { op, arg: a, argPos, loc, label, depth }) : undefined;
     const r = this.resolveLock(a.name as string, namePos, op, spec.types, spec.typeName);
     if (!r) return null;
     const mode = (a.mode as AcquireMode | undefined) ?? spec.mode ?? 'write';
@@ -760,7 +743,14 @@ export class StepConverter {
       trylock: spec.trylock ?? false,
       irq: spec.irq ?? 'none',
     };
-    return typeof a.ctx === 'string' ? { ...step, ctx: a.ctx, slow: spec.slow ?? false } : step;
+    if (typeof a.ctx !== 'string') return step;
+    return {
+      ...step,
+      ctx: a.ctx,
+      slow: spec.slow ?? false,
+      ...(backOff ? { onEdeadlk: backOff } : {}),
+      ...(a.result === 'edeadlk' ? { result: 'edeadlk' as const } : {}),
+    };
   }
 
   release(x: Ctx, types: readonly LockType[], typeName: string, irq: IrqEffect): Step | null {
@@ -818,7 +808,7 @@ export class StepConverter {
 
   withStep(x: Ctx): Step | null {
     const v = x.arg as { with: unknown; do: unknown[] };
-    const acquire = this.acquireFrom(v.with, x.argPos.child('with'), 'with', x.loc, x.label, { types: ANY_TYPE, typeName: '' });
+    const acquire = this.acquireFrom(v.with, x.argPos.child('with'), 'with', x.loc, x.label, { types: ANY_TYPE, typeName: '' }, x.depth);
     const body = this.body(v.do, x.argPos.child('do'), x);
     if (!acquire) return null;
     return { op: 'with', loc: x.loc, label: x.label, acquire, body };

@@ -57,6 +57,10 @@ export interface AcquireStep extends StepBase {
   readonly ctx?: string;
   /** ww_mutex_lock_slow(). */
   readonly slow?: boolean;
+  /** The back-off path the code takes when this ww lock returns -EDEADLK. */
+  readonly onEdeadlk?: readonly Step[];
+  /** `edeadlk`: this attempt returns -EDEADLK (validated, not held). */
+  readonly result?: 'edeadlk';
 }
 
 export type Step =
@@ -109,6 +113,8 @@ export type Step =
   /** ww_acquire_init(ctx, class): the context is a lock of class `<class>_acquire`. */
   | (StepBase & { readonly op: 'ww_acquire_init'; readonly ctx: string; readonly wwClass: string })
   | (StepBase & { readonly op: 'ww_acquire'; readonly action: 'done' | 'fini'; readonly ctx: string })
+  /** flush_work/cancel_work_sync (a work item) or flush_workqueue/drain_workqueue (a queue). */
+  | (StepBase & { readonly op: 'workqueue_flush'; readonly kind: 'work' | 'queue'; readonly name: string })
   | (StepBase & { readonly op: 'call'; readonly fn: string })
   | (StepBase & { readonly op: 'invoke'; readonly hook: string; readonly blockable: boolean | null })
   | (StepBase & { readonly op: 'if_blockable'; readonly then: readonly Step[]; readonly else: readonly Step[] })
@@ -125,6 +131,8 @@ export interface PathDecl {
   readonly name: string;
   readonly context: PathContext;
   readonly irqsEnabled: boolean;
+  /** A work item's function: runs holding `(wq_completion)queue` and `(work_completion)item`. */
+  readonly work?: { readonly item: string; readonly queue: string };
   readonly steps: readonly Step[];
   readonly loc: SourceLoc;
 }

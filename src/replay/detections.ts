@@ -114,6 +114,29 @@ export interface Detections {
   'lock-held-at-exit': { readonly site: Site };
   'assert-held': { readonly site: Site; readonly lock: string; readonly lockdep: string };
   'nest-lock-not-held': { readonly site: Site; readonly next: LockLine; readonly nest: string; readonly nestLockdep: string };
+  'ww-edeadlk-unhandled': {
+    readonly site: Site;
+    readonly lock: LockLine;
+    readonly ctx: string;
+    /** The ww_mutexes the context already owns. */
+    readonly owned: readonly string[];
+  };
+  'ww-misuse': {
+    readonly site: Site;
+    /** The kernel's DEBUG_LOCKS_WARN_ON() condition. */
+    readonly check: string;
+    readonly what: string;
+    readonly lock: LockLine | null;
+    readonly ctx: string;
+  };
+  'ww-lock-between-reservations': {
+    readonly site: Site;
+    /** The reservation being taken, the lock taken after the context's first one, that one. */
+    readonly reservation: LockLine;
+    readonly between: LockLine;
+    readonly first: LockLine;
+    readonly ctx: string;
+  };
 }
 
 export type RuleIdWithDetection = keyof Detections;

@@ -75,6 +75,7 @@ export class Replayer {
       this.lockdep,
       { locks: this.locks, fences: this.fences, functions: this.functions, hooks: this.hooks, options: setup.options },
       (e) => this.errors.push(e),
+      { report: (rule, d) => this.report(rule, d) },
     );
   }
 

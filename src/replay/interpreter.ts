@@ -7,9 +7,10 @@ import type { Frame, SourceLoc } from '../model/location.js';
 import type { AcquireMode, AcquireStep, FenceDecl, LockDecl, LockRef, PathDecl, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
 import { GFP_DIRECT_RECLAIM, GFP_FS, GFP_IO, GFP_KERNEL, GFP_NOLOCKDEP } from '../model/gfp.js';
-import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ } from './classes.js';
+import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, lockLine, type LockClass } from './classes.js';
+import type { LockLine } from '../model/finding.js';
 import type { ReadKind } from './graph.js';
-import { traceStep, type Lockdep } from './lockdep.js';
+import { traceStep, type DetectionSink, type Lockdep } from './lockdep.js';
 import { Task } from './task.js';
 
 export interface Program {
@@ -38,19 +39,22 @@ interface Activation {
 const FLAT_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>([
   'acquire', 'release', 'might_lock', 'lock_sync', 'downgrade_write', 'assert_held', 'hardirqs', 'softirqs',
   'preempt', 'non_block', 'sleep', 'cond_resched_lock', 'rcu', 'alloc', 'fs_reclaim', 'memalloc', 'signalling_annotation',
+  'workqueue_flush', 'might_fault', 'mmu_interval_read_begin', 'hmm_range_fault', 'ww_acquire_init', 'ww_acquire',
 ]);
 const STREAM_ACTIVATION: Activation = { steps: [], index: 0, parent: null, exit: null, boundary: true, blockable: true };
 
 export class Interpreter {
   /** Per-fence pseudo-locks of the precise fence model. */
   private readonly fenceMaps = new Map<string, LockDecl>();
-  /** `<ww_class>_acquire` pseudo-locks. */
-  private readonly wwMaps = new Map<string, LockDecl>();
+  /** Pseudo-locks the kernel code makes: `<ww_class>_acquire`, the workqueue maps. */
+  private readonly kernelMaps = new Map<string, LockDecl>();
 
   constructor(
     private readonly lockdep: Lockdep,
     private readonly program: Program,
     private readonly onInputError: (error: InputError) => void,
+    /** Findings beyond lockdep (the ww design rules). */
+    private readonly sink: DetectionSink,
   ) {}
 
   /** A fresh task in the path's initial context. */
@@ -66,10 +70,48 @@ export class Interpreter {
     return task;
   }
 
+  /**
+   * Replay a path: its success path, then once per on_edeadlk back-off met there, the path
+   * again taking that back-off (the runs share the graph; findings are reported once).
+   */
   runPath(path: PathDecl): void {
+    const branches = this.runOnce(path, -1);
+    for (let k = 0; k < branches; k++) this.runOnce(path, k);
+  }
+
+  /** One run of a path; returns how many on_edeadlk branch points it passed. */
+  private runOnce(path: PathDecl, branchAt: number): number {
     const task = this.newTask(path.name, path.context, path.irqsEnabled);
-    this.run(task, path.steps, null);
+    task.branchAt = branchAt;
+    if (!path.work) {
+      this.run(task, path.steps, null);
+      this.lockdep.pathEnd(task);
+      return task.branchSeen;
+    }
+    // process_one_work(): the queue's map, then the work's, held around the work function.
+    const frame: Frame = { loc: path.loc, label: `work ${path.work.item} on ${path.work.queue}`, parent: null };
+    const queue = this.workqueueClass('queue', path.work.queue);
+    const work = this.workqueueClass('work', path.work.item);
+    task.frame = frame;
+    this.lockdep.acquire(task, this.lockdep.classes.classOf(queue, 0), queue.name, null, 0, false, null);
+    this.lockdep.acquire(task, this.lockdep.classes.classOf(work, 0), work.name, null, 0, false, null);
+    this.run(task, path.steps, frame);
+    task.frame = frame;
+    this.lockdep.release(task, { cls: work.name, instance: null }, 'end of work', work);
+    this.lockdep.release(task, { cls: queue.name, instance: null }, 'end of work', queue);
     this.lockdep.pathEnd(task);
+    return task.branchSeen;
+  }
+
+  /** `(wq_completion)Q` or `(work_completion)W`, the workqueue code's lockdep maps. */
+  private workqueueClass(kind: 'work' | 'queue', name: string): LockDecl {
+    const full = `${kind === 'work' ? '(work_completion)' : '(wq_completion)'}${name}`;
+    let decl = this.kernelMaps.get(full);
+    if (!decl) {
+      decl = { name: full, type: 'map', lockdep: full, loc: { file: '<builtin>', line: 0, column: 0 } };
+      this.kernelMaps.set(full, decl);
+    }
+    return decl;
   }
 
   /** Run steps to their end (or a `return`), with `parent` as the trace parent. */
@@ -107,13 +149,13 @@ export class Interpreter {
   private execute(task: Task, step: Step, frame: Frame, act: Activation, stack: Activation[]): void {
     switch (step.op) {
       case 'acquire':
-        this.acquire(task, step);
+        this.acquire(task, step, stack, frame);
         break;
       case 'release':
         this.release(task, step.lock, step.label, step.irq);
         break;
       case 'with': {
-        this.acquire(task, step.acquire);
+        this.acquire(task, step.acquire, stack, frame);
         const lock = step.acquire.lock;
         this.open(stack, step.body, frame, act.blockable, () => {
           task.frame = frame;
@@ -302,18 +344,28 @@ export class Interpreter {
       case 'ww_acquire_init': {
         const map = this.wwAcquireClass(step.wwClass);
         this.lockdep.acquire(task, this.lockdep.classes.classOf(map, 0), map.name, step.ctx, 0, false, null);
-        task.wwContexts.set(step.ctx, { wwClass: step.wwClass, owned: new Set(), done: false });
+        task.wwContexts.set(step.ctx, { wwClass: step.wwClass, owned: new Set(), done: false, contending: null });
         break;
       }
       case 'ww_acquire': {
         const ctx = task.wwContexts.get(step.ctx);
         if (step.action === 'done') {
+          if (ctx?.done) this.wwMisuse(task, step.ctx, 'ww_ctx->done_acquire', 'ww_acquire_done() called twice', null);
           if (ctx) ctx.done = true;
           break;
         }
+        if (ctx && ctx.owned.size) this.wwMisuse(task, step.ctx, 'ctx->acquired', `ww_acquire_fini() while the context still holds ${[...ctx.owned].join(', ')}`, null);
         const map = this.wwAcquireClass(ctx?.wwClass ?? 'reservation_ww_class');
         this.lockdep.release(task, { cls: map.name, instance: step.ctx }, step.label, map);
         task.wwContexts.delete(step.ctx);
+        break;
+      }
+      case 'workqueue_flush': {
+        // __flush_work()/flush_workqueue(): sleep, and "take" the map the work runs under.
+        this.lockdep.sleepCheck(task, step.label, null);
+        const map = this.workqueueClass(step.kind, step.name);
+        this.lockdep.acquire(task, this.lockdep.classes.classOf(map, 0), map.name, null, 0, false, null);
+        this.lockdep.release(task, { cls: map.name, instance: null }, step.label, map);
         break;
       }
       case 'call': {
@@ -561,11 +613,11 @@ export class Interpreter {
     return 1;
   }
 
-  private acquire(task: Task, step: AcquireStep): void {
+  private acquire(task: Task, step: AcquireStep, stack: Activation[], frame: Frame): void {
     const decl = this.decl(step.lock, step);
     if (!decl) return;
     if (step.ctx !== undefined) {
-      this.wwLock(task, step, decl, step.ctx);
+      this.wwLock(task, step, decl, step.ctx, stack, frame);
       return;
     }
     if (step.irq === 'irq') task.hardirqsEnabled = false;
@@ -584,7 +636,7 @@ export class Interpreter {
    * a sleeping acquisition of the ww class's mutex class with the context as nest_lock, so
    * lockdep sees the whole transaction as one lock.
    */
-  private wwLock(task: Task, step: AcquireStep, decl: LockDecl, ctxName: string): void {
+  private wwLock(task: Task, step: AcquireStep, decl: LockDecl, ctxName: string, stack: Activation[], frame: Frame): void {
     const ctx = task.wwContexts.get(ctxName);
     if (!ctx) {
       this.onInputError(new InputError(`ww acquire context "${ctxName}" is not initialised on this path (ww_acquire_init first)`, step.loc));
@@ -593,19 +645,69 @@ export class Interpreter {
     const key = `${decl.name}[${step.lock.instance ?? ''}]`;
     if (ctx.owned.has(key)) return;
     const cls = this.lockdep.classes.classOf(decl, step.subclass);
+    const line = () => lockLine(cls, step.lock.instance, traceStep(frame));
+    // The kernel's CONFIG_DEBUG_WW_MUTEXES checks (ww_mutex_lock_acquired(), ww_mutex_lock_slow()).
+    if (ctx.done) this.wwMisuse(task, ctxName, 'ww_ctx->done_acquire', `${key} taken after ww_acquire_done()`, line());
+    if (decl.wwClass !== ctx.wwClass) this.wwMisuse(task, ctxName, 'ww_ctx->ww_class != ww->ww_class', `${key} is of ${decl.wwClass}, the context of ${ctx.wwClass}`, line());
+    if (step.slow && !ctx.contending) this.wwMisuse(task, ctxName, '!ctx->contending_lock', `slow-path lock of ${key} with no -EDEADLK before it`, line());
+    if (ctx.contending) {
+      if (step.result === 'edeadlk') this.wwMisuse(task, ctxName, 'ww_ctx->contending_lock', `a second -EDEADLK (${key}) before backing off from ${ctx.contending}`, line());
+      else {
+        if (ctx.contending !== key) this.wwMisuse(task, ctxName, 'ww_ctx->contending_lock != ww', `after -EDEADLK on ${ctx.contending}, ${key} is taken instead`, line());
+        if (ctx.owned.size) this.wwMisuse(task, ctxName, 'ww_ctx->acquired > 0', `after -EDEADLK on ${ctx.contending}, ${key} is taken while the context still holds ${[...ctx.owned].join(', ')}`, line());
+        ctx.contending = null;
+      }
+    }
+    if (ctx.owned.size) {
+      if (!step.onEdeadlk && step.result === undefined && !step.slow && task.inRetry === 0)
+        this.sink.report('ww-edeadlk-unhandled', { site: this.lockdep.site(task), lock: line(), ctx: ctxName, owned: [...ctx.owned] });
+      this.lockBetweenReservations(task, cls, ctxName, line);
+    }
+    const branch = step.onEdeadlk !== undefined && ctx.owned.size > 0 && task.branchSeen++ === task.branchAt;
+    if (step.result === 'edeadlk' && ctx.owned.size === 0)
+      this.wwMisuse(task, ctxName, 'ctx->acquired == 0', `-EDEADLK on ${key}, but a context that holds no lock never gets -EDEADLK`, line());
     this.lockdep.sleepCheck(task, step.label, cls, step.lock.instance);
     const nest = { cls: this.wwAcquireClass(ctx.wwClass).name, instance: ctxName };
     this.lockdep.acquire(task, cls, decl.name, step.lock.instance, 0, false, nest);
+    if (step.result === 'edeadlk' || branch) {
+      // -EDEADLK: validated like an acquisition, then released; the context must back off.
+      this.lockdep.release(task, step.lock, `${step.label} (-EDEADLK)`, decl);
+      ctx.contending = key;
+      if (branch) {
+        task.inRetry++;
+        this.open(stack, step.onEdeadlk!, frame, true, () => task.inRetry--);
+      }
+      return;
+    }
     ctx.owned.add(key);
+  }
+
+  /** kernel-semantics §8.6 item 26: a plain lock held between two reservations of a context. */
+  private lockBetweenReservations(task: Task, cls: LockClass, ctxName: string, line: () => LockLine): void {
+    const held = task.held;
+    const first = held.findIndex((h) => h.cls === cls && h.nest?.instance === ctxName);
+    if (first < 0) return;
+    for (let i = first + 1; i < held.length; i++) {
+      const h = held[i]!;
+      if (h.cls === cls || !h.cls.check || h.cls.type === 'map') continue;
+      this.sink.report('ww-lock-between-reservations', {
+        site: this.lockdep.site(task), reservation: line(), between: this.lockdep.line(h), first: this.lockdep.line(held[first]!), ctx: ctxName,
+      });
+      return;
+    }
+  }
+
+  private wwMisuse(task: Task, ctx: string, check: string, what: string, lock: LockLine | null): void {
+    this.sink.report('ww-misuse', { site: this.lockdep.site(task), check, what, lock, ctx });
   }
 
   /** The pseudo-lock `<ww_class>_acquire` of a ww class's acquire contexts. */
   private wwAcquireClass(wwClass: string): LockDecl {
     const name = `${wwClass}_acquire`;
-    let decl = this.wwMaps.get(name);
+    let decl = this.kernelMaps.get(name);
     if (!decl) {
       decl = { name, type: 'map', lockdep: name, loc: { file: '<builtin>', line: 0, column: 0 } };
-      this.wwMaps.set(name, decl);
+      this.kernelMaps.set(name, decl);
     }
     return decl;
   }

@@ -29,6 +29,16 @@ export class HeldLock {
   ) {}
 }
 
+/** A live ww acquire context. */
+export interface WwContext {
+  readonly wwClass: string;
+  /** The ww_mutexes it owns, as `decl[instance]`. */
+  readonly owned: Set<string>;
+  done: boolean;
+  /** The lock that returned -EDEADLK, until the back-off re-locks it. */
+  contending: string | null;
+}
+
 export class Task {
   readonly held: HeldLock[] = [];
   /** Chain key of the held stack in the current irq context (two 32-bit lanes). */
@@ -52,7 +62,12 @@ export class Task {
   /** Open dma_fence_begin_signalling() annotations: what each took, for its end. */
   readonly signalCookies: import('../model/scenario.js').LockDecl[][] = [];
   /** Live ww acquire contexts: their class and the ww_mutexes they own. */
-  readonly wwContexts = new Map<string, { readonly wwClass: string; readonly owned: Set<string>; done: boolean }>();
+  readonly wwContexts = new Map<string, WwContext>();
+  /** on_edeadlk branches: which one this run of the path takes (-1: none), how many passed. */
+  branchAt = -1;
+  branchSeen = 0;
+  /** Inside an on_edeadlk back-off path (the retry loop). */
+  inRetry = 0;
   /** pagefault_disable() nesting: might_fault() is silent. */
   pagefaultDisabled = 0;
   /** The step being executed (its trace). */

@@ -13,11 +13,14 @@ import lockHeldAtExit from './lock-held-at-exit.js';
 import nestLockNotHeld from './nest-lock-not-held.js';
 import recursiveLocking from './recursive-locking.js';
 import sleepInAtomic from './sleep-in-atomic.js';
+import wwEdeadlkUnhandled from './ww-edeadlk-unhandled.js';
+import wwLockBetweenReservations from './ww-lock-between-reservations.js';
+import wwMisuse from './ww-misuse.js';
 
 // Each rule is typed by its own detection; the registry holds them side by side.
 export const RULES: readonly Rule<any>[] = [
   assertHeld, badUnlock, circularDependency, inconsistentLockState, invalidWaitContext, irqInversion,
-  lockHeldAtExit, nestLockNotHeld, recursiveLocking, sleepInAtomic,
+  lockHeldAtExit, nestLockNotHeld, recursiveLocking, sleepInAtomic, wwEdeadlkUnhandled, wwLockBetweenReservations, wwMisuse,
 ];
 
 const byId = new Map<string, Rule<any>>(RULES.map((r) => [r.meta.id, r]));

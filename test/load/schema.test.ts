@@ -146,7 +146,7 @@ describe('top level', () => {
     expect(errs[1].message).toContain('did you mean "fs_reclaim"?');
   });
 
-  it('fences are declared with their lock and functions; path work is not supported yet', async () => {
+  it('fences are declared with their lock and functions; paths may be work items', async () => {
     const s = await loadScenario(fx.write('f.yaml', 'fences:\n  job: {description: x}\n'));
     expect(s.fences.get('job')).toMatchObject({ name: 'job', lock: { cls: 'job->lock', instance: null }, signalledIn: 'process', callbacks: [] });
     expect(s.locks.get('job->lock')).toMatchObject({ type: 'spinlock' });
@@ -155,8 +155,8 @@ describe('top level', () => {
     const e1 = await oneError(fx.write('f3.yaml', 'fences:\n  job: {callbacks: [done_cb]}\n'), 'undeclared function');
     expect(e1).toMatchObject({ line: 2, column: 21 });
     await loadScenario(fx.write('f2.yaml', 'fences: {}\n'));
-    const e2 = await oneError(fx.write('w.yaml', 'paths:\n  - name: p\n    work: {item: w, queue: q}\n'), 'not supported yet');
-    expect(e2).toMatchObject({ line: 3, column: 5, message: '`work` is not supported yet (kernel model, coming in the next release)' });
+    const w = await loadScenario(fx.write('w.yaml', 'paths:\n  - name: p\n    work: {item: w, queue: q}\n'));
+    expect(w.paths[0]!.work).toEqual({ item: 'w', queue: 'q' });
   });
 
   it('empty sections are fine', async () => {

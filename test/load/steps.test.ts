@@ -382,18 +382,11 @@ describe('step errors', () => {
     expect((await errorOf('spin_lock_nested: S')).message).toContain('expected a map');
   });
 
-  it('ww back-off paths are not supported yet; ctx is for a ww_mutex only', async () => {
-    expect((await errorOf('lock: {name: W, on_edeadlk: []}')).message).toContain('`on_edeadlk`');
-    expect((await errorOf('lock: {name: W, result: edeadlk}')).message).toContain('`result`');
+  it('back-off paths need a ww context; ctx is for a ww_mutex only', async () => {
+    expect((await errorOf('lock: {name: W, on_edeadlk: []}')).message).toContain('only a ww_mutex locked in an acquire context');
+    expect((await errorOf('lock: {name: W, result: edeadlk}')).message).toContain('only a ww_mutex locked in an acquire context');
     expect((await errorOf('lock: {name: M, ctx: c}')).message).toContain('`ctx` is a ww acquire context, for a ww_mutex only');
-  });
-
-  it('workqueue steps are recognised but not supported yet', async () => {
-    for (const line of ['flush_work: w', 'cancel_work_sync: w', 'flush_workqueue: q', 'drain_workqueue: q']) {
-      const e = await errorOf(line);
-      const op = line.split(':')[0];
-      expect(e).toEqual(expect.objectContaining({ line: 1, column: 9, message: `\`${op}\` is not supported yet (kernel model, coming in the next release)` }));
-    }
+    expect((await errorOf('lock: {name: W, ctx: c, result: edeadlk, on_edeadlk: []}')).message).toContain('exclude each other');
   });
 
   it('HMM and page-fault steps need the kernel model', async () => {
