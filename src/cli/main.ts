@@ -1,5 +1,6 @@
 /**
- * The command line: `fencedep check [paths...]` (the default command) and `fencedep rules`.
+ * The command line: `fencedep check [paths...]` (the default command), `fencedep rules` and
+ * `fencedep explain <rule|pattern>`.
  * Exit codes (cli-and-output.md): 0 every file passed, 1 some file failed its expectations,
  * 2 a usage error or some file could not be checked (2 wins over 1). Nothing ends in a stack
  * trace: commander's errors are usage errors, anything unexpected is "internal error" (with
@@ -14,7 +15,9 @@ import type { FenceModel, KernelProfile } from '../model/scenario.js';
 import { useColor } from '../report/color.js';
 import { FORMATS, getReporter } from '../report/index.js';
 import { TOOL } from '../report/tool.js';
+import { PATTERNS } from '../patterns/index.js';
 import { RULES } from '../rules/index.js';
+import { explain } from './explain.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -84,9 +87,13 @@ async function runCheck(paths: readonly string[], flags: CheckFlags, io: CliIO):
   return exitCodeOf(run);
 }
 
+/** The rules with their heading, then the diagnosis patterns (in priority order) with their summary. */
 function rulesText(): string {
-  const width = Math.max(0, ...RULES.map((r) => r.meta.id.length));
-  return RULES.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.heading}\n`).join('');
+  const width = Math.max(0, ...RULES.map((r) => r.meta.id.length), ...PATTERNS.map((p) => p.meta.id.length));
+  return (
+    RULES.map((r) => `${r.meta.id.padEnd(width)}  ${r.meta.heading}\n`).join('') +
+    PATTERNS.map((p) => `${p.meta.id.padEnd(width)}  pattern: ${p.meta.summary}\n`).join('')
+  );
 }
 
 function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
@@ -133,10 +140,25 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
 
   program
     .command('rules')
-    .description('list the rules, one a line, with their lockdep heading')
+    .description('list the rules, one a line, with their lockdep heading, then the diagnosis patterns')
     .action(() => {
       io.stdout.write(rulesText());
       setCode(EXIT_OK);
+    });
+
+  program
+    .command('explain')
+    .description('what a rule or pattern means, why it deadlocks, a failing and a passing example, the remedies')
+    .argument('<id>', "a rule or pattern id (see 'fencedep rules')")
+    .action((id: string) => {
+      const r = explain(id);
+      if (r.ok) {
+        io.stdout.write(r.text);
+        setCode(EXIT_OK);
+      } else {
+        io.stderr.write(`fencedep: ${r.message}\n`);
+        setCode(EXIT_ERROR);
+      }
     });
 
   return program;

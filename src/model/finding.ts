@@ -67,7 +67,9 @@ export interface Finding {
   readonly locks: readonly string[];
   /** The same classes by lockdep name. */
   readonly lockdep: readonly string[];
+  /** The known design mistake behind the finding (`fencedep explain <pattern>`), and its remedy. */
   readonly pattern?: string;
+  readonly remedy?: string;
   readonly location: SourceLoc;
   readonly chain: readonly ChainEntry[];
   /** The lockdep heading, e.g. `WARNING: possible circular locking dependency detected`. */

@@ -7,6 +7,7 @@ import type { Finding } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 import type { FenceDecl, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import type { InputError } from '../load/errors.js';
+import { diagnose } from '../patterns/index.js';
 import { ruleById } from '../rules/index.js';
 import type { Detections } from './detections.js';
 import { Interpreter } from './interpreter.js';
@@ -140,13 +141,16 @@ export class Replayer {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     const { heading, ...rest } = draft;
-    this.findings.push({
+    const finding: Finding = {
       rule: id,
       severity: rule.meta.defaultSeverity,
       heading: heading ?? rule.meta.heading,
       expected: false,
       ...rest,
-    });
+    };
+    // The design mistake behind it, when it is a known one.
+    const diagnosis = diagnose(finding);
+    this.findings.push(diagnosis ? { ...finding, pattern: diagnosis.pattern, remedy: diagnosis.remedy } : finding);
   }
 }
 

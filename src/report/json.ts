@@ -40,6 +40,7 @@ export function findingJson(f: Finding): Record<string, unknown> {
     lockdep: [...f.lockdep],
   };
   if (f.pattern !== undefined) out.pattern = f.pattern;
+  if (f.remedy !== undefined) out.remedy = f.remedy;
   out.location = loc(f.location);
   out.chain = f.chain.map(chainEntry);
   return out;

@@ -121,7 +121,8 @@ function severityWord(f: Finding, c: ChalkInstance): string {
 export function renderFinding(f: Finding, c: ChalkInstance): string[] {
   const expected = f.expected ? ` ${c.green('(expected)')}` : '';
   const out = [`${c.dim(formatLoc(f.location))}: ${severityWord(f, c)}: ${f.message} ${c.dim(`[${f.rule}]`)}${expected}`];
-  if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern}`);
+  if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern} (fencedep explain ${f.pattern})`);
+  if (f.remedy !== undefined) out.push(`  remedy: ${f.remedy}`);
   out.push('', '='.repeat(f.heading.length), f.heading, '-'.repeat(f.heading.length));
   for (const block of f.report) out.push(...renderBlock(block));
   return out;

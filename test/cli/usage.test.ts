@@ -78,11 +78,10 @@ describe('help, version, rules', () => {
     expect(h.out).toContain('--fence-model <model>');
   });
 
-  it('rules: one line per rule, id then heading', async () => {
+  it('rules: one line per rule, id then heading (then the patterns, see explain.test.ts)', async () => {
     const r = await cli(['rules']);
     expect(r.code).toBe(0);
-    const lines = r.out.trimEnd().split('\n');
-    expect(lines).toHaveLength(RULES.length);
+    const lines = r.out.trimEnd().split('\n').slice(0, RULES.length);
     for (const [i, rule] of RULES.entries()) {
       expect(lines[i]).toMatch(new RegExp(`^${rule.meta.id} +${rule.meta.heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
     }

@@ -1,0 +1,255 @@
+/**
+ * What the patterns read of a finding, computed once per finding: for a cycle, its
+ * dependencies in cycle order with the steps that recorded them; the fence nodes of the cycle;
+ * the locks held where the finding was made; the backtrace of the site; the reasons of a
+ * sleep report. Everything here is a pure function of the finding (the memo is invisible).
+ *
+ * Step labels are the steps as written (`kmalloc: GFP_KERNEL`, `dma_fence_wait: job_fence`,
+ * `invoke: shrinker.scan → my_scan`, `signalling`), possibly shortened with `...`; only their
+ * operation and, for hooks, the hook name are relied on.
+ */
+import type { TraceStep } from '../model/finding.js';
+import type { Diagnosable } from './pattern.js';
+
+export const DMA_FENCE_MAP = 'dma_fence_map';
+export const FS_RECLAIM = 'fs_reclaim';
+export const NOTIFIER_MAP = 'mmu_notifier_invalidate_range_start';
+export const MMAP_LOCK = '&mm->mmap_lock';
+export const RESV_CLASSES: ReadonlySet<string> = new Set(['reservation_ww_class_mutex', 'reservation_ww_class_acquire']);
+/** The kernel model's boot-time priming (`dma_resv_lockdep()`), kernel-semantics.md §3.5. */
+export const PRIMING_PATH = 'kernel:dma_resv_lockdep';
+/** The precise fence model gives each fence class F its own node, `fence:F`. */
+export const FENCE_CLASS_PREFIX = 'fence:';
+
+/** Steps that allocate (or, for `hmm_range_fault`, may fault pages in and so allocate). */
+export const ALLOC_OPS: ReadonlySet<string> = new Set([
+  'kmalloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'alloc', 'might_alloc', 'hmm_range_fault',
+]);
+export const WAIT_OPS: ReadonlySet<string> = new Set(['dma_fence_wait', 'wait', 'dma_fence_wait_timeout', 'dma_resv_wait_timeout']);
+export const FAULT_OPS: ReadonlySet<string> = new Set(['might_fault', 'copy_to_user', 'copy_from_user', 'get_user', 'put_user']);
+/** Blocks that are fence signalling critical sections (`signal` annotates itself and runs the callbacks inside). */
+const SIGNALLING_OPS: ReadonlySet<string> = new Set(['signalling', 'signal', 'dma_fence_signal']);
+/** Fence steps whose nested steps are fence callbacks or `dma_fence_ops` (run under the fence's lock). */
+const FENCE_OPS: ReadonlySet<string> = new Set([
+  ...WAIT_OPS, 'signal', 'dma_fence_signal', 'dma_fence_signal_locked', 'dma_fence_add_callback',
+  'dma_fence_enable_sw_signaling', 'dma_fence_put',
+]);
+const NOTIFIER_OPS: ReadonlySet<string> = new Set([
+  'mmu_notifier_invalidate_range_start', 'mmu_notifier_invalidate_range_start_nonblock', 'mmu_notifier_invalidate_range_end',
+]);
+
+/** The operation of a step label: `kmalloc` of `kmalloc: GFP_KERNEL`, `signalling` of `signalling`. */
+export function opOf(label: string): string {
+  const m = /^[^\s:→]+/.exec(label);
+  return m ? m[0] : '';
+}
+
+/** The hook a frame runs the callbacks of: `shrinker.scan` of `invoke: shrinker.scan → my_scan`. */
+export function hookOf(label: string): string | null {
+  const inv = /^invoke: (?:\{hook: )?([A-Za-z0-9_]+\.[A-Za-z0-9_]+)/.exec(label);
+  if (inv) return inv[1]!;
+  const bare = /^([a-z0-9_]+\.[a-z0-9_]+)(?: →|$)/.exec(label);
+  return bare ? bare[1]! : null;
+}
+
+/** A frame running mmu notifier callbacks (the kernel's invocation, or an `invoke` of a notifier hook). */
+export function isNotifierFrame(label: string): boolean {
+  if (NOTIFIER_OPS.has(opOf(label))) return true;
+  const hook = hookOf(label);
+  return hook !== null && /^mmu_(?:interval_)?notifier\./.test(hook);
+}
+
+/** A frame of reclaim: a `reclaim` block or a shrinker callback. */
+export function isShrinkerFrame(label: string): boolean {
+  if (opOf(label) === 'reclaim') return true;
+  const hook = hookOf(label);
+  return hook !== null && hook.startsWith('shrinker.');
+}
+
+/** A fence signalling critical section (a `signalling` block, or a `signal` running callbacks). */
+export function isSignallingFrame(label: string): boolean {
+  return SIGNALLING_OPS.has(opOf(label));
+}
+
+/** A frame whose nested steps are fence callbacks or fence ops (run under the fence's spinlock). */
+export function isFenceCallbackFrame(label: string): boolean {
+  if (FENCE_OPS.has(opOf(label))) return true;
+  const hook = hookOf(label);
+  return hook !== null && hook.startsWith('dma_fence.');
+}
+
+/** `dma_fence_map`, or a fence's own class `fence:F` of the precise fence model. */
+function isFenceClass(name: string, cls: string): boolean {
+  return cls === DMA_FENCE_MAP || cls.startsWith(FENCE_CLASS_PREFIX) || name.startsWith(FENCE_CLASS_PREFIX);
+}
+
+/** A class name without its subclass: `A` of `A/1`. */
+function classOf(name: string): string {
+  return name.replace(/\/\d+$/, '');
+}
+
+/** One dependency of a cycle, with the step that first recorded it. */
+export interface Edge {
+  /** Scenario names, as in the chain. */
+  readonly from: string;
+  readonly to: string;
+  /** lockdep class names, subclass stripped. */
+  readonly fromClass: string;
+  readonly toClass: string;
+  readonly path: string;
+  readonly stack: readonly TraceStep[];
+  /** The innermost step: what recorded the dependency. */
+  readonly step: string;
+  readonly op: string;
+  /** The frames around the innermost step, outermost first. */
+  readonly enclosing: readonly TraceStep[];
+  /** The dependency whose recording closed the cycle (the finding's own site). */
+  readonly closing: boolean;
+}
+
+export interface Analysis {
+  /** A cycle's dependencies in cycle order (empty for other findings). */
+  readonly edges: readonly Edge[];
+  /** lockdep classes of the finding, subclass stripped. */
+  readonly classes: ReadonlySet<string>;
+  /** Scenario names of the cycle's fence nodes: `dma_fence_map`, and `fence:F` in the precise fence model. */
+  readonly fenceNodes: ReadonlySet<string>;
+  /** lockdep classes held where the finding was made. */
+  readonly held: readonly string[];
+  /** The site's backtrace, outermost first (the innermost is the step that triggered the finding). */
+  readonly frames: readonly TraceStep[];
+  /** A sleep report's reasons: `in_atomic`, `irqs_disabled`, `non_block`, `rcu`, `irq_context`. */
+  readonly reasons: readonly string[];
+}
+
+const memo = new WeakMap<object, Analysis>();
+
+export function analyze(finding: Diagnosable): Analysis {
+  let a = memo.get(finding);
+  if (!a) {
+    a = compute(finding);
+    memo.set(finding, a);
+  }
+  return a;
+}
+
+function compute(f: Diagnosable): Analysis {
+  const lockdepOf = new Map<string, string>();
+  if (f.locks.length === f.lockdep.length) f.locks.forEach((n, i) => lockdepOf.set(n, f.lockdep[i]!));
+  const cls = (name: string): string => classOf(lockdepOf.get(name) ?? name);
+
+  // chain[0] is the new dependency prev → next; chain[1..] the existing next → … → prev.
+  const ordered = f.rule === 'circular-dependency' && f.chain.length > 1 ? [...f.chain.slice(1), f.chain[0]!] : [];
+  const edges: Edge[] = ordered.map((c) => {
+    const step = c.stack.length ? c.stack[c.stack.length - 1]!.step : '';
+    return {
+      from: c.from,
+      to: c.to,
+      fromClass: cls(c.from),
+      toClass: cls(c.to),
+      path: c.path,
+      stack: c.stack,
+      step,
+      op: opOf(step),
+      enclosing: c.stack.slice(0, -1),
+      closing: c === f.chain[0],
+    };
+  });
+
+  const fenceNodes = new Set<string>();
+  for (const e of edges) {
+    if (isFenceClass(e.from, e.fromClass)) fenceNodes.add(e.from);
+    if (isFenceClass(e.to, e.toClass)) fenceNodes.add(e.to);
+  }
+
+  // The site: the first chain entry (for a cycle, the dependency that closed it), else the
+  // report's backtrace.
+  let held: string[] = [];
+  let frames: readonly TraceStep[] = [];
+  for (const b of f.report ?? []) {
+    if (b.kind === 'held') held = b.locks.map((l) => classOf(l.lockdep));
+    if (b.kind === 'trace') frames = b.stack;
+  }
+  if (f.chain.length && f.chain[0]!.stack.length) frames = f.chain[0]!.stack;
+
+  const reasons = /\(([a-z_]+(?:, [a-z_]+)*)\)\s*$/.exec(f.message)?.[1]?.split(', ') ?? [];
+  return { edges, classes: new Set(f.lockdep.map(classOf)), fenceNodes, held, frames, reasons };
+}
+
+// ---------------------------------------------------------------------------------------
+// Predicates the patterns share
+
+export function isCycle(f: Diagnosable): boolean {
+  return f.rule === 'circular-dependency' && analyze(f).edges.length > 0;
+}
+
+export function hasFence(a: Analysis): boolean {
+  return a.fenceNodes.size > 0;
+}
+
+export function isResv(cls: string): boolean {
+  return RESV_CLASSES.has(cls);
+}
+
+export function isMmapLock(e: Edge, end: 'from' | 'to'): boolean {
+  const [name, cls] = end === 'from' ? [e.from, e.fromClass] : [e.to, e.toClass];
+  return cls === MMAP_LOCK || classOf(name) === 'mmap_lock';
+}
+
+/** The kernel's pseudo-locks: a fence node, `fs_reclaim`, the mmu notifier map. */
+export function isPseudo(a: Analysis, name: string, cls: string): boolean {
+  return a.fenceNodes.has(name) || cls === FS_RECLAIM || cls === NOTIFIER_MAP;
+}
+
+/** A dependency on `fs_reclaim` or the notifier map recorded by an allocation. */
+export function isAllocEdge(e: Edge): boolean {
+  return ALLOC_OPS.has(e.op) && (e.toClass === FS_RECLAIM || e.toClass === NOTIFIER_MAP);
+}
+
+/**
+ * A dependency on reclaim: an allocation, or entering reclaim explicitly (a `reclaim` block, the
+ * raw `fs_reclaim_acquire` annotation — which is how the kernel's priming declares that
+ * dma_resv holders may allocate, and how i915 taints its shrinker's locks).
+ */
+export function isReclaimEdge(e: Edge): boolean {
+  if (isAllocEdge(e)) return true;
+  return (e.op === 'fs_reclaim_acquire' || e.op === 'reclaim') && e.toClass === FS_RECLAIM;
+}
+
+/** A dependency on a fence node recorded by a fence wait. */
+export function isWaitEdge(a: Analysis, e: Edge): boolean {
+  return WAIT_OPS.has(e.op) && a.fenceNodes.has(e.to);
+}
+
+/** Was the dependency recorded inside a fence signalling section? */
+export function inSignalling(a: Analysis, e: Edge): boolean {
+  if (a.fenceNodes.has(e.from)) return true; // only a signalling section records fence → X
+  if (e.enclosing.some((s) => isSignallingFrame(s.step))) return true;
+  return e.closing && a.held.some((c) => c === DMA_FENCE_MAP || c.startsWith(FENCE_CLASS_PREFIX));
+}
+
+/**
+ * Follow the cycle from the dependency leaving `start`, and tell whether an edge satisfying
+ * `found` comes before the walk enters a node for which `stop` holds (the start excluded).
+ */
+export function reaches(a: Analysis, start: string, found: (e: Edge) => boolean, stop: (e: Edge) => boolean): boolean {
+  const n = a.edges.length;
+  const first = a.edges.findIndex((e) => e.from === start);
+  if (first < 0) return false;
+  for (let k = 0; k < n; k++) {
+    const e = a.edges[(first + k) % n]!;
+    if (found(e)) return true;
+    if (stop(e)) return false;
+  }
+  return false;
+}
+
+/** The dependency leaving `node` in the cycle. */
+export function edgeFrom(a: Analysis, node: string): Edge | undefined {
+  return a.edges.find((e) => e.from === node);
+}
+
+/** Two frames are one step of one scenario. */
+export function sameFrame(x: TraceStep, y: TraceStep): boolean {
+  return x.file === y.file && x.line === y.line && x.column === y.column && x.step === y.step;
+}

@@ -1,0 +1,26 @@
+/**
+ * fault-under-resv — a user-memory access that may fault (copy_to_user, copy_from_user,
+ * get_user, put_user, might_fault) while a dma_resv lock is held. The fault takes mmap_lock,
+ * and the kernel orders mmap_lock before every reservation (the fault handler of a GEM
+ * mapping takes the reservation under mmap_lock).
+ */
+import { analyze, FAULT_OPS, isCycle, isMmapLock, isResv } from './analysis.js';
+import { definePattern } from './pattern.js';
+
+export default definePattern({
+  meta: {
+    id: 'fault-under-resv',
+    rules: ['circular-dependency'],
+    summary: 'a user-memory access that may fault while a dma_resv lock is held',
+    remedy:
+      'Copy from and to user space before taking the reservations (copy the ioctl arguments into ' +
+      'a kernel bounce buffer first, copy results back after unlocking), or do the access with ' +
+      'pagefaults disabled (copy_*_user_inatomic) and fall back to the slow path after unlocking.',
+  },
+  match(f) {
+    if (!isCycle(f)) return false;
+    const a = analyze(f);
+    if (![...a.classes].some(isResv)) return false;
+    return a.edges.some((e) => FAULT_OPS.has(e.op) && isMmapLock(e, 'to'));
+  },
+});

@@ -1,0 +1,77 @@
+/**
+ * The diagnosis patterns, in priority order: a finding gets the first pattern that matches it,
+ * or none. A pattern lives in `./<id>.ts` with its docs in `./<id>.md`; adding one means adding
+ * both files and a line here, at its place in the order.
+ *
+ * The order follows the kernel's documented contract (dma-fence.c, "fence cross-driver
+ * contract"): drivers may wait for fences under dma_resv, in shrinkers and in mmu notifiers,
+ * so when a cycle runs through a fence signalling section, what the section does is the
+ * mistake, and it is named first; then the waits; then the reclaim and notifier orderings
+ * that need no fence.
+ *
+ *  1. fence-callback-sleeps          sleep in a fence callback / fence op
+ *  2. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
+ *  3. resv-in-signalling             dma_resv lock inside a signalling section
+ *  4. alloc-in-signalling            blocking allocation inside a signalling section
+ *  5. notifier-in-signalling         waiting for an invalidation inside a signalling section
+ *  6. wait-in-signalling             wait in a section holding a lock taken in that section
+ *  7. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
+ *  8. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
+ *  9. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
+ * 10. circular-fence-dependency      fences waiting for each other (precise fence model)
+ * 11. fault-under-resv               copy_*_user / might_fault under dma_resv
+ * 12. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
+ * 13. shrinker-blocking-lock         a shrinker's lock held across an allocation
+ */
+import type { Diagnosable, Pattern } from './pattern.js';
+import allocInSignalling from './alloc-in-signalling.js';
+import circularFenceDependency from './circular-fence-dependency.js';
+import faultUnderResv from './fault-under-resv.js';
+import fenceCallbackSleeps from './fence-callback-sleeps.js';
+import fenceWaitInNotifier from './fence-wait-in-notifier.js';
+import lockHeldAcrossFenceWait from './lock-held-across-fence-wait.js';
+import notifierInSignalling from './notifier-in-signalling.js';
+import notifierLockAcrossAlloc from './notifier-lock-across-alloc.js';
+import resvInSignalling from './resv-in-signalling.js';
+import shrinkerBlockingLock from './shrinker-blocking-lock.js';
+import signallingLockAcrossAlloc from './signalling-lock-across-alloc.js';
+import sleepInNonblockingNotifier from './sleep-in-nonblocking-notifier.js';
+import waitInSignalling from './wait-in-signalling.js';
+
+export type { Diagnosable, Pattern, PatternMeta } from './pattern.js';
+
+/** Every pattern, in priority order. */
+export const PATTERNS: readonly Pattern[] = [
+  fenceCallbackSleeps,
+  sleepInNonblockingNotifier,
+  resvInSignalling,
+  allocInSignalling,
+  notifierInSignalling,
+  waitInSignalling,
+  signallingLockAcrossAlloc,
+  fenceWaitInNotifier,
+  lockHeldAcrossFenceWait,
+  circularFenceDependency,
+  faultUnderResv,
+  notifierLockAcrossAlloc,
+  shrinkerBlockingLock,
+];
+
+const byId = new Map<string, Pattern>(PATTERNS.map((p) => [p.meta.id, p]));
+
+export function patternById(id: string): Pattern | undefined {
+  return byId.get(id);
+}
+
+export interface Diagnosis {
+  readonly pattern: string;
+  readonly remedy: string;
+}
+
+/** The first pattern (in priority order) that the finding matches, or null. Pure. */
+export function diagnose(finding: Diagnosable): Diagnosis | null {
+  for (const p of PATTERNS) {
+    if (p.meta.rules.includes(finding.rule) && p.match(finding)) return { pattern: p.meta.id, remedy: p.meta.remedy };
+  }
+  return null;
+}

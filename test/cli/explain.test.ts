@@ -1,0 +1,120 @@
+/** `fencedep explain <rule|pattern>` and the patterns in `fencedep rules`: output and exit codes. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { renderMarkdown } from '../../src/cli/explain.js';
+import { PATTERNS } from '../../src/patterns/index.js';
+import { RULES } from '../../src/rules/index.js';
+import { cli, NO_STACK } from './helpers.js';
+
+const root = path.join(import.meta.dirname, '../..');
+
+describe('fencedep explain', () => {
+  it('a rule: its doc for a terminal, exit 0', async () => {
+    const r = await cli(['explain', 'circular-dependency']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    const lines = r.out.split('\n');
+    expect(lines[0]).toBe('circular-dependency');
+    expect(lines[1]).toBe('='.repeat('circular-dependency'.length));
+    expect(r.out).toContain('WARNING: possible circular locking dependency detected');
+    for (const h of ['WHAT IT MEANS', 'WHY IT DEADLOCKS', 'FAILS', 'PASSES', 'REMEDIES']) expect(lines).toContain(h);
+    // Sections in order, code blocks indented without their fences, no markdown marks left.
+    const at = ['WHAT IT MEANS', 'WHY IT DEADLOCKS', 'FAILS', 'PASSES', 'REMEDIES'].map((h) => lines.indexOf(h));
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(r.out).not.toContain('```');
+    expect(r.out).not.toMatch(/^#/m);
+    expect(r.out).toMatch(/^ {6}locks:$/m);
+    expect(r.out).toMatch(/^ {6}paths:$/m);
+  });
+
+  it('a pattern: its doc, with its place in the priority order, exit 0', async () => {
+    const r = await cli(['explain', 'alloc-in-signalling']);
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('');
+    expect(r.out.startsWith('alloc-in-signalling\n===================\n')).toBe(true);
+    expect(r.out).toContain('a blocking allocation inside a fence signalling section');
+    for (const h of ['WHAT IT MEANS', 'WHY IT DEADLOCKS', 'FAILS', 'PASSES', 'REMEDIES', 'PATTERN']) expect(r.out).toContain(`\n${h}\n`);
+    expect(r.out).toMatch(/^ {6}include: \[kernel\]$/m);
+    expect(r.out).toMatch(/^ {6} +- kmalloc: GFP_KERNEL/m);
+    const i = PATTERNS.findIndex((p) => p.meta.id === 'alloc-in-signalling');
+    expect(r.out).toContain(`number ${i + 1} of ${PATTERNS.length} in priority order`);
+    expect(r.out).not.toContain('`');
+  });
+
+  it('every rule and pattern with a doc can be explained', async () => {
+    for (const id of [...RULES.map((x) => x.meta.id), ...PATTERNS.map((p) => p.meta.id)]) {
+      const r = await cli(['explain', id]);
+      expect(r.code, id).toBe(0);
+      expect(r.out.split('\n')[0]).toBe(id);
+    }
+  });
+
+  it('an unknown id: exit 2 with a did-you-mean, nothing on stdout', async () => {
+    const r = await cli(['explain', 'alloc-in-signaling']);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe('');
+    expect(r.err).toContain('unknown rule or pattern "alloc-in-signaling" (did you mean "alloc-in-signalling"?)');
+    expect(r.err).toContain("fencedep rules");
+    expect(r.err).not.toMatch(NO_STACK);
+    const rule = await cli(['explain', 'circular-dependancy']);
+    expect(rule.code).toBe(2);
+    expect(rule.err).toContain('(did you mean "circular-dependency"?)');
+  });
+
+  it('an unknown id far from any: exit 2 without a suggestion', async () => {
+    const r = await cli(['explain', 'xyzzy']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('unknown rule or pattern "xyzzy";');
+    expect(r.err).not.toContain('did you mean');
+  });
+
+  it('no id, or two: a usage error, exit 2', async () => {
+    const none = await cli(['explain']);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("missing required argument 'id'");
+    const two = await cli(['explain', 'circular-dependency', 'alloc-in-signalling']);
+    expect(two.code).toBe(2);
+  });
+
+  it('is listed in --help', async () => {
+    const r = await cli(['--help']);
+    expect(r.out).toContain('explain');
+  });
+});
+
+describe('renderMarkdown', () => {
+  it('title underlined, sections in capitals, text indented by two, code by six, inline marks dropped', () => {
+    const md = '# t\n\n> the `heading`\n\n## What it means\n\nSome **bold** `code`.\n\n```yaml\na: 1\n\nb: 2\n```\n\n- item\n  more\n';
+    expect(renderMarkdown(md)).toBe(
+      't\n=\n\n  the heading\n\nWHAT IT MEANS\n\n  Some bold code.\n\n      a: 1\n\n      b: 2\n\n  - item\n    more\n',
+    );
+  });
+
+  it('code spans keep their content; emphasis loses its marks', () => {
+    expect(renderMarkdown('`mmu_notifier.*` or `a*b*c`, *before* x\n')).toBe('  mmu_notifier.* or a*b*c, before x\n');
+  });
+
+  it('renders every shipped doc without a fence or a heading mark left', () => {
+    for (const dir of ['src/rules', 'src/patterns']) {
+      for (const id of dir === 'src/rules' ? RULES.map((r) => r.meta.id) : PATTERNS.map((p) => p.meta.id)) {
+        const out = renderMarkdown(readFileSync(path.join(root, dir, `${id}.md`), 'utf8'));
+        expect(out, id).not.toContain('```');
+        expect(out, id).not.toMatch(/^#/m);
+      }
+    }
+  });
+});
+
+describe('fencedep rules lists the patterns', () => {
+  it('after the rules, in priority order, marked as patterns, with their summary', async () => {
+    const r = await cli(['rules']);
+    expect(r.code).toBe(0);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(RULES.length + PATTERNS.length);
+    for (const [i, p] of PATTERNS.entries()) {
+      expect(lines[RULES.length + i]).toMatch(new RegExp(`^${p.meta.id} +pattern: `));
+      expect(lines[RULES.length + i]!.endsWith(p.meta.summary)).toBe(true);
+    }
+  });
+});
