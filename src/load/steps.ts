@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { AcquireMode, AcquireStep, IrqEffect, LockDecl, LockRef, LockType, RcuFlavour, Step } from '../model/scenario.js';
+export { forEachStep } from '../model/scenario.js';
 import type { SourceLoc } from '../model/location.js';
 import { GFP_NAMES, parseGfp } from '../model/gfp.js';
 import { InputError, didYouMean } from './errors.js';
@@ -914,32 +915,5 @@ function suggestFor(type: LockType): string {
       return ' (use `lock_map_acquire*`/`lock_map_release`)';
     default:
       return ' (use `lock`/`unlock`)';
-  }
-}
-
-/** Walk steps in source order, depth-first, without recursion (bodies of blocks included). */
-export function forEachStep(steps: readonly Step[], visit: (s: Step) => void): void {
-  const stack: { list: readonly Step[]; i: number }[] = [{ list: steps, i: 0 }];
-  while (stack.length) {
-    const top = stack[stack.length - 1];
-    if (top.i >= top.list.length) {
-      stack.pop();
-      continue;
-    }
-    const s = top.list[top.i++];
-    visit(s);
-    switch (s.op) {
-      case 'with':
-      case 'non_block_section':
-      case 'irq_context':
-      case 'rcu_section':
-        stack.push({ list: s.body, i: 0 });
-        break;
-      case 'if_blockable':
-        stack.push({ list: s.else, i: 0 }, { list: s.then, i: 0 });
-        break;
-      default:
-        break;
-    }
   }
 }

@@ -181,3 +181,23 @@ export interface Scenario {
   readonly expect: 'clean' | readonly Expectation[] | null;
   readonly options: ScenarioOptions;
 }
+
+/**
+ * Visit every step, nested ones included (block bodies, both branches of `if`, back-off paths),
+ * in order; iterative, so nesting depth costs no stack. Calls are not followed.
+ */
+export function forEachStep(steps: readonly Step[], visit: (s: Step) => void): void {
+  const stack: { list: readonly Step[]; i: number }[] = [{ list: steps, i: 0 }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.i >= top.list.length) {
+      stack.pop();
+      continue;
+    }
+    const s = top.list[top.i++]!;
+    visit(s);
+    if (s.op === 'if_blockable') stack.push({ list: s.else, i: 0 }, { list: s.then, i: 0 });
+    else if ('body' in s) stack.push({ list: s.body, i: 0 });
+    else if (s.op === 'acquire' && s.onEdeadlk) stack.push({ list: s.onEdeadlk, i: 0 });
+  }
+}

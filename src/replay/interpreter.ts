@@ -17,6 +17,9 @@ import { Workqueues } from './kernel/workqueues.js';
 import { WwTransactions } from './kernel/ww.js';
 import { Task } from './task.js';
 
+/** Calls and blocks open at once in one path: far beyond any real call chain. */
+const MAX_ACTIVATIONS = 10_000;
+
 /** Steps that open no block, call nothing and return nowhere: a stream runs them directly. */
 const FLAT_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>([
   'acquire', 'release', 'might_lock', 'lock_sync', 'downgrade_write', 'assert_held', 'hardirqs', 'softirqs',
@@ -126,6 +129,16 @@ export class Interpreter implements Machine {
       const frame: Frame = { loc: step.loc, label: step.label, parent: act.parent };
       task.frame = frame;
       this.execute(task, step, frame, act, stack);
+      if (stack.length > MAX_ACTIVATIONS) {
+        // Only a cycle the loader cannot see (a fence callback signalling its own fence, a
+        // notifier callback invalidating again...) gets here: stop this path, say where.
+        this.onInputError(new InputError(
+          `calls nested more than ${MAX_ACTIVATIONS} deep: a function reaches itself through a hook or fence callback (here: ${frame.label})`,
+          step.loc,
+        ));
+        while (stack.length) this.leave(task, stack.pop()!);
+        return;
+      }
     }
   }
 

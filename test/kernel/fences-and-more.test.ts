@@ -124,3 +124,43 @@ describe('workqueues and runtime PM', () => {
     `)).toEqual(['circular-dependency dma_fence_map,fs_reclaim,mmu_notifier_invalidate_range_start']);
   });
 });
+
+describe('cycles the loader cannot see', () => {
+  it('a fence callback signalling its own fence stops with an input error, not a hang', async () => {
+    const out = await replayYaml(yaml`
+      functions:
+        cb: [{signal: f}]
+      fences:
+        f: {callbacks: [cb]}
+      paths:
+        - name: t
+          steps: [{signal: f}]
+    `);
+    expect(out.errors.map((e) => e.message)).toEqual([expect.stringContaining('a function reaches itself through a hook or fence callback')]);
+  });
+});
+
+describe('precise fence model keeps the kernel contract', () => {
+  it('a section that does not name its fences is tied to the fences it signals', async () => {
+    expect(await findings(yaml`
+      options: {fence_model: precise}
+      locks: {L: mutex}
+      fences: {f: {}}
+      paths:
+        - {name: waiter, steps: [{mutex_lock: L}, {dma_fence_wait: f}, {mutex_unlock: L}]}
+        - name: signaller
+          steps: [{signalling: [{mutex_lock: L}, {mutex_unlock: L}, {signal: f}]}]
+    `)).toEqual(['circular-dependency L,fence:f']);
+  });
+
+  it('an allocation in a named section still meets the boot priming', async () => {
+    expect(await findings(yaml`
+      options: {fence_model: precise}
+      include: [kernel]
+      fences: {f: {}}
+      paths:
+        - name: run_job
+          steps: [{signalling: {fences: [f], do: [{kmalloc: GFP_KERNEL}, {signal: f}]}}]
+    `)).toEqual(['circular-dependency dma_fence_map,fs_reclaim,mmu_notifier_invalidate_range_start']);
+  });
+});

@@ -3,7 +3,7 @@
  * signals as drivers/dma-buf/dma-fence.c annotates them, in the lockdep or precise model.
  */
 import type { Frame } from '../../model/location.js';
-import type { FenceDecl, LockDecl, Step } from '../../model/scenario.js';
+import { forEachStep, type FenceDecl, type LockDecl, type Step } from '../../model/scenario.js';
 import type { Activation, Machine } from '../machine.js';
 import type { Task } from '../task.js';
 
@@ -16,7 +16,7 @@ export class Fences {
   execute(task: Task, step: Step, frame: Frame, act: Activation, stack: Activation[]): void {
     switch (step.op) {
       case 'signalling': {
-        const cookies = this.beginSignalling(task, step.fences);
+        const cookies = this.beginSignalling(task, step.fences.length || !this.precise() ? step.fences : this.signalledIn(step.body));
         this.m.open(stack, step.body, frame, act.blockable, () => {
           task.frame = frame;
           this.endSignalling(task, cookies, `end of ${step.label}`);
@@ -61,6 +61,31 @@ export class Fences {
    * The pseudo-lock a fence's signalling and waits use: `dma_fence_map` (one for every fence,
    * as in the kernel) or, with `fence_model: precise`, the fence's own class.
    */
+  private precise(): boolean {
+    return this.m.program.options.fenceModel === 'precise';
+  }
+
+  /**
+   * The fences a section signals when it does not say: those its steps (and the functions they
+   * call) signal. Only the precise model needs to know.
+   */
+  private signalledIn(body: readonly Step[]): string[] {
+    const fences = new Set<string>();
+    const seen = new Set<string>();
+    const todo: (readonly Step[])[] = [body];
+    while (todo.length) {
+      forEachStep(todo.pop()!, (s) => {
+        if (s.op === 'fence_signal' && !s.locked) fences.add(s.fence);
+        else if (s.op === 'call' && !seen.has(s.fn)) {
+          seen.add(s.fn);
+          const fn = this.m.program.functions.get(s.fn);
+          if (fn) todo.push(fn);
+        }
+      });
+    }
+    return [...fences];
+  }
+
   private fenceClass(fence: FenceDecl | null): LockDecl {
     if (!fence || this.m.program.options.fenceModel !== 'precise') return this.m.builtin('dma_fence_map');
     let decl = this.fenceMaps.get(fence.name);
@@ -73,9 +98,9 @@ export class Fences {
 
   /** In the kernel: dma_fence_begin_signalling() for each class; the cookies say what to end. */
   private beginSignalling(task: Task, fences: readonly string[]): LockDecl[] {
-    const maps = fences.length && this.m.program.options.fenceModel === 'precise'
-      ? fences.map((f) => this.fenceClass(this.fence(f)))
-      : [this.fenceClass(null)];
+    // Precise: the section is also each fence's own node (dma_fence_map stays, so the kernel's
+    // priming — "fences may be waited for in reclaim and notifiers" — still applies).
+    const maps = this.precise() ? [this.fenceClass(null), ...fences.map((f) => this.fenceClass(this.fence(f)))] : [this.fenceClass(null)];
     const taken: LockDecl[] = [];
     for (const map of maps) {
       // Nested in a section of the same class, or atomic: nothing is annotated.
