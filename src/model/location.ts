@@ -28,7 +28,3 @@ export function formatLoc(loc: SourceLoc): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
-export function compareLoc(a: SourceLoc, b: SourceLoc): number {
-  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column;
-}

@@ -29,14 +29,6 @@ function backwardKinds(kinds: number): number {
   return (kinds & (DEP_SR | DEP_EN)) | ((kinds & DEP_ER) << 1) | ((kinds & DEP_SN) >> 1);
 }
 
-export function kindNames(kinds: number): string[] {
-  const out: string[] = [];
-  if (kinds & DEP_SR) out.push('SR');
-  if (kinds & DEP_ER) out.push('ER');
-  if (kinds & DEP_SN) out.push('SN');
-  if (kinds & DEP_EN) out.push('EN');
-  return out;
-}
 
 /** Where a dependency (or a usage bit) was first seen. */
 export interface Provenance {
@@ -267,9 +259,6 @@ export class DependencyGraph {
     return at;
   }
 
-  forEach(fn: (dep: Dependency) => void): void {
-    for (const list of this.fwd) for (const dep of list) fn(dep);
-  }
 
   /**
    * Breadth-first search along strong paths from `root`, forwards (locks taken after) or

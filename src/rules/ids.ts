@@ -17,6 +17,3 @@ export const DESIGN_RULE_IDS = ['ww-edeadlk-unhandled', 'ww-lock-between-reserva
 export type RuleId = (typeof LOCKDEP_RULE_IDS)[number] | (typeof DESIGN_RULE_IDS)[number];
 
 export const RULE_IDS: readonly RuleId[] = [...LOCKDEP_RULE_IDS, ...DESIGN_RULE_IDS];
-
-/** Rules that only report when a scenario turns them on with `options: {warn: [...]}`. */
-export const OPT_IN_RULE_IDS: readonly RuleId[] = ['ww-lock-between-reservations'];
