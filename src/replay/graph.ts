@@ -30,6 +30,11 @@ function backwardKinds(kinds: number): number {
 }
 
 
+/** `SR`, `ER`, `SN`, `EN`: the kinds in a dependency's mask. */
+export function kindNames(kinds: number): string[] {
+  return (['SR', 'ER', 'SN', 'EN'] as const).filter((_, i) => kinds & (1 << i));
+}
+
 /** Where a dependency (or a usage bit) was first seen. */
 export interface Provenance {
   readonly path: string;
@@ -120,6 +125,11 @@ export class DependencyGraph {
       this.queue = new Int32Array(size);
       this.parentDep = new Array(size).fill(null);
     }
+  }
+
+  /** Every dependency, in the order first recorded. */
+  dependencies(): readonly Dependency[] {
+    return [...this.byPair.values()];
   }
 
   get(from: number, to: number): Dependency | undefined {

@@ -21,9 +21,26 @@ export interface ReplayStats {
   readonly events: number;
 }
 
+/** The dependency graph a replay built, for export and comparison (`fencedep graph`, `diff`). */
+export interface GraphExport {
+  /** Every class that took part in a dependency, by index. */
+  readonly classes: readonly { readonly name: string; readonly lockdep: string; readonly type: string }[];
+  /** Dependencies from → to (class indexes), with their kinds and where each was first recorded. */
+  readonly dependencies: readonly {
+    readonly from: number;
+    readonly to: number;
+    /** lockdep's dependency kinds: any of `SR`, `ER`, `SN`, `EN`. */
+    readonly kinds: readonly string[];
+    readonly path: string;
+    readonly location: SourceLoc | null;
+    readonly step: string | null;
+  }[];
+}
+
 export interface ReplayOutput {
   /** In the order found; one per rule and lock set. `expected` is false here. */
   readonly findings: readonly Finding[];
+  readonly graph: GraphExport;
   /** Input errors only found while replaying (e.g. a hardirq block while hard irqs are disabled). */
   readonly errors: readonly InputError[];
   readonly stats: ReplayStats;
@@ -121,6 +138,7 @@ export class Replayer {
     this.tasks.clear();
     return {
       findings: this.findings,
+      graph: this.lockdep.exportGraph(),
       errors: this.errors,
       stats: {
         classes: this.lockdep.classes.all.length,

@@ -23,7 +23,7 @@ import {
   USED_IN_HARDIRQ, USED_IN_SOFTIRQ,
 } from './classes.js';
 import type { DependencyStep, Detections, Site } from './detections.js';
-import { depKind, DependencyGraph, type Dependency, type PathHit, type ReadKind } from './graph.js';
+import { depKind, DependencyGraph, kindNames, type Dependency, type PathHit, type ReadKind } from './graph.js';
 import { HeldLock, Task } from './task.js';
 
 export interface DetectionSink {
@@ -586,6 +586,29 @@ export class Lockdep {
   assertHeld(task: Task, ref: LockRef, decl: LockDecl): void {
     if (this.findHeld(task, ref)) return;
     this.sink.report('assert-held', { site: this.site(task), lock: refName(ref), lockdep: decl.lockdep });
+  }
+
+  /** The graph as plain data: classes that have dependencies, and the dependencies. */
+  exportGraph(): import('./index.js').GraphExport {
+    const index = new Map<number, number>();
+    const classes: { name: string; lockdep: string; type: string }[] = [];
+    const dependencies: import('./index.js').GraphExport['dependencies'][number][] = [];
+    const id = (c: number) => {
+      let i = index.get(c);
+      if (i === undefined) {
+        const cls = this.classes.all[c]!;
+        index.set(c, (i = classes.length));
+        classes.push({ name: cls.name, lockdep: cls.lockdep, type: cls.type });
+      }
+      return i;
+    };
+    for (const d of this.graph.dependencies()) {
+      dependencies.push({
+        from: id(d.from), to: id(d.to), kinds: kindNames(d.kinds), path: d.first.path,
+        location: d.first.frame ? d.first.frame.loc : null, step: d.first.frame ? d.first.frame.label : null,
+      });
+    }
+    return { classes, dependencies };
   }
 
   // ---------------------------------------------------------------- report helpers
