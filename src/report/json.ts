@@ -4,7 +4,9 @@
  * Added to the contract: `unmet`, the expectations no finding met, on every result.
  */
 import type {
+  BaselineOutcome,
   ChainEntry,
+  CheckStats,
   FileResult,
   Finding,
   InputErrorInfo,
@@ -61,6 +63,23 @@ const unmetJson = (u: UnmetExpectation) => ({
   location: loc(u.location),
 });
 
+// `--stats` (added to the contract): a result's and the summary's figures.
+const statsJson = (s: CheckStats) => ({
+  classes: s.classes,
+  dependencies: s.dependencies,
+  chains: s.chains,
+  sccs: s.sccs,
+  events: s.events,
+  timeMs: s.timeMs,
+});
+
+// `--baseline` (added to the contract): findings left out as known, and stale entries.
+const baselineJson = (b: BaselineOutcome) => ({
+  file: b.file,
+  ignored: b.ignored,
+  stale: b.stale.map((e) => ({ file: e.file, rule: e.rule, fingerprint: e.fingerprint, locks: [...e.locks], message: e.message })),
+});
+
 const resultJson = (r: FileResult) => ({
   file: r.file,
   scenario: r.scenario,
@@ -68,6 +87,7 @@ const resultJson = (r: FileResult) => ({
   findings: r.findings.map(findingJson),
   errors: r.errors.map(errorJson),
   unmet: r.unmet.map(unmetJson),
+  ...(r.stats ? { stats: statsJson(r.stats) } : {}),
 });
 
 /** The report as a plain object (for tests and for other reporters that embed it). */
@@ -82,7 +102,9 @@ export function jsonReport(run: RunResult) {
       failed: run.summary.failed,
       errors: run.summary.errors,
       findings: run.summary.findings,
+      ...(run.summary.stats ? { stats: statsJson(run.summary.stats) } : {}),
     },
+    ...(run.baseline ? { baseline: baselineJson(run.baseline) } : {}),
   };
 }
 

@@ -6,6 +6,11 @@ export interface ReportOptions {
   readonly color: boolean;
   /** Only failing and erroneous files, their unexpected findings, unmet expectations and errors. */
   readonly quiet: boolean;
+  /**
+   * The directory file names are made relative to (sarif, github, junit, markdown); the
+   * process's working directory when absent. Tests pass it so output does not depend on it.
+   */
+  readonly cwd?: string;
 }
 
 /** A reporter is a pure function of the run and the options. */

@@ -27,7 +27,7 @@ describe('colour decision', () => {
 
 describe('reporter registry', () => {
   it('maps format names to reporters', () => {
-    expect(FORMATS).toEqual(['text', 'json']);
+    expect(FORMATS).toEqual(['text', 'json', 'sarif', 'junit', 'github', 'markdown']);
     expect(getReporter('json')).toBeTypeOf('function');
     expect(getReporter('toString')).toBeUndefined();
     expect(getReporter('xml')).toBeUndefined();
