@@ -1,0 +1,59 @@
+/**
+ * `fencedep graph --format mermaid`: a Mermaid flowchart. Nodes get ids `n0`, `n1`… in the
+ * graph's (sorted) order; labels are quoted, with Mermaid's entity codes for the characters
+ * its parser or the HTML it renders to would take (`#amp;`, `#lt;`, `#gt;`, `#quot;`, `#35;`,
+ * `#124;`, `#96;`) and `<br/>` between lines. Edges on a finding's chain get a red linkStyle,
+ * the classes they join the `reported` class; pseudo-locks are stadium-shaped.
+ */
+import { edgeLines, nodeLines, titleLines } from './labels.js';
+import type { FenceGraph } from './model.js';
+
+const ENTITIES: Readonly<Record<string, string>> = {
+  '#': '#35;',
+  '&': '#amp;',
+  '<': '#lt;',
+  '>': '#gt;',
+  '"': '#quot;',
+  '|': '#124;',
+  '`': '#96;',
+};
+
+/** A quoted Mermaid label. */
+export function mermaidLabel(lines: readonly string[]): string {
+  const esc = (s: string) => s.replace(/[#&<>"|`]/g, (ch) => ENTITIES[ch]!).replace(/\r\n|\r|\n/g, '<br/>');
+  return `"${lines.map(esc).join('<br/>')}"`;
+}
+
+export const REPORTED_STYLE = 'stroke:red,stroke-width:3px,color:red';
+
+export function formatMermaid(g: FenceGraph): string {
+  const { scenario, file, cyclesOnly } = g.getAttributes();
+  const out: string[] = [];
+  const title = titleLines(scenario, file, cyclesOnly).join(' — ').replace(/[\r\n]+/g, ' ');
+  out.push(`%% fencedep graph: ${title}`);
+  out.push('flowchart TD');
+  const ids = new Map<string, string>();
+  const reportedNodes: string[] = [];
+  g.forEachNode((key, a) => {
+    const id = `n${ids.size}`;
+    ids.set(key, id);
+    const label = mermaidLabel(nodeLines(key, a));
+    out.push(`  ${id}${a.type === 'map' ? `([${label}])` : `[${label}]`}`);
+    if (a.reported) reportedNodes.push(id);
+  });
+  const reportedEdges: number[] = [];
+  let index = 0;
+  g.forEachEdge((_key, a, source, target) => {
+    const lines = edgeLines(a);
+    const arrow = lines.length > 0 ? `-->|${mermaidLabel(lines)}|` : '-->';
+    out.push(`  ${ids.get(source)} ${arrow} ${ids.get(target)}`);
+    if (a.reported) reportedEdges.push(index);
+    index++;
+  });
+  if (reportedNodes.length > 0) {
+    out.push('  classDef reported stroke:red,stroke-width:2px,color:red');
+    out.push(`  class ${reportedNodes.join(',')} reported`);
+  }
+  if (reportedEdges.length > 0) out.push(`  linkStyle ${reportedEdges.join(',')} ${REPORTED_STYLE}`);
+  return `${out.join('\n')}\n`;
+}
