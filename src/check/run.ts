@@ -8,15 +8,34 @@ import path from 'node:path';
 import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches, readTraceParallel, TraceTables, type TraceItem } from '../load/index.js';
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
-import type { FenceDecl, FenceModel, KernelProfile, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
-import { Replayer, replayScenario, type ReplayOutput } from '../replay/index.js';
+import type { FenceDecl, FenceModel, KernelProfile, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import { Replayer, replayScenario, type GraphExport, type ReplayOutput } from '../replay/index.js';
 import { applyExpectations } from './expectations.js';
+import type { ExtraInclude } from '../load/index.js';
+import { selectShard, type Shard } from './shard.js';
+import { fileStats, totalStats } from './stats.js';
 
 export interface CheckOptions {
   /** `--kernel`: overrides the scenario's `options.kernel`. */
   readonly kernel?: KernelProfile;
   /** `--fence-model`: overrides the scenario's `options.fence_model`. */
   readonly fenceModel?: FenceModel;
+  /** Includes added to every scenario and stream, before its own (a config file's `include`). */
+  readonly include?: readonly ExtraInclude[];
+  /** Opt-in rules to report (added to the scenario's `options.warn`). */
+  readonly enable?: readonly string[];
+  /** `--stats`: each result gets its replay's figures. */
+  readonly stats?: boolean;
+  /** Called as a long stream is read: the events replayed so far. */
+  readonly onTraceProgress?: (file: string, events: number) => void;
+}
+
+/** Options of a whole run. */
+export interface RunOptions extends CheckOptions {
+  /** `--shard K/N`: only this share of the expanded inputs. */
+  readonly shard?: Shard;
+  /** Called after each file: how many are done of how many. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** The extensions a directory is searched for. */
@@ -117,6 +136,7 @@ function withOverrides(options: ScenarioOptions, opts: CheckOptions): ScenarioOp
     ...options,
     kernel: opts.kernel ?? options.kernel,
     fenceModel: opts.fenceModel ?? options.fenceModel,
+    warn: opts.enable?.length ? [...new Set([...options.warn, ...opts.enable])] : options.warn,
   };
 }
 
@@ -137,7 +157,7 @@ interface Checked {
 }
 
 async function checkScenarioFile(file: string, opts: CheckOptions): Promise<Checked> {
-  const loaded = await loadScenario(file);
+  const loaded = await loadScenario(file, { include: opts.include });
   const scenario: Scenario = { ...loaded, options: withOverrides(loaded.options, opts) };
   const output = replayScenario(scenario);
   return {
@@ -163,9 +183,14 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   let replayer: Replayer | null = null;
   let metaLoc: SourceLoc | null = null;
 
+  // A config file's includes come before the stream's header: their paths wait for the replayer.
+  const presetPaths: PathDecl[] = [];
   const ensure = (): Replayer => {
-    replayer ??= new Replayer({ options: withOverrides(options, opts), locks, fences, functions, hooks });
-    return replayer;
+    if (replayer) return replayer;
+    const r = new Replayer({ options: withOverrides(options, opts), locks, fences, functions, hooks });
+    replayer = r;
+    for (const p of presetPaths) r.runPath(p);
+    return r;
   };
   const declareLock = (decl: LockDecl): void => {
     if (locks.has(decl.name)) return;
@@ -192,6 +217,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
 
   // A long stream is read on another thread while this one replays.
   const reader = (await stat(file)).size > PARALLEL_READ_BYTES ? readTraceParallel : readTraceBatches;
+  const readOptions = { include: opts.include };
   const onItem = (item: TraceItem): void => {
     switch (item.kind) {
       case 'error':
@@ -228,6 +254,10 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
         for (const decl of inc.fences.values()) declareFence(decl);
         for (const [fn, steps] of inc.functions) declareFunction(fn, steps);
         for (const [hook, fns] of inc.hooks) for (const fn of fns) registerHook(hook, fn);
+        if (item.preset && replayer === null) {
+          presetPaths.push(...inc.paths);
+          break;
+        }
         const r = ensure();
         for (const p of inc.paths) r.runPath(p);
         break;
@@ -239,7 +269,12 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   };
   const onStep = (task: string, step: Step, loc: SourceLoc): void => ensure().step(task, step, loc);
   const tables = new TraceTables();
-  for await (const batch of reader(file)) tables.replay(batch, file, onStep, onItem);
+  let events = 0;
+  for await (const batch of reader(file, readOptions)) {
+    tables.replay(batch, file, onStep, onItem);
+    events += batch.events.length / 3;
+    opts.onTraceProgress?.(file, events);
+  }
 
   // A broken line is reported with its number; the rest of the stream is still checked.
   const output: ReplayOutput = ensure().finish();
@@ -258,22 +293,37 @@ function errorResult(file: string, scenario: string, errors: InputErrorInfo[]): 
 
 /** Check one file: never throws. */
 export async function checkFile(file: string, opts: CheckOptions = {}): Promise<FileResult> {
+  return (await inspectFile(file, opts)).result;
+}
+
+/** A file's check result with the dependency graph its replay built (`fencedep graph`, `diff`). */
+export interface InspectedFile {
+  readonly result: FileResult;
+  /** null when the file could not be loaded. */
+  readonly graph: GraphExport | null;
+}
+
+/** Check one file (a scenario or a stream) and keep its dependency graph: never throws. */
+export async function inspectFile(file: string, opts: CheckOptions = {}): Promise<InspectedFile> {
+  const started = performance.now();
   let checked: Checked;
   try {
     checked = file.endsWith('.jsonl') ? await checkTraceFile(file, opts) : await checkScenarioFile(file, opts);
   } catch (err) {
     const infos = errorInfos(err);
-    if (infos) return errorResult(file, defaultScenarioName(file), infos);
+    if (infos) return { result: errorResult(file, defaultScenarioName(file), infos), graph: null };
     if (process.env.FENCEDEP_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     const message = err instanceof Error ? err.message : String(err);
-    return errorResult(file, defaultScenarioName(file), [{ message: `internal error: ${message}`, file }]);
+    return { result: errorResult(file, defaultScenarioName(file), [{ message: `internal error: ${message}`, file }]), graph: null };
   }
   const verdict = applyExpectations(checked.output.findings, checked.expect, checked.lookup);
   const errors = [...checked.errors, ...checked.output.errors.map((e) => e.toInfo())];
   const findings: readonly Finding[] = verdict.findings;
   const unmet: readonly UnmetExpectation[] = verdict.unmet;
   const status = errors.length > 0 ? 'error' : verdict.passed ? 'pass' : 'fail';
-  return { file, scenario: checked.scenario, status, findings, unmet, errors };
+  const result: FileResult = { file, scenario: checked.scenario, status, findings, unmet, errors };
+  const { stats, graph } = checked.output;
+  return { result: opts.stats ? { ...result, stats: fileStats(stats, graph, performance.now() - started) } : result, graph };
 }
 
 /** Summarise results (counts by status, and every finding). */
@@ -288,12 +338,13 @@ export function summarize(results: readonly FileResult[]): RunResult {
     else errors++;
     findings += r.findings.length;
   }
-  return { results, summary: { files: results.length, passed, failed, errors, findings } };
+  const stats = totalStats(results.map((r) => r.stats));
+  return { results, summary: { files: results.length, passed, failed, errors, findings, ...(stats ? { stats } : {}) } };
 }
 
 /** `fencedep check`: every input, in order; directories expanded in byte order. */
-export async function checkInputs(inputs: readonly string[], opts: CheckOptions = {}): Promise<RunResult> {
-  const files = await expandInputs(inputs);
+export async function checkInputs(inputs: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const files = selectShard(await expandInputs(inputs), opts.shard);
   const results: FileResult[] = [];
   for (const input of files) {
     if ('error' in input) {
@@ -301,6 +352,7 @@ export async function checkInputs(inputs: readonly string[], opts: CheckOptions 
     } else {
       results.push(await checkFile(input.file, opts));
     }
+    opts.onProgress?.(results.length, files.length);
   }
   return summarize(results);
 }

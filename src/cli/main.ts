@@ -7,7 +7,8 @@
  * the stack only when FENCEDEP_DEBUG=1).
  */
 import { writeFile } from 'node:fs/promises';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import path from 'node:path';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkInputs } from '../check/run.js';
 import { didYouMean } from '../load/errors.js';
 import type { RunResult } from '../model/finding.js';
@@ -18,6 +19,12 @@ import { TOOL } from '../report/tool.js';
 import { PATTERNS } from '../patterns/index.js';
 import { RULES } from '../rules/index.js';
 import { explain } from './explain.js';
+import { registerDiffCommand } from './diff.js';
+import { registerGraphCommand } from './graph.js';
+import { parseShard, type Shard } from '../check/shard.js';
+import { prepareGate, type GateFlags } from './gate.js';
+import { runInit } from './init.js';
+import { schemaText, SCHEMA_KINDS, type SchemaKind } from './schema.js';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -26,8 +33,10 @@ export const EXIT_ERROR = 2;
 /** Where the CLI reads and writes; the real process by default, buffers in tests. */
 export interface CliIO {
   readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where the config file is looked for and relative option paths start (default: process.cwd()). */
+  readonly cwd?: string;
 }
 
 const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
@@ -45,7 +54,7 @@ function oneOf<T extends string>(what: string, values: readonly T[]): (value: st
   };
 }
 
-interface CheckFlags {
+interface CheckFlags extends Omit<GateFlags, 'formatGiven' | 'format'> {
   readonly format: string;
   readonly output?: string;
   readonly fenceModel?: FenceModel;
@@ -61,18 +70,23 @@ export function exitCodeOf(run: RunResult): number {
   return EXIT_OK;
 }
 
-async function runCheck(paths: readonly string[], flags: CheckFlags, io: CliIO): Promise<number> {
+async function runCheck(given: readonly string[], flags: CheckFlags, io: CliIO, formatGiven = true): Promise<number> {
+  // Config file, baseline, shard, stats, progress: src/cli/gate.ts.
+  const gate = await prepareGate(given, { ...flags, formatGiven }, io);
+  if ('exit' in gate) return gate.exit;
+  const paths = gate.paths;
   if (paths.length === 0) {
     io.stderr.write(
       'fencedep: no input: pass the scenario files or directories to check (for example: fencedep check fixtures)\n',
     );
     return EXIT_ERROR;
   }
-  const reporter = getReporter(flags.format);
-  if (!reporter) throw new Error(`no reporter for format "${flags.format}"`); // validated by the option parser
-  const run = await checkInputs(paths, { kernel: flags.kernel, fenceModel: flags.fenceModel });
+  const reporter = getReporter(gate.format);
+  if (!reporter) throw new Error(`no reporter for format "${gate.format}"`); // validated by the option parser and the config
+  const run = await gate.finish(await checkInputs(paths, gate.options));
+  if (gate.updateBaseline) return gate.writeBaseline(run, io.stdout);
   const color = useColor({ flag: flags.color, env: io.env, isTTY: flags.output === undefined && io.stdout.isTTY === true });
-  const text = reporter(run, { color, quiet: flags.quiet === true });
+  const text = gate.decorate(reporter(run, { color, quiet: flags.quiet === true }), run, color);
   if (flags.output !== undefined) {
     try {
       await writeFile(flags.output, text);
@@ -84,7 +98,8 @@ async function runCheck(paths: readonly string[], flags: CheckFlags, io: CliIO):
   } else {
     io.stdout.write(text);
   }
-  return exitCodeOf(run);
+  gate.afterReport(run);
+  return gate.exitCode(run, exitCodeOf(run));
 }
 
 /** The rules with their heading, then the diagnosis patterns (in priority order) with their summary. */
@@ -134,8 +149,43 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     )
     .option('--quiet', 'report only failing files: unexpected errors, unmet expectations, input errors')
     .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
-    .action(async (paths: string[], flags: CheckFlags) => {
-      setCode(await runCheck(paths, flags, io));
+    .option('--config <file>', 'config file (default: fencedep.config.json, .yaml or .yml, found upward from here)')
+    .option('--no-config', 'ignore config files')
+    .option('--baseline <file>', 'ignore the known findings listed in this file; report its stale entries')
+    .option('--update-baseline', 'write the failing findings to the baseline (--baseline FILE, the config\'s, or fencedep-baseline.json) and exit 0 (2 if a file could not be checked)')
+    .option('--fail-on-stale-baseline', 'exit 1 when the baseline lists findings no longer found')
+    .addOption(
+      new Option('--shard <K/N>', 'check only share K of N of the inputs (for a CI matrix)').argParser((v: string): Shard => {
+        const r = parseShard(v);
+        if ('error' in r) throw new InvalidArgumentError(`${r.error}.`);
+        return r;
+      }),
+    )
+    .option('--stats', 'per file and in total: classes, dependencies, chains, SCCs, events, time')
+    .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
+      setCode(await runCheck(paths, flags, io, cmd.getOptionValueSource('format') !== 'default'));
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema (draft-07) of the scenario format, or of the config file')
+    .addArgument(new Argument('[kind]', 'scenario or config').choices(SCHEMA_KINDS).default('scenario'))
+    .action((kind: SchemaKind) => {
+      io.stdout.write(schemaText(kind));
+      setCode(EXIT_OK);
+    });
+
+  program
+    .command('init')
+    .description('write a starter fencedep.config.yaml and scenarios/example.yaml (never overwriting without --force)')
+    .argument('[dir]', 'where to write them', '.')
+    .option('--force', 'overwrite existing files')
+    .action(async (dir: string, flags: { force?: boolean }) => {
+      const cwd = io.cwd ?? process.cwd();
+      const r = await runInit(path.resolve(cwd, dir), flags.force === true, cwd);
+      io.stdout.write(r.out);
+      io.stderr.write(r.err);
+      setCode(r.code);
     });
 
   program
@@ -160,6 +210,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
         setCode(EXIT_ERROR);
       }
     });
+
+  registerGraphCommand(program, io, setCode);
+  registerDiffCommand(program, io, setCode);
 
   return program;
 }

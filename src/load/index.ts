@@ -5,7 +5,7 @@
  */
 import type { Scenario } from '../model/scenario.js';
 import { InputError, InputErrors } from './errors.js';
-import { loadScenarioFile } from './scenario.js';
+import { loadScenarioFile, type ExtraInclude } from './scenario.js';
 import { MAX_NESTING } from './source.js';
 
 export { InputError, InputErrors, didYouMean } from './errors.js';
@@ -14,15 +14,22 @@ export { stepSchema, stepListSchema, STEP_NAMES, isStepName, MAX_STEP_DEPTH, ste
 export { BUILTIN_LOCKS, BUILTIN_LOCK_NAMES, KERNEL_HOOKS, builtinLockMap, parseLockRef } from './names.js';
 export { DEFAULT_OPTIONS } from './decls.js';
 export { builtinModelNames, builtinModelFile } from './models.js';
-export { readTrace, readTraceBatches, readTraceParallel, TraceTables, type TraceBatch, type TraceItem, type TraceMeta } from './jsonl.js';
+export { readTrace, readTraceBatches, readTraceParallel, TraceTables, type TraceBatch, type TraceItem, type TraceMeta, type TraceReadOptions } from './jsonl.js';
+
+export type { ExtraInclude } from './scenario.js';
+
+export interface LoadOptions {
+  /** Includes added before the file's own (a config file's `include`). */
+  readonly include?: readonly ExtraInclude[];
+}
 
 /**
  * Load a scenario file (`.yaml`, `.yml`, `.json`) with its includes. `file` is used as given
  * in every location. Throws `InputErrors` on any problem with the input.
  */
-export async function loadScenario(file: string): Promise<Scenario> {
+export async function loadScenario(file: string, opts: LoadOptions = {}): Promise<Scenario> {
   try {
-    return await loadScenarioFile(file);
+    return await loadScenarioFile(file, undefined, opts.include ?? []);
   } catch (e) {
     throw asInputErrors(e, file);
   }
@@ -37,3 +44,4 @@ export function asInputErrors(e: unknown, file: string): InputErrors {
   const msg = e instanceof Error ? e.message : String(e);
   return new InputErrors([new InputError(`cannot load ${file}: ${msg}`, loc)]);
 }
+

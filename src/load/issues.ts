@@ -75,6 +75,7 @@ export function describeValue(v: unknown): string {
 
 const TYPE_NAMES: Record<string, string> = {
   object: 'a map',
+  record: 'a map',
   array: 'a list',
   string: 'a string',
   number: 'a number',

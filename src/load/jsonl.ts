@@ -31,7 +31,7 @@ import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName } from './models.js';
 import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
 import { FlatPos } from './pos.js';
-import { checkRecursion, involvableNames, isImplicitClass, loadScenarioFile, modelDisplay } from './scenario.js';
+import { checkRecursion, involvableNames, isImplicitClass, loadScenarioFile, modelDisplay, resolveExtraInclude, type ExtraInclude } from './scenario.js';
 import { expectSchema, lockTypeSchema, optionsSchema } from './schema.js';
 import { StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
 import type { WireMessage } from './trace-worker.js';
@@ -50,8 +50,11 @@ export type TraceItem =
   | { readonly kind: 'function'; readonly name: string; readonly steps: readonly Step[]; readonly loc: SourceLoc }
   | { readonly kind: 'hook'; readonly hook: string; readonly fn: string; readonly loc: SourceLoc }
   | { readonly kind: 'fence'; readonly decl: FenceDecl }
-  /** An included model: its locks, functions, hooks and paths (run its paths first). */
-  | { readonly kind: 'include'; readonly scenario: Scenario }
+  /**
+   * An included model: its locks, functions, hooks and paths (run its paths first). `preset`:
+   * asked for from outside the stream (a config file), so it comes before the stream's header.
+   */
+  | { readonly kind: 'include'; readonly scenario: Scenario; readonly preset?: boolean }
   /** The stream's options, defaults filled in for what the line does not set. */
   | { readonly kind: 'options'; readonly options: ScenarioOptions }
   | TraceMeta
@@ -267,7 +270,12 @@ class BatchBuilder {
  * into lines here, so a million events cost a few hundred promises, not millions; the events
  * machines write most are read without JSON.parse and without an object each.
  */
-export async function* readTraceBatches(file: string): AsyncGenerator<TraceBatch> {
+export interface TraceReadOptions {
+  /** Includes added before the stream's own (a config file's `include`). */
+  readonly include?: readonly ExtraInclude[];
+}
+
+export async function* readTraceBatches(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceBatch> {
   const st = new TraceState();
   let pending: InputError[] = [];
   const conv = new StepConverter(st, (e) => pending.push(e));
@@ -378,6 +386,8 @@ export async function* readTraceBatches(file: string): AsyncGenerator<TraceBatch
     }
     return null;
   };
+
+  for (const item of await presetIncludes(st, opts.include ?? [], file)) b.item(item);
 
   let lineNo = 0;
   let rest = '';
@@ -582,24 +592,7 @@ async function* declaration(
         if (e instanceof InputErrors) return yield* errs(e.errors);
         return yield fail(`cannot include ${display}: ${e instanceof Error ? e.message : String(e)}`);
       }
-      const conflicts: InputError[] = [];
-      for (const decl of scenario.locks.values()) {
-        const prev = st.locks.get(decl.name);
-        if (!prev) st.locks.set(decl.name, decl);
-        else if (!sameLockDecl(prev, decl)) conflicts.push(new InputError(`lock ${quote(decl.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(decl.loc)}`, loc));
-      }
-      for (const [name, steps] of scenario.functions) {
-        const prev = st.functions.get(name);
-        if (!prev) st.functions.set(name, { steps, raw: steps, loc });
-        else if (!sameSteps(prev.steps, steps)) conflicts.push(new InputError(`function ${quote(name)} is declared twice, differently: at ${formatPlace(prev.loc)} and in ${display}`, loc));
-      }
-      for (const [hook, fns] of scenario.hooks) {
-        let list = st.hooks.get(hook);
-        if (!list) st.hooks.set(hook, (list = []));
-        for (const fn of fns) if (!list.includes(fn)) list.push(fn);
-      }
-      conflicts.push(...st.recursion().map((e) => new InputError(e.message, loc)));
-      yield* errs(conflicts);
+      yield* errs(mergeInclude(st, scenario, display, loc));
       yield { kind: 'include', scenario };
       return;
     }
@@ -648,6 +641,53 @@ async function* declaration(
   }
 }
 
+/** An included scenario's declarations into the stream's; the conflicts, located at `loc`. */
+function mergeInclude(st: TraceState, scenario: Scenario, display: string, loc: SourceLoc): InputError[] {
+  const conflicts: InputError[] = [];
+  for (const decl of scenario.locks.values()) {
+    const prev = st.locks.get(decl.name);
+    if (!prev) st.locks.set(decl.name, decl);
+    else if (!sameLockDecl(prev, decl)) conflicts.push(new InputError(`lock ${quote(decl.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(decl.loc)}`, loc));
+  }
+  for (const [name, steps] of scenario.functions) {
+    const prev = st.functions.get(name);
+    if (!prev) st.functions.set(name, { steps, raw: steps, loc });
+    else if (!sameSteps(prev.steps, steps)) conflicts.push(new InputError(`function ${quote(name)} is declared twice, differently: at ${formatPlace(prev.loc)} and in ${display}`, loc));
+  }
+  for (const [hook, fns] of scenario.hooks) {
+    let list = st.hooks.get(hook);
+    if (!list) st.hooks.set(hook, (list = []));
+    for (const fn of fns) if (!list.includes(fn)) list.push(fn);
+  }
+  conflicts.push(...st.recursion().map((e) => new InputError(e.message, loc)));
+  return conflicts;
+}
+
+/** Includes from outside the stream (a config file's), as `preset` include items. */
+async function presetIncludes(st: TraceState, extra: readonly ExtraInclude[], file: string): Promise<TraceItem[]> {
+  const out: TraceItem[] = [];
+  for (const x of extra) {
+    const r = resolveExtraInclude(x);
+    if (r instanceof InputError) {
+      out.push({ kind: 'error', error: r });
+      continue;
+    }
+    if (st.included.has(r.abs)) continue;
+    st.included.add(r.abs);
+    let scenario: Scenario;
+    try {
+      scenario = await loadScenarioFile(r.display, r.abs);
+    } catch (e) {
+      if (e instanceof InputErrors) out.push(...e.errors.map((error) => ({ kind: 'error' as const, error })));
+      else out.push({ kind: 'error', error: new InputError(`cannot include ${r.display}: ${e instanceof Error ? e.message : String(e)}`, x.loc) });
+      continue;
+    }
+    for (const error of mergeInclude(st, scenario, r.display, x.loc ?? { file, line: 1, column: 1 })) out.push({ kind: 'error', error });
+    out.push({ kind: 'include', scenario, preset: true });
+  }
+  return out;
+}
+
 function* errs(list: readonly InputError[]): Generator<TraceItem> {
   for (const error of list) yield { kind: 'error', error };
 }
@@ -657,14 +697,14 @@ function* errs(list: readonly InputError[]): Generator<TraceItem> {
  * streams: the main thread is left with the replay. Falls back to reading here when the
  * built worker is not available (running from the TypeScript sources).
  */
-export async function* readTraceParallel(file: string): AsyncGenerator<TraceBatch> {
+export async function* readTraceParallel(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceBatch> {
   const workerFile = new URL('./trace-worker.js', import.meta.url);
   if (!import.meta.url.endsWith('.js') || !existsSync(workerFile)) {
-    yield* readTraceBatches(file);
+    yield* readTraceBatches(file, opts);
     return;
   }
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(workerFile, { workerData: { file } });
+  const worker = new Worker(workerFile, { workerData: { file, include: opts.include ?? [] } });
   const queue: WireMessage[] = [];
   let wake: (() => void) | null = null;
   const push = (m: WireMessage) => {

@@ -79,7 +79,7 @@ class FileLoader {
   /** Post-order: every file after the files it includes. */
   readonly order: LoadedFile[] = [];
 
-  async load(display: string, abs: string, stack: readonly Frame[]): Promise<LoadedFile | null> {
+  async load(display: string, abs: string, stack: readonly Frame[], extra: readonly ExtraInclude[] = []): Promise<LoadedFile | null> {
     let parsed;
     try {
       parsed = await readScenarioFile(display, abs);
@@ -102,6 +102,12 @@ class FileLoader {
     // itself; zod's copy would lose an own `__proto__` key of a record.
     const file: LoadedFile = { display, abs, data: parsed.value as ScenarioFile, pos: parsed.pos };
     const here: Frame[] = [...stack, { abs, display }];
+    // Includes asked for from outside the file (a config file's `include`) come first.
+    for (const x of extra) {
+      const target = this.resolveExtra(x);
+      if (!target || target.abs === abs || this.done.has(target.abs)) continue;
+      await this.load(target.display, target.abs, here);
+    }
     const includes = file.data.include ?? [];
     for (let i = 0; i < includes.length; i++) {
       const spec = includes[i];
@@ -120,6 +126,15 @@ class FileLoader {
     this.done.add(abs);
     this.order.push(file);
     return file;
+  }
+
+  private resolveExtra(x: ExtraInclude): Frame | null {
+    const r = resolveExtraInclude(x);
+    if (r instanceof InputError) {
+      this.errors.push(r);
+      return null;
+    }
+    return r;
   }
 
   private resolveInclude(spec: string, from: LoadedFile, at: SourceLoc): Frame | null {
@@ -149,12 +164,36 @@ interface Origin {
 }
 
 /**
- * Load a scenario (YAML or JSON) and everything it includes. `file` is how locations name
- * it, `abs` where it is read from (default: `file` resolved). Throws InputErrors.
+ * An include added to a scenario from outside it (a config file's `include: [kernel]`): a
+ * built-in model name, or a file relative to `base`; `loc` is where it was asked for.
  */
-export async function loadScenarioFile(file: string, abs: string = resolve(file)): Promise<Scenario> {
+export interface ExtraInclude {
+  readonly spec: string;
+  readonly base: string;
+  readonly loc: SourceLoc | null;
+}
+
+/** Where an extra include is read from and how locations name it, or why it cannot be. */
+export function resolveExtraInclude(x: ExtraInclude): { abs: string; display: string } | InputError {
+  if (isModelName(x.spec)) {
+    const f = builtinModelFile(x.spec);
+    if (f) return { abs: resolve(f), display: modelDisplay(f) };
+    const names = builtinModelNames();
+    return new InputError(`unknown model ${quote(x.spec)}${names.length ? `; built-in models: ${names.join(', ')}` : ''}${didYouMean(x.spec, names)}`, x.loc);
+  }
+  const abs = resolve(x.base, x.spec);
+  if (!existsSync(abs)) return new InputError(`include not found: ${quote(x.spec)} (no file ${abs})`, x.loc);
+  return { abs, display: relative(process.cwd(), abs) || abs };
+}
+
+/**
+ * Load a scenario (YAML or JSON) and everything it includes. `file` is how locations name
+ * it, `abs` where it is read from (default: `file` resolved); `extra` are includes added
+ * before the file's own (each file is still loaded once). Throws InputErrors.
+ */
+export async function loadScenarioFile(file: string, abs: string = resolve(file), extra: readonly ExtraInclude[] = []): Promise<Scenario> {
   const loader = new FileLoader();
-  const root = await loader.load(file, abs, []);
+  const root = await loader.load(file, abs, [], extra);
   const errors = loader.errors;
   errors.throwIfAny();
   if (!root) throw new InputErrors([new InputError(`cannot load ${file}`, null)]);

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceLoc } from '../model/location.js';
 import { readTraceBatches, type TraceBatch } from './jsonl.js';
+import type { ExtraInclude } from './scenario.js';
 
 /** What the worker posts: a batch (errors as plain data), the end, or why it stopped. */
 export type WireMessage =
@@ -19,14 +20,14 @@ const IN_FLIGHT = 4;
 
 async function main(): Promise<void> {
   const port = parentPort!;
-  const { file } = workerData as { file: string };
+  const { file, include } = workerData as { file: string; include?: readonly ExtraInclude[] };
   let credits = IN_FLIGHT;
   let wake: (() => void) | null = null;
   port.on('message', () => {
     credits++;
     wake?.();
   });
-  for await (const batch of readTraceBatches(file)) {
+  for await (const batch of readTraceBatches(file, { include })) {
     if (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     wake = null;
     credits--;

@@ -101,6 +101,21 @@ export interface FileResult {
   readonly findings: readonly Finding[];
   readonly unmet: readonly UnmetExpectation[];
   readonly errors: readonly InputErrorInfo[];
+  /** `--stats`: the size of the replay (absent for a file that could not be loaded). */
+  readonly stats?: CheckStats;
+}
+
+/** `--stats`: what a replay built and how long the file took (`timeMs` is the one non-deterministic figure). */
+export interface CheckStats {
+  readonly classes: number;
+  /** Dependencies (edges of the lock graph). */
+  readonly dependencies: number;
+  /** Distinct lock chains (lockdep's chain-key cache). */
+  readonly chains: number;
+  /** Strongly connected components of the lock graph with more than one class. */
+  readonly sccs: number;
+  readonly events: number;
+  readonly timeMs: number;
 }
 
 export interface RunSummary {
@@ -109,9 +124,30 @@ export interface RunSummary {
   readonly failed: number;
   readonly errors: number;
   readonly findings: number;
+  /** `--stats`: the files' figures added up. */
+  readonly stats?: CheckStats;
+}
+
+/** A baseline entry: a known finding, by file (relative to the baseline) and fingerprint. */
+export interface BaselineEntry {
+  readonly file: string;
+  readonly rule: string;
+  readonly fingerprint: string;
+  readonly locks: readonly string[];
+  readonly message: string;
+}
+
+/** `--baseline`: how many known findings were left out of the results, and the stale entries. */
+export interface BaselineOutcome {
+  /** The baseline file as given. */
+  readonly file: string;
+  readonly ignored: number;
+  /** Entries no finding matched any more. */
+  readonly stale: readonly BaselineEntry[];
 }
 
 export interface RunResult {
   readonly results: readonly FileResult[];
   readonly summary: RunSummary;
+  readonly baseline?: BaselineOutcome;
 }

@@ -1,0 +1,223 @@
+/**
+ * What `fencedep check` does around checking and reporting: the config file, the baseline,
+ * `--shard`, `--stats` and progress. `runCheck` in main.ts calls `prepareGate` first, checks
+ * with the options it returns, passes the run through `finish`, reports, and lets the gate
+ * add its lines and decide the exit code.
+ *
+ * Precedence: the command line, then the config file, then each scenario's own `options`.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { applyBaseline, buildBaseline, DEFAULT_BASELINE, formatBaseline, readBaseline } from '../baseline/index.js';
+import type { RunOptions } from '../check/run.js';
+import type { Shard } from '../check/shard.js';
+import { displayPath, enabledOptInRules, resolveConfig, type Config } from '../config/index.js';
+import { applySeverities } from '../config/severity.js';
+import { InputError, InputErrors } from '../load/errors.js';
+import type { BaselineEntry, CheckStats, RunResult } from '../model/finding.js';
+import { painter } from '../report/color.js';
+import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import { Progress, progressWanted, type ProgressStream } from './progress.js';
+
+export interface GateFlags {
+  readonly format?: string;
+  /** Whether --format was given (else the config's format, else text). */
+  readonly formatGiven: boolean;
+  readonly fenceModel?: FenceModel;
+  readonly kernel?: KernelProfile;
+  /** `--config FILE`, or false for `--no-config`. */
+  readonly config?: string | false;
+  readonly baseline?: string;
+  readonly updateBaseline?: boolean;
+  readonly failOnStaleBaseline?: boolean;
+  readonly shard?: Shard;
+  readonly stats?: boolean;
+}
+
+export interface GateIO {
+  readonly stderr: ProgressStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd?: string;
+}
+
+export interface Gate {
+  /** The inputs to check (the config's `inputs` when none were given). */
+  readonly paths: readonly string[];
+  readonly format: string;
+  readonly options: RunOptions;
+  readonly config: Config | null;
+  /** After checking: severities, then the baseline (unless it is being written). */
+  finish(run: RunResult): Promise<RunResult>;
+  /** `--update-baseline`: write the baseline of `run`; returns the exit code. */
+  readonly updateBaseline: boolean;
+  writeBaseline(run: RunResult, out: { write(s: string): unknown }): Promise<number>;
+  /** The report with the gate's own lines (text: baseline and stats after the summary). */
+  decorate(report: string, run: RunResult, color: boolean): string;
+  /** After the report is written: what goes to stderr (non-text formats). */
+  afterReport(run: RunResult): void;
+  /** The exit code, given the report's. */
+  exitCode(run: RunResult, code: number): number;
+}
+
+/** `file:line:column: error: message`, or `fencedep: message` without a position. */
+export function inputErrorLines(e: InputErrors): string {
+  return e.errors
+    .map((x: InputError) => (x.loc ? `${x.loc.file}:${x.loc.line}:${x.loc.column}: error: ${x.message}` : `fencedep: ${x.message}`))
+    .map((l) => `${l}\n`)
+    .join('');
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** The `--stats` table: one row per file, then the total. */
+export function statsTable(run: RunResult): string {
+  const rows = run.results.filter((r) => r.stats).map((r) => [r.file, r.stats!] as const);
+  if (rows.length === 0) return '';
+  const total = run.summary.stats;
+  const all: (readonly [string, CheckStats])[] = total ? [...rows, ['total', total] as const] : rows;
+  const heads = ['classes', 'dependencies', 'chains', 'SCCs', 'events', 'time'];
+  const cells = all.map(([file, s]) => [file, String(s.classes), String(s.dependencies), String(s.chains), String(s.sccs), String(s.events), `${s.timeMs.toFixed(1)} ms`]);
+  const widths = [Math.max(4, ...cells.map((c) => c[0].length)), ...heads.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i + 1].length)))];
+  const line = (c: readonly string[]) => [c[0].padEnd(widths[0]), ...c.slice(1).map((x, i) => x.padStart(widths[i + 1]))].join('  ').trimEnd();
+  return [line(['file', ...heads]), ...cells.map(line)].map((l) => `${l}\n`).join('');
+}
+
+function staleLine(e: BaselineEntry): string {
+  return `  ${e.file}: ${e.rule} ${e.locks.join(', ')} (${e.fingerprint.slice(0, 12)})`;
+}
+
+/** The baseline's lines: how many findings it hid, then its stale entries. */
+export function baselineLines(run: RunResult, failOnStale: boolean, color: boolean): string[] {
+  const b = run.baseline;
+  if (!b) return [];
+  const c = painter(color);
+  const lines: string[] = [];
+  if (b.ignored > 0) lines.push(c.yellow(`‼ ${plural(b.ignored, 'known finding')} ignored (baseline ${b.file})`));
+  if (b.stale.length > 0) {
+    const head = `${plural(b.stale.length, 'stale baseline entry', 'stale baseline entries')} (no longer found; rewrite the baseline with --update-baseline)`;
+    lines.push(failOnStale ? c.red(`✖ ${head}`) : c.yellow(`⚠ ${head}`));
+    for (const e of b.stale) lines.push(staleLine(e));
+  }
+  return lines;
+}
+
+/** Read the config and work out what the run does; on a problem, report it and return an exit code. */
+export async function prepareGate(given: readonly string[], flags: GateFlags, io: GateIO): Promise<Gate | { exit: number }> {
+  const cwd = io.cwd ?? process.cwd();
+  if (flags.updateBaseline && flags.shard && flags.shard.count > 1) {
+    io.stderr.write('fencedep: --update-baseline writes the baseline of the whole suite; run it without --shard\n');
+    return { exit: 2 };
+  }
+  let config: Config | null;
+  try {
+    config = await resolveConfig(flags.config, cwd);
+  } catch (e) {
+    if (e instanceof InputErrors) {
+      io.stderr.write(inputErrorLines(e));
+      io.stderr.write('fencedep: the config file is not valid (pass --no-config to run without it)\n');
+      return { exit: 2 };
+    }
+    throw e;
+  }
+  const format = flags.formatGiven ? flags.format ?? 'text' : config?.format ?? flags.format ?? 'text';
+  const paths = given.length > 0 || !config?.inputs ? given : config.inputs.map((p) => displayPath(p, process.cwd()));
+
+  // The baseline: --baseline (relative to the working directory), else the config's; when
+  // writing one with neither, fencedep-baseline.json in the working directory.
+  let baselineAbs: string | undefined;
+  let baselineShown: string | undefined;
+  if (flags.baseline !== undefined) {
+    baselineAbs = path.resolve(cwd, flags.baseline);
+    baselineShown = flags.baseline;
+  } else if (config?.baseline !== undefined) {
+    baselineAbs = config.baseline;
+    baselineShown = displayPath(config.baseline, cwd);
+  } else if (flags.updateBaseline) {
+    baselineAbs = path.resolve(cwd, DEFAULT_BASELINE);
+    baselineShown = DEFAULT_BASELINE;
+  }
+  const failOnStale = flags.failOnStaleBaseline ?? config?.failOnStaleBaseline ?? false;
+
+  let baseline = null;
+  if (baselineAbs !== undefined && !flags.updateBaseline) {
+    try {
+      baseline = await readBaseline(baselineAbs, baselineShown!);
+    } catch (e) {
+      if (e instanceof InputErrors) {
+        io.stderr.write(inputErrorLines(e));
+        return { exit: 2 };
+      }
+      throw e;
+    }
+  }
+
+  const rules = config?.rules ?? new Map();
+  const progress = progressWanted(io.stderr, io.env) ? new Progress(io.stderr) : null;
+  const enable = enabledOptInRules(rules);
+  const options: RunOptions = {
+    kernel: flags.kernel ?? config?.kernel,
+    fenceModel: flags.fenceModel ?? config?.fenceModel,
+    ...(config && config.include.length > 0 ? { include: config.include } : {}),
+    ...(enable.length > 0 ? { enable } : {}),
+    ...(flags.stats ? { stats: true } : {}),
+    ...(flags.shard ? { shard: flags.shard } : {}),
+    ...(progress ? { onProgress: progress.files, onTraceProgress: progress.trace } : {}),
+  };
+  const baseDir = baselineAbs !== undefined ? path.dirname(baselineAbs) : cwd;
+  const runCwd = process.cwd(); // results name files relative to the process's directory
+
+  return {
+    paths,
+    format,
+    options,
+    config,
+    updateBaseline: flags.updateBaseline === true,
+    async finish(run) {
+      progress?.clear();
+      let out = applySeverities(run, rules);
+      if (baseline) out = applyBaseline(out, baseline, baseDir, runCwd, baselineShown!);
+      return out;
+    },
+    async writeBaseline(run, out) {
+      const b = buildBaseline(run, baseDir, runCwd);
+      try {
+        await writeFile(baselineAbs!, formatBaseline(b));
+      } catch (e) {
+        io.stderr.write(`fencedep: cannot write the baseline to "${baselineShown}": ${e instanceof Error ? e.message : String(e)}\n`);
+        return 2;
+      }
+      const files = new Set(b.findings.map((f) => f.file)).size;
+      out.write(`✔ wrote ${baselineShown}: ${plural(b.findings.length, 'known finding')} in ${plural(files, 'file')}\n`);
+      const unmet = run.results.filter((r) => r.unmet.length > 0);
+      if (unmet.length > 0) {
+        io.stderr.write(`fencedep: a baseline cannot hold unmet expectations; still failing: ${unmet.map((r) => r.file).join(', ')}\n`);
+      }
+      const errors = run.results.filter((r) => r.status === 'error');
+      if (errors.length > 0) {
+        io.stderr.write(`fencedep: not in the baseline, could not be checked: ${plural(errors.length, 'file')}\n`);
+        for (const r of errors) for (const e of r.errors) io.stderr.write(`${e.file ?? r.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ''}: error: ${e.message}\n`);
+        return 2;
+      }
+      return 0;
+    },
+    decorate(report, run, color) {
+      if (format !== 'text') return report;
+      const extra = baselineLines(run, failOnStale, color);
+      const table = flags.stats ? statsTable(run) : '';
+      if (extra.length === 0 && table === '') return report;
+      return `${report}${extra.map((l) => `${l}\n`).join('')}${table ? `\n${table}` : ''}`;
+    },
+    afterReport(run) {
+      if (format === 'text') return;
+      const extra = baselineLines(run, failOnStale, false);
+      if (extra.length > 0) io.stderr.write(extra.map((l) => `${l}\n`).join(''));
+      if (flags.stats && format !== 'json') io.stderr.write(statsTable(run));
+    },
+    exitCode(run, code) {
+      if (code === 0 && failOnStale && (run.baseline?.stale.length ?? 0) > 0) return 1;
+      return code;
+    },
+  };
+}

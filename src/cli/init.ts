@@ -1,0 +1,124 @@
+/**
+ * `fencedep init [dir]`: a starter `fencedep.config.yaml` and `scenarios/example.yaml`, each
+ * with a `# yaml-language-server: $schema=…` modeline pointing at the installed package's
+ * schema. Existing files are never overwritten without `--force`: if either file exists,
+ * nothing is written (exit 2, naming them).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { displayPath } from '../config/index.js';
+import { installedSchemaFile, SCHEMA_FILES, type SchemaKind } from './schema.js';
+
+export const INIT_CONFIG = 'fencedep.config.yaml';
+export const INIT_SCENARIO = 'scenarios/example.yaml';
+
+/** The modeline's schema reference from a file in `fromDir`: relative, `/`-separated. */
+export function schemaRef(kind: SchemaKind, fromDir: string): string {
+  const file = installedSchemaFile(kind);
+  if (!file) return `./node_modules/fencedep/${SCHEMA_FILES[kind]}`;
+  const rel = path.relative(fromDir, file).split(path.sep).join('/');
+  return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+export function starterConfig(schema: string): string {
+  return `# yaml-language-server: $schema=${schema}
+# fencedep configuration, found upward from the working directory (or: fencedep check --config FILE).
+# The command line overrides it; it overrides each scenario's own options.
+
+# What \`fencedep check\` checks when given no paths (relative to this file).
+inputs: [scenarios]
+
+# Models added to every scenario, before its own includes.
+# include: [kernel]
+
+# Kernel profile and fence model for every scenario.
+# kernel: "6.13"
+# fence_model: lockdep
+
+# Severity per rule: error (fails a file unless expected), warn (reported, never fails), off.
+rules:
+  ww-lock-between-reservations: warn   # an opt-in warning, turned on here
+
+# Default output format: text, json, ...
+format: text
+
+# Known findings to ignore (write it with: fencedep check --update-baseline).
+# baseline: fencedep-baseline.json
+`;
+}
+
+export function starterScenario(schema: string): string {
+  return `# yaml-language-server: $schema=${schema}
+# A starter scenario: a GPU scheduler job that allocates memory after its fence is published.
+# Check it with \`fencedep check\`; see \`fencedep explain alloc-in-signalling\`.
+version: 1
+name: example
+description: >
+  drm_sched run_job allocates with GFP_KERNEL inside the job fence's signalling section:
+  reclaim may wait for that very fence (through an mmu notifier), a deadlock lockdep reports
+  as fs_reclaim -> mmu_notifier_invalidate_range_start -> dma_fence_map -> fs_reclaim.
+include: [kernel]
+
+locks:
+  ring_lock: { type: mutex, lockdep: "&ring->lock" }
+
+fences:
+  job_fence: { description: "the drm_sched finished fence of a job" }
+
+paths:
+  - name: drm_sched run_job
+    steps:
+      - signalling:                       # dma_fence_begin_signalling() ... end
+          - kmalloc: GFP_KERNEL           # BUG: use GFP_NOWAIT, or allocate before arming the job
+          - mutex_lock: ring_lock
+          - mutex_unlock: ring_lock
+          - signal: job_fence
+
+  - name: submit ioctl (the fix)
+    steps:
+      - kmalloc: GFP_KERNEL               # allocate before the fence is published
+      - signalling:
+          - kmalloc: GFP_NOWAIT           # or allocate without direct reclaim
+          - signal: job_fence
+
+# The CI gate: this file passes while it finds exactly this. Drop the block to see it fail.
+expect:
+  - rule: circular-dependency
+    involves: [fs_reclaim, dma_fence_map]
+`;
+}
+
+export interface InitResult {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Write the starter files into `dir` (absolute). `cwd` decides how paths are shown. */
+export async function runInit(dir: string, force: boolean, cwd: string): Promise<InitResult> {
+  const configFile = path.join(dir, INIT_CONFIG);
+  const scenarioFile = path.join(dir, ...INIT_SCENARIO.split('/'));
+  const show = (p: string) => displayPath(p, cwd);
+  const existing = [configFile, scenarioFile].filter((f) => existsSync(f));
+  if (existing.length > 0 && !force) {
+    const list = existing.map(show).join(', ');
+    return {
+      code: 2,
+      out: '',
+      err: `fencedep: init: not overwriting ${list} (${existing.length === 1 ? 'it exists' : 'they exist'}); nothing was written. Use --force to overwrite.\n`,
+    };
+  }
+  try {
+    await mkdir(path.dirname(scenarioFile), { recursive: true });
+    await writeFile(configFile, starterConfig(schemaRef('config', dir)));
+    await writeFile(scenarioFile, starterScenario(schemaRef('scenario', path.dirname(scenarioFile))));
+  } catch (e) {
+    return { code: 2, out: '', err: `fencedep: init: ${e instanceof Error ? e.message : String(e)}\n` };
+  }
+  const out =
+    `wrote ${show(configFile)}\n` +
+    `wrote ${show(scenarioFile)}\n` +
+    `next: fencedep check   (checks ${INIT_SCENARIO.split('/')[0]}/ as the config says)\n`;
+  return { code: 0, out, err: '' };
+}

@@ -1,0 +1,50 @@
+/**
+ * The zod schema of `fencedep.config.{json,yaml,yml}`. Two builds of one shape, like the
+ * scenario schema: `configSchema` validates (rule ids are checked afterwards, for a
+ * "did you mean"), `configJsonSchemaSource` names the rule ids so the JSON Schema completes
+ * them in an editor.
+ */
+import { z } from 'zod';
+import { ruleIdSchema } from '../load/schema.js';
+
+const name = z.string().min(1);
+
+export const RULE_SEVERITIES = ['error', 'warn', 'off'] as const;
+export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
+
+export const ruleSeveritySchema = z.enum(RULE_SEVERITIES);
+
+function build(rules: z.ZodType) {
+  return z.strictObject({
+    $schema: z.string().optional(),
+    include: z.array(name).optional(),
+    kernel: z.union([z.enum(['5.10', '6.13']), z.literal(5.1), z.literal(6.13)]).optional(),
+    fence_model: z.enum(['lockdep', 'precise']).optional(),
+    rules: rules.optional(),
+    format: name.optional(),
+    baseline: name.optional(),
+    fail_on_stale_baseline: z.boolean().optional(),
+    inputs: z.array(name).optional(),
+  });
+}
+
+/** What the config loader validates with. */
+export const configSchema = build(z.record(z.string(), ruleSeveritySchema));
+
+/** The source of `schema/config.schema.json`. */
+export const configJsonSchemaSource = build(z.partialRecord(ruleIdSchema, ruleSeveritySchema));
+
+export type ConfigFile = z.output<typeof configSchema>;
+
+/** Hover text for the config's keys in an editor. */
+export const CONFIG_KEY_DESCRIPTIONS: Readonly<Record<keyof ConfigFile, string>> = {
+  $schema: 'The JSON Schema of this file (for editors).',
+  include: 'Models or files included in every scenario and stream before its own includes, e.g. [kernel]. Files are relative to this config file.',
+  kernel: 'Kernel profile for every scenario, overriding its options.kernel (the command line\'s --kernel overrides this).',
+  fence_model: 'Fence model for every scenario, overriding its options.fence_model (--fence-model overrides this).',
+  rules: 'Severity per rule id: error (fails a file unless expected), warn (reported, never fails), off (not reported; expectations of the rule are dropped). error or warn also turns on an opt-in rule.',
+  format: 'Default output format of fencedep check (--format overrides this).',
+  baseline: 'Baseline file of known findings, relative to this config file (--baseline overrides this).',
+  fail_on_stale_baseline: 'Fail the run (exit 1) when the baseline lists findings that are no longer found.',
+  inputs: 'Files and directories fencedep check checks when none are given on the command line, relative to this config file.',
+};
