@@ -21,6 +21,7 @@ import { RULES } from '../rules/index.js';
 import { explain } from './explain.js';
 import { registerDiffCommand } from './diff.js';
 import { registerGraphCommand } from './graph.js';
+import { registerImport } from './import.js';
 import { parseShard, type Shard } from '../check/shard.js';
 import { prepareGate, type GateFlags } from './gate.js';
 import { runInit } from './init.js';
@@ -213,6 +214,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
 
   registerGraphCommand(program, io, setCode);
   registerDiffCommand(program, io, setCode);
+  registerImport(program, io, setCode);
 
   return program;
 }

@@ -1,0 +1,247 @@
+/**
+ * Lock classes of an imported report: what each lockdep class is in the scenario format
+ * (a built-in pseudo-lock, a class of the kernel model, a workqueue map, an RCU section, or a
+ * lock to declare), its readable scenario name, its type — inferred from the wait-type pair,
+ * the usage characters, the primitives that took it and well-known names — and the kernel
+ * profile those numbers imply.
+ */
+import type { KernelProfile, LockType } from '../model/scenario.js';
+import { primitive, splitStack, type Prim } from './classify.js';
+import type { Frame, KernelReport, LockRef } from './report.js';
+
+export type ClassKind =
+  | { readonly kind: 'builtin' }
+  | { readonly kind: 'kernel'; readonly name: 'mmap_lock' | 'i_mmap_rwsem' | 'dma_resv' }
+  | { readonly kind: 'ww_acquire'; readonly wwClass: string }
+  | { readonly kind: 'work'; readonly item: string }
+  | { readonly kind: 'queue'; readonly queue: string }
+  | { readonly kind: 'rcu'; readonly flavour: 'rcu' | 'rcu_bh' | 'rcu_sched' }
+  | { readonly kind: 'decl' };
+
+export interface ClassInfo {
+  /** The lockdep name without subclass. */
+  readonly base: string;
+  readonly what: ClassKind;
+  /** Scenario name (declared locks, kernel classes), or the lockdep name. */
+  key: string;
+  type: LockType;
+  wwClass?: string;
+  /** Why the type is a guess, if it is. */
+  guess: string | null;
+  usage: string | null;
+  wait: readonly [number, number] | null;
+  /** Used at all by the generated steps (declared only then). */
+  used: boolean;
+  /** A workqueue map that has to be declared (not held as a work item's own pair). */
+  mapDecl?: boolean;
+  /** The report's instance pointers seen for this class. */
+  readonly instances: Set<string>;
+  readonly hints: Prim[];
+}
+
+export const BUILTIN = new Set(['fs_reclaim', 'dma_fence_map', 'mmu_notifier_invalidate_range_start']);
+const PERCPU_NAMES = /^(?:sb_writers|sb_pagefaults|sb_internal|cpu_hotplug_lock|cgroup_threadgroup_rwsem|&(?:sbi|fs_info)->\w*rwsem|mapping\.invalidate_lock|&pcpu_)/;
+
+/** `&obj->lock/1` → [`&obj->lock`, 1]. */
+export function splitSubclass(name: string): [string, number] {
+  const m = /^(.*)\/(\d)$/.exec(name);
+  return m ? [m[1]!, Number(m[2])] : [name, 0];
+}
+
+export function classKind(base: string): ClassKind {
+  if (BUILTIN.has(base)) return { kind: 'builtin' };
+  if (base === '&mm->mmap_lock') return { kind: 'kernel', name: 'mmap_lock' };
+  if (base === '&mapping->i_mmap_rwsem') return { kind: 'kernel', name: 'i_mmap_rwsem' };
+  if (base === 'reservation_ww_class_mutex') return { kind: 'kernel', name: 'dma_resv' };
+  let m = /^(.+)_acquire$/.exec(base);
+  if (m && /ww_class$|_ww$|ww_class/.test(m[1]!)) return { kind: 'ww_acquire', wwClass: m[1]! };
+  m = /^\(work_completion\)(.+)$/.exec(base);
+  if (m) return { kind: 'work', item: m[1]! };
+  m = /^\(wq_completion\)(.+)$/.exec(base);
+  if (m) return { kind: 'queue', queue: m[1]! };
+  if (base === 'rcu_read_lock') return { kind: 'rcu', flavour: 'rcu' };
+  if (base === 'rcu_read_lock_bh') return { kind: 'rcu', flavour: 'rcu_bh' };
+  if (base === 'rcu_read_lock_sched') return { kind: 'rcu', flavour: 'rcu_sched' };
+  return { kind: 'decl' };
+}
+
+/** A readable scenario name for a lockdep class name. */
+export function readableName(base: string): string {
+  let s = base;
+  const rl = /^&\(&(.+)\)->rlock$/.exec(s);
+  if (rl) s = rl[1]!;
+  s = s.replace(/^&/, '').replace(/\[[^\]]*\]/g, '').replace(/^\((.*)\)$/, '$1').replace(/^&/, '');
+  s = s.replace(/[()[\]]/g, '').replace(/\s+/g, ' ').trim();
+  return s === '' ? 'lock' : s;
+}
+
+function readBits(usage: string | null): { read: boolean; write: boolean } {
+  if (!usage) return { read: false, write: false };
+  const u = usage.replace(/[{}]/g, '');
+  return { write: u[0] !== '.' || u[2] !== '.', read: (u[1] ?? '.') !== '.' || (u[3] ?? '.') !== '.' };
+}
+
+/** Taken in irq context somewhere (`-` or `?` in the usage string): a spinning lock. */
+export function irqSafe(usage: string | null): { hard: boolean; soft: boolean } {
+  const u = (usage ?? '').replace(/[{}]/g, '');
+  return { hard: /[-?]/.test(u.slice(0, 2)), soft: /[-?]/.test(u.slice(2, 4)) };
+}
+
+export interface ProfileChoice {
+  readonly profile: KernelProfile;
+  readonly why: string;
+  readonly guessed: boolean;
+}
+
+function versionAtLeast(v: string | null, major: number, minor: number): boolean | null {
+  const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;
+  if (!m) return null;
+  const a = Number(m[1]);
+  const b = Number(m[2]);
+  return a > major || (a === major && b >= minor);
+}
+
+function family(hints: readonly Prim[]): 'spin' | 'sleep' | null {
+  for (const h of hints) {
+    if (['spin', 'raw_spin', 'rwlock'].includes(h.op)) return 'spin';
+    if (['mutex', 'rt_mutex', 'rwsem', 'percpu_rwsem', 'ww_mutex', 'mmap', 'i_mmap'].includes(h.op)) return 'sleep';
+  }
+  return null;
+}
+
+/**
+ * The profile whose wait-type numbering the report uses: with PROVE_RAW_LOCK_NESTING (default
+ * from v6.13) a mutex prints {4:4} and a spinlock_t {3:3}; without it {3:3} and {2:2}.
+ */
+export function chooseProfile(report: KernelReport, classes: ReadonlyMap<string, ClassInfo>): ProfileChoice {
+  let saw3 = 0;
+  let spin3 = false;
+  let sleep3 = false;
+  let any = false;
+  for (const c of classes.values()) {
+    if (!c.wait) continue;
+    any = true;
+    const [o, i] = c.wait;
+    if (o === 4 || i === 4) return { profile: '6.13', why: `{4:4} (a sleeping lock with PROVE_RAW_LOCK_NESTING) on ${c.base}`, guessed: false };
+    if (i === 3 && o === 3) {
+      saw3++;
+      const f = family(c.hints);
+      const safe = irqSafe(c.usage);
+      if (f === 'spin' || safe.hard || safe.soft) spin3 = true;
+      else if (f === 'sleep' || c.what.kind === 'kernel' || PERCPU_NAMES.test(c.base) || /mutex|_sem$|rwsem|->lock_class$/.test(c.base)) sleep3 = true;
+    }
+  }
+  if (report.context === 5) return { profile: '6.13', why: 'context-{5:5}', guessed: false };
+  if (report.context === 4) return { profile: '5.10', why: 'context-{4:4}', guessed: false };
+  if (spin3) return { profile: '6.13', why: 'a spinning lock printed {3:3}', guessed: false };
+  if (sleep3) return { profile: '5.10', why: 'a sleeping lock printed {3:3} (no PROVE_RAW_LOCK_NESTING)', guessed: false };
+  const recent = versionAtLeast(report.version, 6, 13);
+  if (saw3 > 0) {
+    return recent
+      ? { profile: '6.13', why: `{3:3} read as spinlock_t: kernel ${report.version} is 6.13 or later`, guessed: true }
+      : { profile: '5.10', why: `{3:3} read as a sleeping lock: kernel ${report.version ?? '(unknown)'} is before 6.13`, guessed: true };
+  }
+  if (recent === false) return { profile: '5.10', why: `kernel ${report.version} is before 6.13${any ? '' : ' (no wait types printed)'}`, guessed: !any };
+  if (recent === true) return { profile: '6.13', why: `kernel ${report.version}`, guessed: !any };
+  return { profile: '6.13', why: 'no wait type or kernel release tells (the default profile)', guessed: true };
+}
+
+/** Infer the type of a declared class. */
+export function inferType(c: ClassInfo, profile: KernelProfile): void {
+  if (c.what.kind !== 'decl') return;
+  const name = c.base;
+  const rw = readBits(c.usage);
+  const safe = irqSafe(c.usage);
+  const hint = (ops: Prim['op'][]): boolean => c.hints.some((h) => ops.includes(h.op));
+  const set = (type: LockType, guess: string | null): void => {
+    c.type = type;
+    c.guess = guess;
+  };
+  const wwm = /^(.+)_mutex$/.exec(name);
+  if (wwm && /ww_class$/.test(wwm[1]!)) {
+    c.type = 'ww_mutex';
+    c.wwClass = wwm[1]!;
+    c.guess = null;
+    return;
+  }
+  if (hint(['ww_mutex'])) {
+    set('ww_mutex', null);
+    c.wwClass = name.replace(/_mutex$/, '');
+    return;
+  }
+  if (PERCPU_NAMES.test(name) || hint(['percpu_rwsem'])) return set('percpu_rwsem', PERCPU_NAMES.test(name) ? null : null);
+  if (hint(['srcu', 'srcu_sync'])) return set('srcu', null);
+  const w = c.wait;
+  const sleepW = profile === '6.13' ? 4 : 3;
+  const spinW = profile === '6.13' ? 3 : 2;
+  const sleepingType = (): void => {
+    if (hint(['rt_mutex'])) return set('rt_mutex', null);
+    if (hint(['rwsem']) || hint(['mmap', 'i_mmap'])) return set('rwsem', null);
+    if (hint(['mutex'])) return set('mutex', null);
+    if (rw.read) return set('rwsem', 'read acquisitions in the usage string, so an rw_semaphore');
+    if (/(?:^|[_>.])(?:\w*_)?(?:rwsem|sem)$|i_rwsem|i_mutex_dir_key|i_mutex_key/.test(name)) return set('rwsem', 'the name says rw_semaphore');
+    if (/mutex|mtx/.test(name)) return set('mutex', null);
+    if (/lock$/.test(name)) return set('mutex', 'a sleeping lock taken exclusively: a mutex');
+    return set('mutex', 'a sleeping lock taken exclusively: a mutex');
+  };
+  const spinningType = (raw: boolean | null): void => {
+    if (hint(['rwlock']) || (rw.read && !hint(['spin', 'raw_spin']))) return set('rwlock', hint(['rwlock']) ? null : 'read acquisitions of a spinning lock: an rwlock_t');
+    if (raw === true || hint(['raw_spin'])) return set('raw_spinlock', null);
+    if (raw === null) return set('spinlock', `{${w?.[0]}:${w?.[1]}} without PROVE_RAW_LOCK_NESTING is spinlock_t or raw_spinlock_t: spinlock_t assumed`);
+    return set('spinlock', null);
+  };
+  if (w) {
+    const [o, i] = w;
+    if (o === 0 && i === 0) {
+      if (hint(['spin', 'raw_spin', 'rwlock', 'mutex', 'rwsem'])) {
+        // A class of the novalidate kind or a local_lock: follow the primitive.
+        return hint(['mutex']) ? set('mutex', null) : hint(['rwsem']) ? set('rwsem', null) : set('spinlock', null);
+      }
+      return set('map', name.startsWith('(') || /lockdep_map|_map$/.test(name) ? null : 'no wait type ({0:0}): a lockdep_map');
+    }
+    if (i === sleepW) return sleepingType();
+    if (i === spinW && profile === '6.13') return spinningType(false);
+    if (i === 2 && profile === '6.13') return spinningType(true);
+    if (i === 2 && profile === '5.10') return spinningType(hint(['raw_spin']) ? true : /^&rq->|&p->pi_lock|irq_desc_lock_class|&base->lock|&hb->lock|console_owner|logbuf_lock|&cpu_base->lock|&rt_b->|&zone->lock/.test(name) ? true : null);
+    if (i === 1 || o === 1) return set('map', 'an RCU-like map (wait type FREE)');
+  }
+  // No wait type: usage and primitives.
+  if (safe.hard || safe.soft || hint(['spin', 'raw_spin', 'rwlock'])) return spinningType(hint(['raw_spin']) ? true : null);
+  if (hint(['mutex', 'rwsem', 'rt_mutex'])) return sleepingType();
+  if (name.startsWith('(')) return set('map', null);
+  sleepingType();
+  if (!c.guess) c.guess = 'no wait type printed: a mutex assumed';
+}
+
+/** Every lock the report mentions, with the primitives that took it (type hints). */
+export function collectLocks(report: KernelReport): { ref: LockRef; frames: readonly Frame[] }[] {
+  const out: { ref: LockRef; frames: readonly Frame[] }[] = [];
+  const add = (ref: LockRef | null, frames: readonly Frame[] = []): void => {
+    if (ref) out.push({ ref, frames });
+  };
+  add(report.next, report.backtrace);
+  add(report.prev);
+  for (const e of report.chain) add(e.lock, e.frames);
+  add(report.safe, report.safeAt?.frames ?? []);
+  add(report.unsafe, report.unsafeAt?.frames ?? []);
+  add(report.other);
+  add(report.notAllowedInside);
+  for (const b of [...report.backwardDeps, ...report.forwardDeps]) {
+    add(b.lock, b.acquiredAt);
+    for (const u of b.usages) add(b.lock, u.frames);
+  }
+  if (report.registered && report.next) add(report.next, report.registered.frames);
+  for (const h of report.held ?? []) add(h.lock);
+  return out;
+}
+
+/** The primitive ops among the innermost frames and the `at:` frames of a lock line. */
+export function hintsOf(ref: LockRef, frames: readonly Frame[]): Prim[] {
+  const out: Prim[] = [];
+  const keep = (p: Prim | null): void => {
+    if (p && p.op !== 'unlock' && p.op !== 'sleep' && p.op !== 'alloc') out.push(p);
+  };
+  for (const f of ref.at) keep(primitive(f.fn));
+  for (const p of splitStack(frames).prims) keep(p);
+  return out;
+}

@@ -1,0 +1,153 @@
+/** The report parser on the forms people paste: prefixes, quoting, wrapping, several reports. */
+import { describe, expect, it } from 'vitest';
+import { normalizeLine } from '../../src/import/lines.js';
+import { importLog, NoReportError, parseReports } from '../../src/import/index.js';
+
+const AA = [
+  '============================================',
+  'WARNING: possible recursive locking detected',
+  '6.6.0 #1 Not tainted',
+  '--------------------------------------------',
+  'kworker/0:1/12 is trying to acquire lock:',
+  'ffff888005ac8400 (&obj->lock){+.+.}-{4:4}, at: copy_objects+0x10/0x80 [gpu]',
+  '',
+  'but task is already holding lock:',
+  'ffff888005ac8800 (&obj->lock){+.+.}-{4:4}, at: copy_objects+0x8/0x80 [gpu]',
+  '',
+  'other info that might help us debug this:',
+  '1 lock held by kworker/0:1/12:',
+  ' #0: ffff888005ac8800 (&obj->lock){+.+.}-{4:4}, at: copy_objects+0x8/0x80 [gpu]',
+  '',
+  'stack backtrace:',
+  'Call Trace:',
+  ' dump_stack_lvl+0x5b/0x74',
+  ' __lock_acquire+0x12e2/0x1f90',
+  ' lock_acquire+0xad/0x290',
+  ' __mutex_lock+0x90/0x830',
+  ' copy_objects+0x10/0x80 [gpu]',
+  ' gpu_ioctl+0x20/0x40 [gpu]',
+  ' __x64_sys_ioctl+0x8d/0xc0',
+  ' do_syscall_64+0x5b/0x80',
+];
+
+describe('line prefixes', () => {
+  it.each([
+    ['[  234.842048] WARNING: x', 'WARNING: x', null],
+    ['<4>[    8.197433] WARNING: x', 'WARNING: x', null],
+    ['[   15.181287][ C3] #0: y', '#0: y', 'C3'],
+    ['[   92.812882] [    T125] WARNING: x', 'WARNING: x', 'T125'],
+    ['kern  :warn  : [   92.812882] [    T125] WARNING: x', 'WARNING: x', 'T125'],
+    ['Sep 29 13:29:53 host kernel: WARNING: x', 'WARNING: x', null],
+    ['2024-05-01T10:00:00.123456+02:00 host kernel: WARNING: x', 'WARNING: x', null],
+    ['> | [ 1.5] WARNING: x', 'WARNING: x', null],
+    ['>> WARNING: x', 'WARNING: x', null],
+    ['[Mon Jan  1 12:00:00 2024] WARNING: x', 'WARNING: x', null],
+  ])('%s', (raw, text, tag) => {
+    const l = normalizeLine(raw, 1);
+    expect(l.text).toBe(text);
+    expect(l.tag).toBe(tag);
+  });
+
+  it('keeps a `>` that belongs to the text (a class name wrapped after "-")', () => {
+    expect(normalizeLine('> >power.work)){+.+.}-{0:0}', 1).text).toBe('>power.work)){+.+.}-{0:0}');
+  });
+
+  it('marks the lines of other programs in a syslog', () => {
+    expect(normalizeLine('Mar 12 13:41:36 host systemd[1]: Started x', 1).foreignProgram).toBe(true);
+    expect(normalizeLine('Mar 12 13:41:36 host kernel: x', 1).foreignProgram).toBe(false);
+  });
+});
+
+describe('parsing', () => {
+  it('reads a plain report', () => {
+    const [r] = parseReports(AA.join('\n')).reports;
+    expect(r!.kind).toBe('recursive-locking');
+    expect(r!.task).toBe('kworker/0:1/12');
+    expect(r!.version).toBe('6.6.0');
+    expect(r!.next!.name).toBe('&obj->lock');
+    expect(r!.next!.wait).toEqual([4, 4]);
+    expect(r!.held!.map((h) => h.lock.name)).toEqual(['&obj->lock']);
+    expect(r!.backtrace.map((f) => f.fn)).toContain('copy_objects');
+  });
+
+  it('rejoins lines wrapped after "at:", before "at:", inside a class name and around a foreign line', () => {
+    const text = [
+      'WARNING: possible circular locking dependency detected',
+      'kworker/1:1/46 is trying to acquire lock:',
+      'ffff92b0c0ee0518 (&cli->mutex){+.+.}-{3:3}, at:',
+      'nouveau_vga_lastclose+0x910/0x1030 [nouveau]',
+      '',
+      'but task is already holding lock:',
+      'ffff92b0c4bf35a0 (reservation_ww_class_mutex){+.+.}-{3:3},',
+      'at: ttm_bo_wait+0x7d/0x140 [ttm]',
+      '3 locks held by kworker/1:1/46:',
+      ' #0: ffff92b0c0bb4338',
+      'usb 1-1: new device',
+      ' ((wq_completion)pm){+.+.}-{0:0}, at: process_one_work+0x1d0/0x560',
+      ' #1: ffffa8ffc02dfe80 ((work_completion)(&dev-',
+      '>power.work)){+.+.}-{0:0}, at: process_one_work+0x1d0/0x560',
+      ' #2: ffff92b0c4bf35a0 (reservation_ww_class_mutex){+.+.}-',
+      '{3:3}, at: ttm_bo_wait+0x7d/0x140 [ttm]',
+    ].join('\n');
+    const [r] = parseReports(text).reports;
+    expect(r!.next!.name).toBe('&cli->mutex');
+    expect(r!.next!.at[0]!.fn).toBe('nouveau_vga_lastclose');
+    expect(r!.prev!.at[0]!.fn).toBe('ttm_bo_wait');
+    expect(r!.held!.map((h) => h.lock.name)).toEqual(['(wq_completion)pm', '(work_completion)(&dev->power.work)', 'reservation_ww_class_mutex']);
+    expect(r!.held![2]!.lock.wait).toEqual([3, 3]);
+  });
+
+  it('drops the lines of another task (caller tags) and keeps untagged continuations', () => {
+    const text = AA.map((l, i) => (i === 7 ? l : `[ 1.0] [  T12] ${l}`)).join('\n').replace('[ 1.0] [  T12] kworker', '[ 1.0] [  T12] kworker') + '\n[ 1.1] [  T99] ffff0000 (&other->lock){+.+.}-{4:4}, at: elsewhere+0x1/0x2';
+    const [r] = parseReports(text).reports;
+    expect(r!.prev!.name).toBe('&obj->lock');
+    expect(r!.backtrace.map((f) => f.fn)).not.toContain('elsewhere');
+  });
+
+  it('finds several reports in one log, in order', () => {
+    const two = `${AA.join('\n')}\nsome other line\n${AA.join('\n').replace('recursive locking', 'recursive locking')}`;
+    expect(parseReports(two).reports.map((r) => r.startLine)).toEqual([2, 27]);
+  });
+
+  it('does not take prose that names a report for a report', () => {
+    expect(parseReports('This triggers a "possible recursive locking detected" warning.\n').reports).toEqual([]);
+  });
+
+  it('never throws on garbage', () => {
+    let seed = 7;
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) % 1000) / 1000;
+    const pieces = [...AA, '-> #1 (', '#0:', ', at:', '{+.+.}-', '))((', '-> (x){....} {', 'IN-HARDIRQ-W at:', '...', '<IRQ>', 'RIP: 0010:x'];
+    for (let n = 0; n < 200; n++) {
+      const lines: string[] = [];
+      for (let k = 0; k < 40; k++) lines.push(pieces[Math.floor(rnd() * pieces.length)]!);
+      expect(() => parseReports(lines.join('\n'))).not.toThrow();
+    }
+  });
+});
+
+describe('importLog', () => {
+  it('says clearly when there is no report', async () => {
+    await expect(importLog('just a log\nnothing here\n')).rejects.toThrow(NoReportError);
+    await expect(importLog('just a log\n')).rejects.toThrow(/no lockdep report found/);
+  });
+
+  it('imports the report chosen with `report`', async () => {
+    const two = `${AA.join('\n')}\n${AA.join('\n').replace(/&obj->lock/g, '&bo->lock')}`;
+    const { reports, total } = await importLog(two, { report: 2 });
+    expect(total).toBe(2);
+    expect(reports.map((r) => r.index)).toEqual([2]);
+    expect(reports[0]!.expected.lockdep).toEqual(['&bo->lock']);
+    await expect(importLog(two, { report: 3 })).rejects.toThrow(/there is no report 3: the log has 2 reports/);
+  });
+
+  it('uses two instances for two pointers of one class (recursive locking)', async () => {
+    const { reports } = await importLog(AA.join('\n'));
+    expect(reports[0]!.yaml).toMatch(/mutex_lock: "obj->lock\[p\w+\]"/);
+    expect(reports[0]!.verification!.reproduced).toBe(true);
+  });
+
+  it('reports a report cut before the lock as not importable, without throwing', async () => {
+    const { reports } = await importLog(AA.slice(0, 5).join('\n'));
+    expect(reports[0]!.error).toMatch(/cut short/);
+  });
+});
