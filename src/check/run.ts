@@ -3,7 +3,7 @@
  * apply its expectations, and collect a RunResult for the reporters. One file's failure
  * (an input error, or even a bug) never stops the others.
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches, readTraceParallel, TraceTables, type TraceItem } from '../load/index.js';
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
@@ -14,6 +14,9 @@ import { applyExpectations } from './expectations.js';
 import type { ExtraInclude } from '../load/index.js';
 import { selectShard, type Shard } from './shard.js';
 import { fileStats, totalStats } from './stats.js';
+import { Expansion, formatCount, MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION } from '../load/expansion.js';
+import { MAX_ERRORS, MAX_LOCK_CLASSES } from '../load/scenario.js';
+import { notText } from '../load/source.js';
 
 export interface CheckOptions {
   /** `--kernel`: overrides the scenario's `options.kernel`. */
@@ -153,7 +156,7 @@ interface Checked {
   readonly expect: Scenario['expect'];
   readonly lookup: (name: string) => LockDecl | undefined;
   /** Errors met while reading a stream (the rest of the stream is still checked). */
-  readonly errors: readonly InputErrorInfo[];
+  readonly errors: ErrorList;
 }
 
 async function checkScenarioFile(file: string, opts: CheckOptions): Promise<Checked> {
@@ -165,7 +168,7 @@ async function checkScenarioFile(file: string, opts: CheckOptions): Promise<Chec
     output,
     expect: scenario.expect,
     lookup: (name) => scenario.locks.get(name),
-    errors: [],
+    errors: new ErrorList(),
   };
 }
 
@@ -173,38 +176,73 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   let name: string | undefined;
   let expect: Scenario['expect'] = null;
   let options: ScenarioOptions = DEFAULT_OPTIONS;
-  // Declarations are collected until the first event (or include), so the stream's options
-  // may come after them; from then on they go to the replayer as they arrive.
+  // Declarations are collected until the first event, so the stream's options may come after
+  // them (not after an include or an event); from then on they go to the replayer as they
+  // arrive. An included model's paths run just before the next event (or at the end), as a
+  // scenario's includes run before its own paths: with every hook declared up to there, so
+  // the kernel model's reclaim and notifier paths call the driver's hooks.
   const locks = builtinLockMap(); // every stream has the built-in pseudo-locks
   const fences = new Map<string, FenceDecl>();
   const functions = new Map<string, readonly Step[]>();
   const hooks = new Map<string, string[]>();
-  const errors: InputErrorInfo[] = [];
   let replayer: Replayer | null = null;
   let metaLoc: SourceLoc | null = null;
 
-  // A config file's includes come before the stream's header: their paths wait for the replayer.
-  const presetPaths: PathDecl[] = [];
+  /** Included models' paths not run yet (a config file's includes come even before the header). */
+  const pendingPaths: PathDecl[] = [];
+  /** An event or an include was seen: the options can no longer change. */
+  let started = false;
   const ensure = (): Replayer => {
-    if (replayer) return replayer;
-    const r = new Replayer({ options: withOverrides(options, opts), locks, fences, functions, hooks });
-    replayer = r;
-    for (const p of presetPaths) r.runPath(p);
+    let r = replayer;
+    if (!r) replayer = r = new Replayer({ options: withOverrides(options, opts), locks, fences, functions, hooks });
+    if (pendingPaths.length) for (const p of pendingPaths.splice(0)) r.runPath(p);
     return r;
   };
+  const errors = new ErrorList();
+  /** Set when the stream passes a limit: the rest of it is not checked. */
+  let stopped = false;
+  const stop = (message: string, loc: SourceLoc | null): void => {
+    errors.last(new InputError(`${message}; the rest of the stream is not checked`, loc).toInfo());
+    stopped = true;
+  };
+  // Calls, hooks and fence callbacks expanded: each event at most MAX_EXPANDED_STEPS, the
+  // whole stream at most MAX_STREAM_EXPANSION more than its own events.
+  const expansion = new Expansion({ functions, hooks, fences });
+  let expanded = 0;
+  /** Whether an event may run (false: refused, with an error). */
+  const admit = (step: Step, loc: SourceLoc): boolean => {
+    const n = expansion.ofSteps([step]);
+    if (n <= 1) return true;
+    if (n > MAX_EXPANDED_STEPS) {
+      errors.push(new InputError(`too many steps to replay: this event runs ${formatCount(n)} steps once its calls, hooks and fence callbacks are expanded; the limit is ${formatCount(MAX_EXPANDED_STEPS)} per event (functions that each call the next several times multiply)`, loc).toInfo());
+      return false;
+    }
+    expanded += n - 1;
+    if (expanded <= MAX_STREAM_EXPANSION) return true;
+    stop(`too many steps to replay: the stream's calls, hooks and fence callbacks expand to more than ${formatCount(MAX_STREAM_EXPANSION)} steps besides its events`, loc);
+    return false;
+  };
+  let classes = 0;
+  const countClass = (loc: SourceLoc): boolean => {
+    if (++classes <= MAX_LOCK_CLASSES) return true;
+    stop(`too many lock classes: more than ${formatCount(MAX_LOCK_CLASSES)} locks and fences declared (lockdep itself tracks at most 8,192)`, loc);
+    return false;
+  };
   const declareLock = (decl: LockDecl): void => {
-    if (locks.has(decl.name)) return;
+    if (locks.has(decl.name) || !countClass(decl.loc)) return;
     locks.set(decl.name, decl);
     replayer?.declareLock(decl);
   };
   const declareFence = (decl: FenceDecl): void => {
-    if (fences.has(decl.name)) return;
+    if (fences.has(decl.name) || !countClass(decl.loc)) return;
     fences.set(decl.name, decl);
+    expansion.clear();
     replayer?.declareFence(decl);
   };
   const declareFunction = (fn: string, steps: readonly Step[]): void => {
     if (functions.has(fn)) return;
     functions.set(fn, steps);
+    expansion.clear();
     replayer?.declareFunction(fn, steps);
   };
   const registerHook = (hook: string, fn: string): void => {
@@ -212,13 +250,23 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     if (!fns) hooks.set(hook, (fns = []));
     if (fns.includes(fn)) return;
     fns.push(fn);
+    expansion.clear();
     replayer?.registerHook(hook, fn);
   };
+
+  // A stream that is not text at all is one error, not one per line.
+  const head = await readHead(file, STREAM_SNIFF_BYTES);
+  const notAStream = head && notText(head, file, 'a JSON Lines stream', true);
+  if (notAStream) throw new InputErrors([notAStream]);
+  if (head && head.length < STREAM_SNIFF_BYTES && head.toString('utf8').trim() === '') {
+    throw new InputErrors([new InputError('empty stream: the file has no events or declarations', { file, line: 1, column: 1 })]);
+  }
 
   // A long stream is read on another thread while this one replays.
   const reader = (await stat(file)).size > PARALLEL_READ_BYTES ? readTraceParallel : readTraceBatches;
   const readOptions = { include: opts.include };
   const onItem = (item: TraceItem): void => {
+    if (stopped) return;
     switch (item.kind) {
       case 'error':
         errors.push(item.error.toInfo());
@@ -229,7 +277,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
         if (item.expect !== undefined) expect = item.expect;
         break;
       case 'options':
-        if (replayer !== null) {
+        if (started) {
           const message = 'the stream\'s options (its "scenario" line) must come before its first event or include';
           errors.push(new InputError(message, metaLoc ?? { file, line: 1, column: 1 }).toInfo());
         } else {
@@ -254,26 +302,30 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
         for (const decl of inc.fences.values()) declareFence(decl);
         for (const [fn, steps] of inc.functions) declareFunction(fn, steps);
         for (const [hook, fns] of inc.hooks) for (const fn of fns) registerHook(hook, fn);
-        if (item.preset && replayer === null) {
-          presetPaths.push(...inc.paths);
-          break;
-        }
-        const r = ensure();
-        for (const p of inc.paths) r.runPath(p);
+        if (!item.preset) started = true;
+        for (const p of inc.paths) pendingPaths.push(p);
         break;
       }
       case 'step':
-        ensure().step(item.path, item.step, item.loc);
+        started = true;
+        if (admit(item.step, item.loc)) ensure().step(item.path, item.step, item.loc);
         break;
     }
   };
-  const onStep = (task: string, step: Step, loc: SourceLoc): void => ensure().step(task, step, loc);
+  const onStep = (task: string, step: Step, loc: SourceLoc): void => {
+    if (stopped) return;
+    started = true;
+    // The common events (a lock, an unlock) call nothing: only calls and hooks are sized.
+    if (EXPANDING_OPS.has(step.op) && !admit(step, loc)) return;
+    (replayer !== null && pendingPaths.length === 0 ? replayer : ensure()).step(task, step, loc);
+  };
   const tables = new TraceTables();
   let events = 0;
   for await (const batch of reader(file, readOptions)) {
     tables.replay(batch, file, onStep, onItem);
     events += batch.events.length / 3;
     opts.onTraceProgress?.(file, events);
+    if (stopped) break;
   }
 
   // A broken line is reported with its number; the rest of the stream is still checked.
@@ -285,6 +337,66 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     lookup: (n) => locks.get(n),
     errors,
   };
+}
+
+/** Steps that may run functions (calls, hooks, fence callbacks): a stream's events of these are sized. */
+const EXPANDING_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>(['call', 'invoke', 'fence_wait', 'fence_enable', 'fence_signal', 'fence_put', 'mmu_notifier', 'pm_runtime']);
+
+/** How much of a stream is looked at for binary content before it is read. */
+const STREAM_SNIFF_BYTES = 64 * 1024;
+
+/** The first `n` bytes of a file, or null if it cannot be read (the reader reports why). */
+async function readHead(file: string, n: number): Promise<Buffer | null> {
+  let fh;
+  try {
+    fh = await open(file, 'r');
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } catch {
+    return null;
+  } finally {
+    await fh?.close();
+  }
+}
+
+/**
+ * A file's input errors as they are found: an error already listed (same message and place)
+ * is dropped, and past MAX_ERRORS errors are only counted (a stream of a million broken lines is a hundred errors
+ * and a count, not a million).
+ */
+class ErrorList {
+  private readonly kept: InputErrorInfo[] = [];
+  private more = 0;
+  private firstMore: InputErrorInfo | null = null;
+  private final: InputErrorInfo | null = null;
+
+  /** The error that ended the reading: always listed, last. */
+  last(e: InputErrorInfo): void {
+    this.final = e;
+  }
+
+  private readonly seen = new Set<string>();
+
+  push(e: InputErrorInfo): void {
+    if (this.kept.length < MAX_ERRORS) {
+      // The same error at the same place (a function called from several paths) once.
+      const key = `${e.file}\u0000${e.line}\u0000${e.column}\u0000${e.message}`;
+      if (this.seen.has(key)) return;
+      this.seen.add(key);
+      this.kept.push(e);
+    } else if (this.more++ === 0) this.firstMore = e;
+  }
+
+  list(): InputErrorInfo[] {
+    const out = [...this.kept];
+    if (this.more > 0) {
+      const { message: _m, ...loc } = this.firstMore!;
+      out.push({ ...loc, message: `... and ${this.more} more error${this.more === 1 ? '' : 's'}` });
+    }
+    if (this.final) out.push(this.final);
+    return out;
+  }
 }
 
 function errorResult(file: string, scenario: string, errors: InputErrorInfo[]): FileResult {
@@ -317,7 +429,9 @@ export async function inspectFile(file: string, opts: CheckOptions = {}): Promis
     return { result: errorResult(file, defaultScenarioName(file), [{ message: `internal error: ${message}`, file }]), graph: null };
   }
   const verdict = applyExpectations(checked.output.findings, checked.expect, checked.lookup);
-  const errors = [...checked.errors, ...checked.output.errors.map((e) => e.toInfo())];
+  // The replay's errors after the stream's, at most MAX_ERRORS in all.
+  for (const e of checked.output.errors) checked.errors.push(e.toInfo());
+  const errors = checked.errors.list();
   const findings: readonly Finding[] = verdict.findings;
   const unmet: readonly UnmetExpectation[] = verdict.unmet;
   const status = errors.length > 0 ? 'error' : verdict.passed ? 'pass' : 'fail';

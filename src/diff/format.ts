@@ -106,9 +106,10 @@ export function formatDiffText(diff: DiffResult, opts: { readonly color: boolean
     if (!shown(d, pair)) continue;
     lines.push(fileHeader(d, pair, c));
     for (const e of d.errors) lines.push(`  ${errorText(e, c)}`);
-    for (const x of d.introduced) lines.push(...findingBlock('introduced', x, c.red, c));
-    for (const x of d.fixed) lines.push(...findingBlock('fixed     ', x, c.green, c));
-    for (const x of d.unchanged) lines.push(...findingBlock('unchanged ', x, c.dim, c).map((l) => c.dim(l)));
+    // One line at a time (push(...) of a huge block overflows the stack).
+    for (const x of d.introduced) for (const l of findingBlock('introduced', x, c.red, c)) lines.push(l);
+    for (const x of d.fixed) for (const l of findingBlock('fixed     ', x, c.green, c)) lines.push(l);
+    for (const x of d.unchanged) for (const l of findingBlock('unchanged ', x, c.dim, c)) lines.push(c.dim(l));
     for (const dep of d.added) lines.push(`  ${c.yellow('adds')}      ${depText(dep)}`);
     for (const dep of d.removed) lines.push(`  ${c.green('removes')}   ${depText(dep)}`);
     for (const ch of d.changed) lines.push(`  ${c.yellow('changes')}   ${changedText(ch)}`);

@@ -7,11 +7,17 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { InputErrorInfo } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 
+/** A message is cut here: whatever the input, an error stays a line a person can read. */
+const MAX_MESSAGE = 1000;
+
+/** Words longer than this get no "did you mean" (comparing huge names costs their product). */
+const SUGGEST_MAX = 200;
+
 export class InputError extends Error {
   readonly loc: SourceLoc | null;
 
   constructor(message: string, loc: SourceLoc | null) {
-    super(message);
+    super(message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}… (message shortened)` : message);
     this.name = 'InputError';
     this.loc = loc;
   }
@@ -36,9 +42,11 @@ export class InputErrors extends Error {
 
 /** ` (did you mean "x"?)` when a candidate is close enough to be a plausible typo, else ''. */
 export function didYouMean(word: string, candidates: Iterable<string>): string {
-  const list = [...candidates];
+  if (word.length > SUGGEST_MAX) return '';
+  const limit = Math.max(2, Math.floor(word.length / 3));
+  // Only candidates whose length is within the limit can be close enough.
+  const list = [...candidates].filter((c) => Math.abs(c.length - word.length) <= limit);
   if (list.length === 0) return '';
   const best = closest(word, list);
-  const limit = Math.max(2, Math.floor(word.length / 3));
-  return distance(word, best) <= limit ? ` (did you mean "${best}"?)` : '';
+  return distance(word, best) <= limit ? ` (did you mean ${JSON.stringify(best)}?)` : '';
 }

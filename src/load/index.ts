@@ -40,7 +40,7 @@ export function asInputErrors(e: unknown, file: string): InputErrors {
   if (e instanceof InputErrors) return e;
   if (e instanceof InputError) return new InputErrors([e]);
   const loc = { file, line: 1, column: 1 };
-  if (e instanceof RangeError) return new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, loc)]);
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, loc)]);
   const msg = e instanceof Error ? e.message : String(e);
   return new InputErrors([new InputError(`cannot load ${file}: ${msg}`, loc)]);
 }

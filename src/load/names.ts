@@ -29,9 +29,13 @@ export function printableProblem(text: string): string | null {
   return m ? `contains ${describeChar(m[0])}` : null;
 }
 
-/** The name shown for a string in messages (quoted; control characters escaped). */
+/** Names longer than this are shortened in messages (a 100,000-character name is not read). */
+const QUOTE_MAX = 120;
+
+/** The name shown for a string in messages (quoted; control characters escaped; a huge one shortened, with its length). */
 export function quote(name: string): string {
-  return JSON.stringify(name);
+  if (name.length <= QUOTE_MAX) return JSON.stringify(name);
+  return `${JSON.stringify(name.slice(0, QUOTE_MAX - 40)).slice(0, -1)}…" (${name.length} characters)`;
 }
 
 const REF = /^([^[\]]+)\[([^[\]]+)\]$/;

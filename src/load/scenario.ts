@@ -7,7 +7,7 @@
  * 4. check hooks, recursion, `expect` and `options` of the file itself.
  * Structural problems of step 1 stop there; the later steps collect every problem.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceLoc } from '../model/location.js';
 import type { Expectation, FenceDecl, LockDecl, PathContext, PathDecl, Scenario, Step } from '../model/scenario.js';
@@ -19,10 +19,17 @@ import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
 import { fileSchema, type ScenarioFile } from './schema.js';
 import { readScenarioFile } from './source.js';
+import { Expansion, formatCount, heaviestStep, MAX_EXPANDED_STEPS, type ExpansionEnv } from './expansion.js';
 import { StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.js';
 
 /** At most this many errors are reported for one file (then a count of the rest). */
 export const MAX_ERRORS = 100;
+
+/**
+ * Lock classes (locks and fences) one scenario or stream may declare: twelve times what
+ * lockdep itself can track (MAX_LOCKDEP_KEYS, 8,192), twenty times a kernel's ~5,000.
+ */
+export const MAX_LOCK_CLASSES = 100_000;
 
 const RCU_LOCKS = ['rcu_read_lock', 'rcu_read_lock_bh', 'rcu_read_lock_sched'];
 
@@ -56,7 +63,8 @@ class ErrorSink {
       .map((e, i) => ({ e, i }))
       .sort((a, b) => rank(a.e) - rank(b.e) || (a.e.loc?.line ?? 0) - (b.e.loc?.line ?? 0) || (a.e.loc?.column ?? 0) - (b.e.loc?.column ?? 0) || a.i - b.i)
       .map((x) => x.e);
-    this.list.splice(0, this.list.length, ...sorted);
+    this.list.length = 0;
+    for (const e of sorted) this.list.push(e);
     if (this.list.length > MAX_ERRORS) {
       const rest = this.list.length - MAX_ERRORS;
       const next = this.list[MAX_ERRORS];
@@ -79,12 +87,13 @@ class FileLoader {
   /** Post-order: every file after the files it includes. */
   readonly order: LoadedFile[] = [];
 
-  async load(display: string, abs: string, stack: readonly Frame[], extra: readonly ExtraInclude[] = []): Promise<LoadedFile | null> {
+  /** `at`: where the file is included from, the place of an error that has none of its own. */
+  async load(display: string, abs: string, stack: readonly Frame[], extra: readonly ExtraInclude[] = [], at: SourceLoc | null = null): Promise<LoadedFile | null> {
     let parsed;
     try {
       parsed = await readScenarioFile(display, abs);
     } catch (e) {
-      if (e instanceof InputErrors) for (const x of e.errors) this.errors.push(x);
+      if (e instanceof InputErrors) for (const x of e.errors) this.errors.push(x.loc || !at ? x : new InputError(`include ${quote(display)}: ${x.message}`, at));
       else throw e;
       return null;
     }
@@ -121,7 +130,7 @@ class FileLoader {
         continue;
       }
       if (this.done.has(target.abs)) continue;
-      await this.load(target.display, target.abs, here);
+      await this.load(target.display, target.abs, here, [], at);
     }
     this.done.add(abs);
     this.order.push(file);
@@ -153,8 +162,27 @@ class FileLoader {
       this.errors.push(new InputError(`include not found: ${quote(spec)} (no file ${display})${didYouMean(stem, builtinModelNames())}`, at));
       return null;
     }
+    const problem = includeProblem(spec, abs);
+    if (problem) {
+      this.errors.push(new InputError(problem, at));
+      return null;
+    }
     return { abs, display };
   }
+}
+
+/** Why `abs` (named `spec`) cannot be included, or null: only scenario files (.yaml, .yml, .json) can. */
+function includeProblem(spec: string, abs: string): string | null {
+  let dir = false;
+  try {
+    dir = statSync(abs).isDirectory();
+  } catch {
+    return null; // unreadable: reading it says why
+  }
+  if (dir) return `cannot include ${quote(spec)}: it is a directory (include its scenario files one by one)`;
+  if (/\.jsonl$/i.test(abs)) return `cannot include ${quote(spec)}: a JSON Lines stream is not a model (an include is a scenario: .yaml, .yml or .json)`;
+  if (!/\.(ya?ml|json)$/i.test(abs)) return `cannot include ${quote(spec)}: not a scenario file (an include is a .yaml, .yml or .json file)`;
+  return null;
 }
 
 interface Origin {
@@ -183,6 +211,8 @@ export function resolveExtraInclude(x: ExtraInclude): { abs: string; display: st
   }
   const abs = resolve(x.base, x.spec);
   if (!existsSync(abs)) return new InputError(`include not found: ${quote(x.spec)} (no file ${abs})`, x.loc);
+  const problem = includeProblem(x.spec, abs);
+  if (problem) return new InputError(problem, x.loc);
   return { abs, display: relative(process.cwd(), abs) || abs };
 }
 
@@ -207,10 +237,19 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
   const pathsRaw: { file: LoadedFile; index: number; origin: Origin }[] = [];
   const pathNames = new Map<string, Origin>();
 
+  let classes = 0;
+  const tooMany = (loc: SourceLoc): boolean => {
+    if (++classes <= MAX_LOCK_CLASSES) return false;
+    if (classes === MAX_LOCK_CLASSES + 1) {
+      errors.push(new InputError(`too many lock classes: more than ${MAX_LOCK_CLASSES.toLocaleString('en-US')} locks and fences declared (lockdep itself tracks at most 8,192)`, loc));
+    }
+    return true;
+  };
   for (const f of files) {
     const d = f.data;
     for (const [name, input] of Object.entries(d.locks ?? {})) {
       const lp = f.pos.child('locks');
+      if (tooMany(lp.keyLoc(name))) break;
       const decl = buildLockDecl(name, input, lp.keyLoc(name), lp.child(name), errors.list);
       if (!decl) continue;
       const prev = locks.get(name);
@@ -219,6 +258,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     }
     for (const [name, input] of Object.entries(d.fences ?? {})) {
       const fp = f.pos.child('fences');
+      if (tooMany(fp.keyLoc(name))) break;
       const fence = buildFenceDecl(name, input, fp.keyLoc(name), fp.child(name), locks, errors.list);
       if (!fence) continue;
       const prev = fences.get(name);
@@ -269,6 +309,9 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     });
   }
 
+  // Past the class limit, every use of a lock not declared would be one more error: stop here.
+  if (classes > MAX_LOCK_CLASSES) errors.throwIfAny();
+
   // --- 3. steps --------------------------------------------------------------------------
   const env: StepEnv = {
     lock: (n) => locks.get(n),
@@ -317,6 +360,8 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
 
   const expect = buildExpect(root, locks, pathNames, errors.push);
   const options = buildOptions(root.data.options);
+  const fenceDecls = new Map([...fences].map(([n, f]) => [n, f.fence]));
+  if (!errors.any) checkExpansion(paths, { functions, hooks: hookMap, fences: fenceDecls }, errors.push);
 
   errors.throwIfAny();
   return {
@@ -324,13 +369,37 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     name: root.data.name ?? basename(file, extname(file)),
     description: root.data.description ?? null,
     locks,
-    fences: new Map([...fences].map(([n, f]) => [n, f.fence])),
+    fences: fenceDecls,
     functions,
     hooks: hookMap,
     paths,
     expect,
     options,
   };
+}
+
+/**
+ * Refuse a scenario whose paths, calls and hooks expanded, run more than MAX_EXPANDED_STEPS
+ * steps (functions calling functions several times each multiply), at its heaviest step.
+ */
+export function checkExpansion(paths: readonly PathDecl[], env: ExpansionEnv, report: (e: InputError) => void): void {
+  const expansion = new Expansion(env);
+  let total = 0;
+  for (const p of paths) {
+    const n = expansion.ofSteps(p.steps);
+    total += n;
+    if (total <= MAX_EXPANDED_STEPS) continue;
+    const heavy = heaviestStep(p.steps, expansion, env);
+    const step = heavy ? ` (\`${heavy.step.label}\` here runs ${formatCount(heavy.size)} steps)` : '';
+    report(
+      new InputError(
+        `too many steps to replay: path ${quote(p.name)} runs ${formatCount(n)} steps once its calls, hooks and fence callbacks are expanded${step}; ` +
+          `the limit is ${formatCount(MAX_EXPANDED_STEPS)} per file (functions that each call the next several times multiply)`,
+        heavy ? heavy.step.loc : p.loc,
+      ),
+    );
+    return;
+  }
 }
 
 function describeLock(d: LockDecl): string {

@@ -88,7 +88,7 @@ export function renderBlock(block: ReportBlock): string[] {
       block.entries.forEach((e, i) => {
         if (i > 0) out.push('');
         out.push(`-> #${e.index} ${classText(e.lock)}:`);
-        out.push(...stackLines(e.path, e.stack));
+        for (const l of stackLines(e.path, e.stack)) out.push(l);
       });
       return out;
     }
@@ -124,7 +124,8 @@ export function renderFinding(f: Finding, c: ChalkInstance): string[] {
   if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern} (fencedep explain ${f.pattern})`);
   if (f.remedy !== undefined) out.push(`  remedy: ${f.remedy}`);
   out.push('', '='.repeat(f.heading.length), f.heading, '-'.repeat(f.heading.length));
-  for (const block of f.report) out.push(...renderBlock(block));
+  // One line at a time: a block of a 100,000-class cycle is too many arguments for push(...).
+  for (const block of f.report) for (const l of renderBlock(block)) out.push(l);
   return out;
 }
 
@@ -173,7 +174,7 @@ export function formatText(run: RunResult, opts: ReportOptions): string {
     const shown = opts.quiet ? r.findings.filter((f) => !f.expected && f.severity === 'error') : r.findings;
     for (const f of shown) {
       gap();
-      lines.push(...renderFinding(f, c));
+      for (const l of renderFinding(f, c)) lines.push(l);
       lines.push('');
     }
     for (const e of r.errors) lines.push(errorLine(e, r.file, c));

@@ -1,0 +1,55 @@
+/**
+ * Counterexamples of the import fixed-point property (import.test.ts), kept: each file in
+ * import-counterexamples/ is a scenario written by `fencedep import` (it passes its own
+ * check); its finding's text report, imported again, should report the same finding, and
+ * does not yet. `it.fails` until src/import handles them; when one starts passing, remove
+ * its `.fails`.
+ *
+ * - recursive-locking-kmalloc-under-notifier-map: the re-import makes the allocation a
+ *   `reclaim:` block (or an fs_reclaim annotation under it), so the notifier map is no
+ *   longer taken again; only the cycle {fs_reclaim, mmu_notifier_invalidate_range_start} is.
+ * - recursive-locking-fs-reclaim-under-spinlock: the same, with a spinlock in between.
+ * - irq-inversion-work-item: a SOFTIRQ-safe work item; the re-import loses the softirq usage
+ *   of `(work_completion)wk_0_` reached through the work item's own map.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkFile } from '../../src/check/run.js';
+import { importLog } from '../../src/import/index.js';
+import { formatText } from '../../src/report/text.js';
+import { scratch } from './harness.js';
+
+const DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'import-counterexamples');
+const fx = scratch('import-regressions');
+afterAll(() => fx.cleanup());
+
+/** Each counterexample, and the finding (rule and lockdep classes) re-imported. */
+const RULE: Record<string, readonly [string, readonly string[]]> = {
+  'recursive-locking-kmalloc-under-notifier-map.yaml': ['recursive-locking', ['mmu_notifier_invalidate_range_start']],
+  'recursive-locking-fs-reclaim-under-spinlock.yaml': ['recursive-locking', ['mmu_notifier_invalidate_range_start']],
+  'irq-inversion-work-item.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'mmu_notifier_invalidate_range_start']],
+};
+
+describe('import fixed point: counterexamples found by the fuzz suite', () => {
+  it('every counterexample is listed here', () => {
+    expect(readdirSync(DIR).sort()).toEqual(Object.keys(RULE).sort());
+  });
+
+  for (const [name, [rule, classes]] of Object.entries(RULE)) {
+    it.fails(`${name}: its ${rule} finding, re-imported, is reported again`, async () => {
+      const s1 = await checkFile(fx.write(name, readFileSync(path.join(DIR, name), 'utf8')));
+      expect(s1.status).toBe('pass');
+      const key = (xs: readonly string[]) => JSON.stringify([...new Set(xs)].sort());
+      const f1 = s1.findings.find((f) => f.rule === rule && key(f.lockdep) === key(classes))!;
+      expect(f1).toBeDefined();
+      const text = formatText({ results: [{ ...s1, findings: [f1] }], summary: { files: 1, passed: 0, failed: 1, errors: 0, findings: 1 } }, { color: false, quiet: false });
+      const r = (await importLog(text, { source: name })).reports[0]!;
+      expect(r.error).toBeNull();
+      const s2 = await checkFile(fx.write(`again-${name}`, r.yaml));
+      const sorted = (xs: readonly string[]) => [...new Set(xs.filter((l) => !r.invented.includes(l)))].sort();
+      expect(s2.findings.some((f) => f.rule === rule && JSON.stringify(sorted(f.lockdep)) === JSON.stringify(sorted(f1.lockdep)))).toBe(true);
+    });
+  }
+});
