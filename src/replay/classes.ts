@@ -116,12 +116,21 @@ export interface UsageSite {
 }
 
 /** Interns classes: declaration × subclass, ww_mutex by ww class, RCU flavours. */
+/** More classes than this (lockdep's MAX_LOCKDEP_KEYS is 8,192) and new ones are not tracked. */
+export const MAX_LOCK_CLASSES = 100_000;
+
 export class ClassTable {
   readonly all: LockClass[] = [];
   private readonly byKey = new Map<string, LockClass>();
   private readonly bySub = new Map<string, LockClass[]>();
+  /** Stands for every class past the limit: invisible to lockdep, like a semaphore. */
+  private overflow: LockClass | null = null;
 
-  constructor(private readonly profile: KernelProfile) {}
+  constructor(
+    private readonly profile: KernelProfile,
+    /** Told once when the class limit is reached. */
+    private readonly onLimit: () => void = () => {},
+  ) {}
 
   /** The class of an acquisition of `decl` with `subclass` (cached: hot path). */
   classOf(decl: LockDecl, subclass: number): LockClass {
@@ -152,6 +161,13 @@ export class ClassTable {
   private intern(key: string, name: string, lockdep: string, type: ClassType, decl: LockDecl | null, subclass: number, innerOverride?: Wait): LockClass {
     const existing = this.byKey.get(key);
     if (existing) return existing;
+    if (this.all.length >= MAX_LOCK_CLASSES) {
+      if (!this.overflow) {
+        this.onLimit();
+        this.overflow = new LockClass(-1, name, lockdep, 'semaphore', decl, 0, 0, false, false, TRAITS[type].sleeping, TRAITS[type].spinning, subclass);
+      }
+      return this.overflow;
+    }
     const t = TRAITS[type];
     const inner = innerOverride ?? t.inner;
     const cls = new LockClass(

@@ -112,6 +112,7 @@ export interface Detections {
     readonly lock: LockLine | null;
   };
   'lock-held-at-exit': { readonly site: Site };
+  'lock-depth': { readonly site: Site };
   'assert-held': { readonly site: Site; readonly lock: string; readonly lockdep: string };
   'nest-lock-not-held': { readonly site: Site; readonly next: LockLine; readonly nest: string; readonly nestLockdep: string };
   'ww-edeadlk-unhandled': {

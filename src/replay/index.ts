@@ -6,7 +6,8 @@
 import type { Finding } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 import type { FenceDecl, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
-import type { InputError } from '../load/errors.js';
+import { InputError } from '../load/errors.js';
+import { MAX_LOCK_CLASSES } from './classes.js';
 import { diagnose } from '../patterns/index.js';
 import { ruleById } from '../rules/index.js';
 import type { Detections } from './detections.js';
@@ -88,6 +89,7 @@ export class Replayer {
       { report: (rule, d) => this.report(rule, d) },
       (name) => this.declIndex.get(name) ?? -1,
       tuning.chainCache ?? true,
+      () => this.errors.push(new InputError(`too many lock classes (more than ${MAX_LOCK_CLASSES.toLocaleString('en-US')}): the classes past it are not checked`, null)),
     );
     this.interpreter = new Interpreter(
       this.lockdep,

@@ -32,6 +32,9 @@ export interface DetectionSink {
 
 const INITIAL_KEY = 0;
 
+/** lockdep's per-task held-lock stack size (MAX_LOCK_DEPTH). */
+export const MAX_LOCK_DEPTH = 48;
+
 /** One lane of the chain hash (lockdep's iterate_chain_key, two 32-bit lanes instead of 64). */
 function mix(h: number, id: number, mul: number): number {
   h = Math.imul(h ^ (id + 0x632be5ab), mul);
@@ -80,8 +83,9 @@ export class Lockdep {
     private readonly declOrder: (name: string) => number,
     /** lockdep's chain cache; off only to show it changes no result. */
     private readonly chainCache = true,
+    onClassLimit: () => void = () => {},
   ) {
-    this.classes = new ClassTable(profile);
+    this.classes = new ClassTable(profile, onClassLimit);
     this.waitSpin = waitValue(Wait.SPIN, profile);
     this.waitConfig = waitValue(Wait.CONFIG, profile);
     this.waitMax = waitValue(Wait.MAX, profile);
@@ -97,7 +101,7 @@ export class Lockdep {
     task: Task, cls: LockClass, declName: string, instance: string | null, read: ReadKind, trylock: boolean,
     nest: LockRef | null, sync = false,
   ): void {
-    if (!cls.tracked) return;
+    if (!cls.tracked || task.lockdepOff) return;
     const held = task.held;
     const depth = held.length;
     this.graph.grow(this.classes.all.length, this.initialOrder);
@@ -157,6 +161,11 @@ export class Lockdep {
     task.h1 = h1;
     task.h2 = h2;
     held.push(next);
+    if (held.length >= MAX_LOCK_DEPTH) {
+      // The kernel prints "BUG: MAX_LOCK_DEPTH too low!" and turns lockdep off.
+      this.sink.report('lock-depth', { site: this.site(task) });
+      task.lockdepOff = true;
+    }
   }
 
   /** Re-push entries above a removed one, through the full acquire path (reacquire_held_locks). */
@@ -227,6 +236,7 @@ export class Lockdep {
   /** Returns the released entry, or null after reporting a bad unlock of `lock`. */
   release(task: Task, ref: LockRef, what: string, lock: LockClass | LockDecl): HeldLock | null {
     const i = this.findHeldIndex(task, ref);
+    if (i < 0 && task.lockdepOff) return null;
     if (i < 0) {
       const cls = lock instanceof LockClass ? lock : this.classes.classOf(lock, 0);
       this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(cls, ref.instance, null) });
@@ -575,7 +585,8 @@ export class Lockdep {
 
   /** The end of a path: lockdep's "lock held when returning to user space". */
   pathEnd(task: Task): void {
-    if (task.held.length === 0) return;
+    // Past MAX_LOCK_DEPTH lockdep is off: nothing more is reported for the task.
+    if (task.held.length === 0 || task.lockdepOff) return;
     const site = this.site(task);
     const first = task.held[0]!;
     this.sink.report('lock-held-at-exit', {

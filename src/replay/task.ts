@@ -70,6 +70,8 @@ export class Task {
   inRetry = 0;
   /** pagefault_disable() nesting: might_fault() is silent. */
   pagefaultDisabled = 0;
+  /** Past MAX_LOCK_DEPTH: lockdep is off for this task, as the kernel turns it off. */
+  lockdepOff = false;
   /** The step being executed (its trace). */
   frame: Frame | null = null;
 

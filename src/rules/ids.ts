@@ -10,6 +10,7 @@ export const LOCKDEP_RULE_IDS = [
   'invalid-wait-context',
   'assert-held',
   'nest-lock-not-held',
+  'lock-depth',
 ] as const;
 
 export const DESIGN_RULE_IDS = ['ww-edeadlk-unhandled', 'ww-lock-between-reservations', 'ww-misuse'] as const;

@@ -9,6 +9,7 @@ import circularDependency from './circular-dependency.js';
 import inconsistentLockState from './inconsistent-lock-state.js';
 import invalidWaitContext from './invalid-wait-context.js';
 import irqInversion from './irq-inversion.js';
+import lockDepth from './lock-depth.js';
 import lockHeldAtExit from './lock-held-at-exit.js';
 import nestLockNotHeld from './nest-lock-not-held.js';
 import recursiveLocking from './recursive-locking.js';
@@ -20,7 +21,7 @@ import wwMisuse from './ww-misuse.js';
 // Each rule is typed by its own detection; the registry holds them side by side.
 export const RULES: readonly Rule<any>[] = [
   assertHeld, badUnlock, circularDependency, inconsistentLockState, invalidWaitContext, irqInversion,
-  lockHeldAtExit, nestLockNotHeld, recursiveLocking, sleepInAtomic, wwEdeadlkUnhandled, wwLockBetweenReservations, wwMisuse,
+  lockDepth, lockHeldAtExit, nestLockNotHeld, recursiveLocking, sleepInAtomic, wwEdeadlkUnhandled, wwLockBetweenReservations, wwMisuse,
 ];
 
 const byId = new Map<string, Rule<any>>(RULES.map((r) => [r.meta.id, r]));
