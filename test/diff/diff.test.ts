@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diffInputs } from '../../src/diff/index.js';
 import { cli, NO_STACK } from '../cli/helpers.js';
-import { expectGoldenIn, here } from '../graph/golden.js';
+import { expectGoldenIn, here } from '../helpers/golden.js';
 
 const GOLDEN = here(import.meta.url, 'golden');
 const BEFORE_DIR = here(import.meta.url, 'cases', 'before');

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildGraph, cyclesOnly, formatDot, formatMermaid, graphviz, renderSvg } from '../../src/graph/index.js';
 import type { GraphExport } from '../../src/replay/index.js';
 import { cli } from '../cli/helpers.js';
-import { expectGoldenIn, here } from './golden.js';
+import { expectGoldenIn, here } from '../helpers/golden.js';
 
 const GOLDEN = here(import.meta.url, 'golden');
 const CYCLE = here(import.meta.url, 'cases', 'cycle.yaml');

@@ -1,4 +1,4 @@
-/** Golden-file comparison; `UPDATE_GOLDEN=1 npx vitest run test/graph test/diff` rewrites the files. */
+/** Golden-file comparison; `UPDATE_GOLDEN=1 npx vitest run …` rewrites the files. */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ export function expectGoldenIn(dir: string, name: string, actual: string): void 
   try {
     golden = readFileSync(file, 'utf8');
   } catch {
-    throw new Error(`golden file ${file} is missing: run UPDATE_GOLDEN=1 npx vitest run test/graph test/diff`);
+    throw new Error(`golden file ${file} is missing: run the test with UPDATE_GOLDEN=1`);
   }
   expect(actual).toBe(golden);
 }
