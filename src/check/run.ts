@@ -9,7 +9,8 @@ import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario,
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 import type { FenceDecl, FenceModel, KernelProfile, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
-import { Replayer, replayScenario, type GraphExport, type ReplayOutput } from '../replay/index.js';
+import { Replayer, replayScenario, type GraphExport, type PreparedStep, type ReplayOutput } from '../replay/index.js';
+import type { Task } from '../replay/task.js';
 import { applyExpectations } from './expectations.js';
 import type { ExtraInclude } from '../load/index.js';
 import { selectShard, type Shard } from './shard.js';
@@ -312,17 +313,24 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
         break;
     }
   };
-  const onStep = (task: string, step: Step, loc: SourceLoc): void => {
+  // Most events are a task and a step template by their index in the tables: each looked up once.
+  const tables = new TraceTables();
+  const tasks: Task[] = [];
+  const prepared: PreparedStep[] = [];
+  /** Per template: 1 if its op may run functions (sized before it runs), 0 if not, undefined until seen. */
+  const expanding: (0 | 1)[] = [];
+  const onEvent = (task: number, template: number, line: number): void => {
     if (stopped) return;
     started = true;
+    const step = tables.templates[template]!;
     // The common events (a lock, an unlock) call nothing: only calls and hooks are sized.
-    if (EXPANDING_OPS.has(step.op) && !admit(step, loc)) return;
-    (replayer !== null && pendingPaths.length === 0 ? replayer : ensure()).step(task, step, loc);
+    if ((expanding[template] ??= EXPANDING_OPS.has(step.op) ? 1 : 0) === 1 && !admit(step, { file, line, column: 1 })) return;
+    const r = replayer !== null && pendingPaths.length === 0 ? replayer : ensure();
+    r.stepPrepared(tasks[task] ?? (tasks[task] = r.task(tables.tasks[task]!)), prepared[template] ?? (prepared[template] = r.prepare(step)), file, line);
   };
-  const tables = new TraceTables();
   let events = 0;
   for await (const batch of reader(file, readOptions)) {
-    tables.replay(batch, file, onStep, onItem);
+    tables.replayIndexes(batch, onEvent, onItem);
     events += batch.events.length / 3;
     opts.onTraceProgress?.(file, events);
     if (stopped) break;

@@ -20,11 +20,11 @@
  *
  * The built-in pseudo-locks (`builtinLockMap()`) are not emitted: every stream has them.
  */
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { SourceLoc } from '../model/location.js';
-import type { Expectation, FenceDecl, LockDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import { LOCK_TYPES, type Expectation, type FenceDecl, type LockDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { buildFenceDecl, buildLockDecl, buildOptions, fenceFunctions, formatPlace, sameValue } from './decls.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
 import { validate } from './issues.js';
@@ -35,6 +35,7 @@ import { checkRecursion, involvableNames, isImplicitClass, loadScenarioFile, mod
 import { expectSchema, lockTypeSchema, optionsSchema } from './schema.js';
 import { StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
 import type { WireMessage } from './trace-worker.js';
+import { scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
 
 /** The `scenario` declaration of a stream (our extension of §10). */
 export interface TraceMeta {
@@ -95,6 +96,23 @@ const scenarioDeclLine = z.strictObject({
   expect: expectSchema.optional(),
   options: optionsSchema.optional(),
 });
+
+const LOCK_DECL_KEYS: ReadonlySet<string> = new Set(Object.keys(lockDeclLine.shape));
+const LOCK_TYPE_NAMES: ReadonlySet<string> = new Set(LOCK_TYPES);
+
+/**
+ * A lock declaration as `lockDeclLine` would accept it, checked by hand (the common case of
+ * a machine-written stream, thousands of times); null: let the schema judge and explain.
+ */
+function plainLockDecl(obj: Record<string, unknown>): z.output<typeof lockDeclLine> | null {
+  for (const k in obj) if (!LOCK_DECL_KEYS.has(k)) return null;
+  const { decl, name, type, lockdep, ww_class, description } = obj;
+  if (decl !== 'lock' || typeof name !== 'string' || typeof type !== 'string' || !LOCK_TYPE_NAMES.has(type)) return null;
+  if (lockdep !== undefined && (typeof lockdep !== 'string' || lockdep.length === 0)) return null;
+  if (ww_class !== undefined && (typeof ww_class !== 'string' || ww_class.length === 0)) return null;
+  if (description !== undefined && typeof description !== 'string') return null;
+  return obj as z.output<typeof lockDeclLine>;
+}
 
 /** At most this many (op, name) pairs keep a converted step (template) for reuse. */
 const FAST_CACHE_LIMIT = 100_000;
@@ -200,6 +218,22 @@ export class TraceTables {
   readonly templates: Step[] = [];
   readonly tasks: string[] = [];
 
+  /**
+   * Calls `step` per event with its task and template as indexes into the tables (each
+   * appended before its first use), and `item` per other item, in stream order.
+   */
+  replayIndexes(batch: TraceBatch, step: (task: number, template: number, line: number) => void, item: (item: TraceItem) => void): void {
+    for (const t of batch.templates) this.templates.push(t);
+    for (const t of batch.tasks) this.tasks.push(t);
+    const { events, others } = batch;
+    let o = 0;
+    for (let i = 0, e = 0; ; i++, e += 3) {
+      for (; o < others.length && others[o]!.at === i; o++) item(others[o]!.item);
+      if (e >= events.length) break;
+      step(events[e]!, events[e + 1]!, events[e + 2]!);
+    }
+  }
+
   /** Calls `step` per event and `item` per other item, in stream order. */
   replay(batch: TraceBatch, file: string, step: (task: string, template: Step, loc: SourceLoc) => void, item: (item: TraceItem) => void): void {
     for (const t of batch.templates) this.templates.push(t);
@@ -265,67 +299,171 @@ class BatchBuilder {
   }
 }
 
-/**
- * The stream in batches, one per chunk of the file: the stream is read in chunks and split
- * into lines here, so a million events cost a few hundred promises, not millions; the events
- * machines write most are read without JSON.parse and without an object each.
- */
 export interface TraceReadOptions {
   /** Includes added before the stream's own (a config file's `include`). */
   readonly include?: readonly ExtraInclude[];
 }
 
+/**
+ * The stream in batches, one per chunk of the file: the stream is read in chunks and split
+ * into lines (trace-scan.ts), so a million events cost a few hundred promises, not millions;
+ * the events machines write most are read without JSON.parse and without an object each.
+ */
 export async function* readTraceBatches(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceBatch> {
-  const st = new TraceState();
-  let pending: InputError[] = [];
-  const conv = new StepConverter(st, (e) => pending.push(e));
-  const takePending = () => {
-    const p = pending;
-    pending = [];
-    return p;
-  };
-  const b = new BatchBuilder();
-  const taskIds = new Map<string, number>();
-  /** Templates by `OP","name":"NAME`, the tail of a common event line. */
-  const fastIds = new Map<string, number>();
-  const taskId = (path: string): number => {
-    let k = taskIds.get(path);
-    if (k === undefined) {
-      taskIds.set(path, (k = taskIds.size));
-      b.tasks.push(path);
-    }
-    return k;
-  };
-  let templateCount = 0;
+  yield* new TraceReader(file, opts).batches(scanTrace(file));
+}
 
-  let stream;
-  try {
-    stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 18 });
-    await new Promise<void>((res, rej) => {
-      stream!.once('open', () => res());
-      stream!.once('error', rej);
-    });
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : e instanceof Error ? e.message : String(e);
-    b.item({ kind: 'error', error: new InputError(`cannot read ${file}: ${why}`, null) });
-    yield b.take();
-    return;
+/**
+ * The second half of reading a stream: the scanned lines (trace-scan.ts) into declarations,
+ * steps and errors. A common event whose task and (op, name) were read before is a pair of
+ * table indexes; anything else is read here, line by line, as the JSON it is.
+ */
+class TraceReader {
+  private readonly st = new TraceState();
+  private pending: InputError[] = [];
+  private readonly conv = new StepConverter(this.st, (e) => this.pending.push(e));
+  private readonly b = new BatchBuilder();
+  private readonly taskIds = new Map<string, number>();
+  /** Templates by `OP","name":"NAME`, the tail of a common event line. */
+  private readonly fastIds = new Map<string, number>();
+  private templateCount = 0;
+  /** The line being read. */
+  private lineNo = 0;
+  // The scanner's tasks and keys, and what they are here once known (-1 until then).
+  private readonly scanTasks: string[] = [];
+  private readonly scanOps: string[] = [];
+  private readonly scanNames: string[] = [];
+  private scanTaskIds: Int32Array = new Int32Array(64);
+  private scanKeyIds: Int32Array = new Int32Array(1024);
+
+  constructor(
+    private readonly file: string,
+    private readonly opts: TraceReadOptions,
+  ) {}
+
+  private takePending(): InputError[] {
+    const p = this.pending;
+    this.pending = [];
+    return p;
   }
 
-  /** One line; declarations come back to be read asynchronously (an include loads a file). */
-  const event = (raw: string, lineNo: number): Record<string, unknown> | null => {
+  private taskId(path: string): number {
+    let k = this.taskIds.get(path);
+    if (k === undefined) {
+      this.taskIds.set(path, (k = this.taskIds.size));
+      this.b.tasks.push(path);
+    }
+    return k;
+  }
+
+  async *batches(scan: AsyncIterable<ScanMessage>): AsyncGenerator<TraceBatch> {
+    const { b, file } = this;
+    let started = false;
+    for await (const m of scan) {
+      if (m.kind === 'open-error') {
+        b.item({ kind: 'error', error: new InputError(`cannot read ${file}: ${m.why}`, null) });
+        yield b.take();
+        return;
+      }
+      if (!started) {
+        started = true;
+        for (const item of await presetIncludes(this.st, this.opts.include ?? [], file)) b.item(item);
+      }
+      if (m.kind === 'end') break;
+      try {
+        if (m.kind === 'read-error') {
+          this.lineNo = m.line;
+          throw new Error(m.message);
+        }
+        await this.batch(m);
+      } catch (e) {
+        // A read that failed, or a line that broke the reader: the batches before it stand.
+        const msg = e instanceof Error ? e.message : String(e);
+        const lineNo = this.lineNo;
+        b.item({ kind: 'error', error: new InputError(`cannot read ${file}: ${msg}`, lineNo > 0 ? { file, line: lineNo, column: 1 } : null) });
+        yield b.take();
+        return;
+      }
+      if (!b.empty) yield b.take();
+    }
+    // End of stream: `expect` may name locks declared after the header.
+    const { st } = this;
+    if (st.meta?.expect && st.meta.expect !== 'clean') {
+      const known = involvableNames(st.locks);
+      for (const x of st.meta.expect)
+        for (const n of x.involves)
+          if (!known.has(n) && !isImplicitClass(n))
+            b.item({ kind: 'error', error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc) });
+    }
+    if (!b.empty) yield b.take();
+  }
+
+  /** One scanned batch, in stream order. */
+  private async batch(m: ScanBatch): Promise<void> {
+    this.learn(m);
+    const { events, raws } = m;
+    let e = 0;
+    for (let r = 0; ; r++) {
+      const until = r < raws.length ? 3 * raws[r]!.at : events.length;
+      if (e < until) e = this.events(events, e, until);
+      if (r === raws.length) return;
+      const raw = raws[r]!;
+      this.lineNo = raw.line;
+      const decl = this.line(raw.text, raw.line);
+      if (!decl) continue;
+      const loc = { file: this.file, line: raw.line, column: 1 };
+      if (decl.decl === 'include') for await (const item of includeDeclaration(decl, loc, this.st, this.file)) this.b.item(item);
+      else for (const item of declaration(decl, loc, this.st, this.conv, () => this.takePending())) this.b.item(item);
+    }
+  }
+
+  /** The common events events[e, until) (triples): most are table indexes known already. */
+  private events(events: Int32Array, e: number, until: number): number {
+    const { b, scanTaskIds, scanKeyIds } = this;
+    for (; e < until; e += 3) {
+      const task = events[e]!;
+      const key = events[e + 1]!;
+      const line = events[e + 2]!;
+      const t = scanTaskIds[task]!;
+      const k = scanKeyIds[key]!;
+      if (t >= 0 && k >= 0) {
+        b.event(t, k, line);
+        continue;
+      }
+      // Read once as JSON.parse would read the line; known from then on if it converts.
+      this.lineNo = line;
+      const path = this.scanTasks[task]!;
+      const op = this.scanOps[key]!;
+      const name = this.scanNames[key]!;
+      this.object({ path, op, name }, line);
+      if (t < 0) scanTaskIds[task] = this.taskIds.get(path) ?? -1;
+      if (k < 0) scanKeyIds[key] = this.fastIds.get(`${op}","name":"${name}`) ?? -1;
+    }
+    return e;
+  }
+
+  /** The batch's new tasks and keys, not known here yet. */
+  private learn(m: ScanBatch): void {
+    for (const t of m.tasks) this.scanTasks.push(t);
+    for (const o of m.ops) this.scanOps.push(o);
+    for (const n of m.names) this.scanNames.push(n);
+    this.scanTaskIds = grown(this.scanTaskIds, this.scanTasks.length - m.tasks.length, this.scanTasks.length);
+    this.scanKeyIds = grown(this.scanKeyIds, this.scanOps.length - m.ops.length, this.scanOps.length);
+  }
+
+  /** One line; a declaration comes back to be read asynchronously (an include loads a file). */
+  private line(raw: string, lineNo: number): Record<string, unknown> | null {
     const line = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (line.length === 0 || (line.charCodeAt(0) !== 123 && /^\s*$/.test(line))) return null;
+    const { b, file } = this;
     if (commonEvent(line)) {
-      const k = taskIds.get(evPath);
-      const t = k === undefined ? undefined : fastIds.get(evKey);
+      const k = this.taskIds.get(evPath);
+      const t = k === undefined ? undefined : this.fastIds.get(evKey);
       if (t !== undefined) {
         b.event(k!, t, lineNo);
         return null;
       }
     }
-    const loc: SourceLoc = { file, line: lineNo, column: 1 };
     let obj: unknown;
     try {
       obj = JSON.parse(line);
@@ -337,22 +475,30 @@ export async function* readTraceBatches(file: string, opts: TraceReadOptions = {
       return null;
     }
     if (!isPlainObject(obj)) {
-      b.item({ kind: 'error', error: new InputError('expected a JSON object: an event {"path", "op", ...} or a declaration {"decl", ...}', loc) });
+      b.item({ kind: 'error', error: new InputError('expected a JSON object: an event {"path", "op", ...} or a declaration {"decl", ...}', { file, line: lineNo, column: 1 }) });
       return null;
     }
     if (obj.decl !== undefined) return obj;
+    this.object(obj, lineNo);
+    return null;
+  }
+
+  /** An event line as JSON.parse read it. */
+  private object(obj: Record<string, unknown>, lineNo: number): void {
+    const { b, file } = this;
+    const loc: SourceLoc = { file, line: lineNo, column: 1 };
     const path = obj.path;
     const op = obj.op;
     if (typeof path !== 'string' || typeof op !== 'string') {
       const what = obj.path === undefined && obj.op === undefined ? 'an event needs "path" and "op" (or a declaration "decl")' : typeof path !== 'string' ? 'an event needs "path": the task name, a string' : 'an event needs "op": a step name, a string';
       b.item({ kind: 'error', error: new InputError(what, loc) });
-      return null;
+      return;
     }
-    if (!taskIds.has(path)) {
+    if (!this.taskIds.has(path)) {
       const p = nameProblem(path);
       if (p) {
         b.item({ kind: 'error', error: new InputError(`invalid path name ${quote(path)}: ${p}`, loc) });
-        return null;
+        return;
       }
     }
     const name = obj.name;
@@ -363,71 +509,39 @@ export async function* readTraceBatches(file: string, opts: TraceReadOptions = {
       simple = n === 3;
     }
     const key = simple ? `${op}","name":"${name as string}` : '';
-    const known = simple ? fastIds.get(key) : undefined;
+    const known = simple ? this.fastIds.get(key) : undefined;
     if (known !== undefined) {
-      b.event(taskId(path), known, lineNo);
-      return null;
+      b.event(this.taskId(path), known, lineNo);
+      return;
     }
-    const step = conv.one(simple ? { [op]: name } : eventToStep(obj), new FlatPos(loc), 1);
-    if (pending.length) {
+    const step = this.conv.one(simple ? { [op]: name } : eventToStep(obj), new FlatPos(loc), 1);
+    if (this.pending.length) {
       // A step with an error anywhere inside is not replayed.
-      for (const error of takePending()) b.item({ kind: 'error', error });
-      return null;
+      for (const error of this.takePending()) b.item({ kind: 'error', error });
+      return;
     }
-    if (!step) return null;
-    if (simple && !hasBody(step) && templateCount < FAST_CACHE_LIMIT) {
-      const t = templateCount++;
+    if (!step) return;
+    if (simple && !hasBody(step) && this.templateCount < FAST_CACHE_LIMIT) {
+      const t = this.templateCount++;
       b.templates.push(step);
-      fastIds.set(key, t);
-      b.event(taskId(path), t, lineNo);
+      this.fastIds.set(key, t);
+      b.event(this.taskId(path), t, lineNo);
     } else {
-      taskId(path);
+      this.taskId(path);
       b.item({ kind: 'step', path, step, loc });
     }
-    return null;
-  };
-
-  for (const item of await presetIncludes(st, opts.include ?? [], file)) b.item(item);
-
-  let lineNo = 0;
-  let rest = '';
-  const declare = async (decl: Record<string, unknown>) => {
-    for await (const item of declaration(decl, { file, line: lineNo, column: 1 }, st, conv, takePending, file)) b.item(item);
-  };
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const text = rest + chunk;
-      let start = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
-        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        const decl = event(text.slice(start, end), ++lineNo);
-        start = nl + 1;
-        if (decl) await declare(decl);
-      }
-      rest = text.slice(start);
-      if (!b.empty) yield b.take();
-    }
-    if (rest.length) {
-      const decl = event(rest.endsWith('\r') ? rest.slice(0, -1) : rest, ++lineNo);
-      if (decl) await declare(decl);
-    }
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    b.item({ kind: 'error', error: new InputError(`cannot read ${file}: ${msg}`, lineNo > 0 ? { file, line: lineNo, column: 1 } : null) });
-    yield b.take();
-    return;
-  } finally {
-    stream.destroy();
   }
-  // End of stream: `expect` may name locks declared after the header.
-  if (st.meta?.expect && st.meta.expect !== 'clean') {
-    const known = involvableNames(st.locks);
-    for (const x of st.meta.expect)
-      for (const n of x.involves)
-        if (!known.has(n) && !isImplicitClass(n))
-          b.item({ kind: 'error', error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc) });
+}
+
+/** `ids` with room for indexes below `to`, those from `from` unknown (-1). */
+function grown(ids: Int32Array, from: number, to: number): Int32Array {
+  if (to > ids.length) {
+    const bigger = new Int32Array(Math.max(to, 2 * ids.length));
+    bigger.set(ids);
+    ids = bigger;
   }
-  if (!b.empty) yield b.take();
+  ids.fill(-1, from, to);
+  return ids;
 }
 
 const EVENT_PATH = '{"path":"';
@@ -481,14 +595,14 @@ function hasBody(s: Step): boolean {
   return 'body' in s || s.op === 'if_blockable';
 }
 
-async function* declaration(
+/** A declaration other than an include (those are `includeDeclaration`'s). */
+function* declaration(
   obj: Record<string, unknown>,
   loc: SourceLoc,
   st: TraceState,
   conv: StepConverter,
   takePending: () => InputError[],
-  file: string,
-): AsyncGenerator<TraceItem> {
+): Generator<TraceItem> {
   const pos = new FlatPos(loc);
   const fail = (message: string): TraceItem => ({ kind: 'error', error: new InputError(message, loc) });
   const check = <T extends z.ZodType>(schema: T): z.output<T> | InputError[] => {
@@ -498,7 +612,7 @@ async function* declaration(
   const kind = obj.decl;
   switch (kind) {
     case 'lock': {
-      const d = check(lockDeclLine);
+      const d = plainLockDecl(obj) ?? check(lockDeclLine);
       if (Array.isArray(d)) return yield* errs(d);
       const errors: InputError[] = [];
       const decl = buildLockDecl(d.name, { type: d.type, lockdep: d.lockdep, ww_class: d.ww_class, description: d.description }, loc, pos, errors);
@@ -565,37 +679,6 @@ async function* declaration(
       yield { kind: 'hook', hook: d.hook, fn: d.fn, loc };
       return;
     }
-    case 'include': {
-      const d = check(includeDeclLine);
-      if (Array.isArray(d)) return yield* errs(d);
-      let abs: string;
-      let display: string;
-      if (isModelName(d.name)) {
-        const f = builtinModelFile(d.name);
-        if (!f) {
-          const names = builtinModelNames();
-          return yield fail(`unknown model ${quote(d.name)}${names.length ? `; built-in models: ${names.join(', ')}` : '; no built-in model is installed'}${didYouMean(d.name, names)}`);
-        }
-        abs = resolve(f);
-        display = modelDisplay(f);
-      } else {
-        abs = resolve(dirname(resolve(file)), d.name);
-        display = isAbsolute(d.name) ? d.name : join(dirname(file), d.name);
-        if (!existsSync(abs)) return yield fail(`include not found: ${quote(d.name)} (no file ${display})${didYouMean(basename(d.name, extname(d.name)), builtinModelNames())}`);
-      }
-      if (st.included.has(abs)) return;
-      st.included.add(abs);
-      let scenario: Scenario;
-      try {
-        scenario = await loadScenarioFile(display, abs);
-      } catch (e) {
-        if (e instanceof InputErrors) return yield* errs(e.errors);
-        return yield fail(`cannot include ${display}: ${e instanceof Error ? e.message : String(e)}`);
-      }
-      yield* errs(mergeInclude(st, scenario, display, loc));
-      yield { kind: 'include', scenario };
-      return;
-    }
     case 'scenario': {
       const d = check(scenarioDeclLine);
       if (Array.isArray(d)) return yield* errs(d);
@@ -639,6 +722,40 @@ async function* declaration(
           : `"decl" must be a string, one of ${DECL_KINDS.join(', ')}`,
       );
   }
+}
+
+/** `{"decl":"include",...}`: a built-in model, or a file relative to the stream. */
+async function* includeDeclaration(obj: Record<string, unknown>, loc: SourceLoc, st: TraceState, file: string): AsyncGenerator<TraceItem> {
+  const fail = (message: string): TraceItem => ({ kind: 'error', error: new InputError(message, loc) });
+  const r = validate(includeDeclLine, obj, new FlatPos(loc), '');
+  if (!r.ok) return yield* errs(r.errors);
+  const d = r.data;
+  let abs: string;
+  let display: string;
+  if (isModelName(d.name)) {
+    const f = builtinModelFile(d.name);
+    if (!f) {
+      const names = builtinModelNames();
+      return yield fail(`unknown model ${quote(d.name)}${names.length ? `; built-in models: ${names.join(', ')}` : '; no built-in model is installed'}${didYouMean(d.name, names)}`);
+    }
+    abs = resolve(f);
+    display = modelDisplay(f);
+  } else {
+    abs = resolve(dirname(resolve(file)), d.name);
+    display = isAbsolute(d.name) ? d.name : join(dirname(file), d.name);
+    if (!existsSync(abs)) return yield fail(`include not found: ${quote(d.name)} (no file ${display})${didYouMean(basename(d.name, extname(d.name)), builtinModelNames())}`);
+  }
+  if (st.included.has(abs)) return;
+  st.included.add(abs);
+  let scenario: Scenario;
+  try {
+    scenario = await loadScenarioFile(display, abs);
+  } catch (e) {
+    if (e instanceof InputErrors) return yield* errs(e.errors);
+    return yield fail(`cannot include ${display}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  yield* errs(mergeInclude(st, scenario, display, loc));
+  yield { kind: 'include', scenario };
 }
 
 /** An included scenario's declarations into the stream's; the conflicts, located at `loc`. */
@@ -693,9 +810,9 @@ function* errs(list: readonly InputError[]): Generator<TraceItem> {
 }
 
 /**
- * `readTraceBatches` with the reading on another thread (trace-worker.ts), for long
- * streams: the main thread is left with the replay. Falls back to reading here when the
- * built worker is not available (running from the TypeScript sources).
+ * `readTraceBatches` with the scanning on another thread (trace-worker.ts), for long
+ * streams: the main thread is left with the rest of the reading and the replay. Falls back
+ * to scanning here when the built worker is not available (running from the TypeScript sources).
  */
 export async function* readTraceParallel(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceBatch> {
   const workerFile = new URL('./trace-worker.js', import.meta.url);
@@ -704,7 +821,20 @@ export async function* readTraceParallel(file: string, opts: TraceReadOptions = 
     return;
   }
   const { Worker } = await import('node:worker_threads');
-  const worker = new Worker(workerFile, { workerData: { file, include: opts.include ?? [] } });
+  const worker = new Worker(workerFile, { workerData: { file } });
+  try {
+    yield* new TraceReader(file, opts).batches(workerMessages(worker));
+  } finally {
+    await worker.terminate();
+  }
+}
+
+/**
+ * What the worker scans, as `scanTrace` would yield it (a worker that fails: as a file that
+ * cannot be read); a batch is acknowledged when taken. Listens at once, not when first
+ * iterated: nothing the worker posts meanwhile is missed.
+ */
+function workerMessages(worker: import('node:worker_threads').Worker): AsyncGenerator<ScanMessage> {
   const queue: WireMessage[] = [];
   let wake: (() => void) | null = null;
   const push = (m: WireMessage) => {
@@ -712,23 +842,19 @@ export async function* readTraceParallel(file: string, opts: TraceReadOptions = 
     wake?.();
   };
   worker.on('message', push);
-  worker.on('error', (e) => push({ fatal: e.message }));
-  try {
+  worker.on('error', (e) => push({ kind: 'fatal', message: e.message }));
+  return (async function* () {
     for (;;) {
       if (!queue.length) await new Promise<void>((resolve) => (wake = resolve));
       wake = null;
       const m = queue.shift()!;
-      if (m === 'end') return;
-      if ('fatal' in m) {
-        yield { events: new Int32Array(0), others: [{ at: 0, item: { kind: 'error', error: new InputError(`cannot read ${file}: ${m.fatal}`, null) } }], templates: [], tasks: [] };
+      if (m.kind === 'fatal') {
+        yield { kind: 'open-error', why: m.message };
         return;
       }
-      worker.postMessage('credit');
-      // Errors cross threads as plain data.
-      const others = m.others.map(({ at, item }) => ({ at, item: item.kind === 'error' ? { kind: 'error' as const, error: new InputError(item.error.message, item.error.loc) } : item }));
-      yield { ...m, others };
+      if (m.kind === 'batch') worker.postMessage('credit');
+      yield m;
+      if (m.kind !== 'batch') return;
     }
-  } finally {
-    await worker.terminate();
-  }
+  })();
 }

@@ -1,41 +1,41 @@
 /**
- * The reading half of a parallel JSONL check: runs in a worker thread, reads the stream with
- * `readTraceBatches` and posts its batches (events are already integers) to the main thread,
- * which only replays. At most a few batches are in flight, so memory stays bounded however
- * long the stream.
+ * The reading half of a parallel JSONL check: runs in a worker thread, splits the stream into
+ * lines and reads its common events into integers (trace-scan.ts), and posts the batches to
+ * the main thread, which reads the rest and replays. It imports no loader code, so it starts
+ * at once. At most a few batches are in flight, so memory stays bounded however long the stream.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { SourceLoc } from '../model/location.js';
-import { readTraceBatches, type TraceBatch } from './jsonl.js';
-import type { ExtraInclude } from './scenario.js';
+import { scanTrace, type ScanMessage } from './trace-scan.js';
 
-/** What the worker posts: a batch (errors as plain data), the end, or why it stopped. */
-export type WireMessage =
-  | (Omit<TraceBatch, 'others'> & { readonly others: readonly { readonly at: number; readonly item: import('./jsonl.js').TraceItem | { kind: 'error'; error: { message: string; loc: SourceLoc | null } } }[] })
-  | 'end'
-  | { readonly fatal: string };
+/** What the worker posts: what the scan produced, or why it stopped. */
+export type WireMessage = ScanMessage | { readonly kind: 'fatal'; readonly message: string };
 
-/** Batches the main thread may not have acknowledged yet. */
-const IN_FLIGHT = 4;
+/**
+ * Batches the main thread may not have acknowledged yet: enough for the scan to run well
+ * ahead while the main thread is slow (the start of a stream, dense with declarations and
+ * first-seen locks), still a few MB at most.
+ */
+const IN_FLIGHT = 64;
 
 async function main(): Promise<void> {
   const port = parentPort!;
-  const { file, include } = workerData as { file: string; include?: readonly ExtraInclude[] };
+  const { file } = workerData as { file: string };
   let credits = IN_FLIGHT;
   let wake: (() => void) | null = null;
   port.on('message', () => {
     credits++;
     wake?.();
   });
-  for await (const batch of readTraceBatches(file, { include })) {
+  for await (const m of scanTrace(file)) {
+    if (m.kind !== 'batch') {
+      port.postMessage(m);
+      continue;
+    }
     if (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     wake = null;
     credits--;
-    const others = batch.others.map(({ at, item }) => ({ at, item: item.kind === 'error' ? { kind: 'error' as const, error: { message: item.error.message, loc: item.error.loc } } : item }));
-    const message: WireMessage = { ...batch, others };
-    port.postMessage(message, [batch.events.buffer as ArrayBuffer]);
+    port.postMessage(m, [m.events.buffer as ArrayBuffer]);
   }
-  port.postMessage('end');
 }
 
-main().catch((e: unknown) => parentPort!.postMessage({ fatal: e instanceof Error ? e.message : String(e) }));
+main().catch((e: unknown) => parentPort!.postMessage({ kind: 'fatal', message: e instanceof Error ? e.message : String(e) } satisfies WireMessage));

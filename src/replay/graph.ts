@@ -20,6 +20,58 @@ const DEP_N_ANY = DEP_SN | DEP_EN;
 /** `read` as lockdep stores it: 0 exclusive, 1 non-recursive reader, 2 recursive reader. */
 export type ReadKind = 0 | 1 | 2;
 
+/** The first index of sorted[0, length) whose value is ≥ v. */
+function lowerBound(sorted: Float64Array, length: number, v: number): number {
+  let lo = 0;
+  let hi = length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Are lo + step·k, k = 1..count, strictly increasing and below hi? */
+function spaced(lo: number, step: number, count: number, hi: number): boolean {
+  let prev = lo;
+  for (let k = 1; k <= count; k++) {
+    const p = lo + step * k;
+    if (!(p > prev) || !(p < hi)) return false;
+    prev = p;
+  }
+  return true;
+}
+
+/** region[0, count) by position. */
+function sortedByOrder(ord: Float64Array, region: Int32Array, count: number): number[] {
+  const comps: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const c = region[i]!;
+    const p = ord[c]!;
+    let j = comps.length;
+    if (count > 16) {
+      comps.push(c);
+      continue;
+    }
+    // Insertion sort: regions are small.
+    comps.push(c);
+    while (j > 0 && ord[comps[j - 1]!]! > p) {
+      comps[j] = comps[j - 1]!;
+      j--;
+    }
+    comps[j] = c;
+  }
+  if (count > 16) comps.sort((a, b) => ord[a]! - ord[b]!);
+  return comps;
+}
+
+function grownInt(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
 export function depKind(prevRead: ReadKind, nextRead: ReadKind): number {
   return 1 << ((prevRead === 0 ? 1 : 0) + (nextRead !== 2 ? 2 : 0));
 }
@@ -59,28 +111,63 @@ export interface PathHit {
 /** Called on every state reached by a strong path; `true` stops the search there. */
 export type Visit = (cls: number, onlyXR: boolean) => boolean;
 
+/** How the last two-way search ended. */
+const FORWARD_DONE = 0;
+const BACKWARD_DONE = 1;
+const MET = 2;
+
 /**
  * Besides the dependencies, the graph keeps a topological order of its strongly connected
- * components, maintained on every insertion (Pearce & Kelly's dynamic topological sort, with
- * components merged when a dependency closes a cycle). It answers "can next reach prev at
- * all?" without a search in the common case, so the strong-path search only runs where a
- * cycle is possible; this is what keeps a kernel-sized graph cheap to build.
+ * components, maintained on every insertion, with components merged when a dependency closes
+ * a cycle. It answers "can next reach prev at all?" without a search in the common case, so
+ * the strong-path search only runs where a cycle is possible; this is what keeps a
+ * kernel-sized graph cheap to build.
+ *
+ * A dependency x → y against the order is repaired as in Pearce & Kelly's dynamic
+ * topological sort, but searching from both ends at once (y forwards, x backwards, within
+ * the window of the order between them) and stopping as soon as one side is exhausted: that
+ * side alone moves, just past the other end (what y reaches, right after x; what reaches x,
+ * right before y). Positions are doubles, so there is room between any two; when a gap runs
+ * out, every position is spread out again. Only the rare dependency that closes a cycle
+ * needs both sides whole (the cycle is where they meet).
+ *
+ * The order is kept on plain numbers (successor and predecessor class ids, the component of
+ * each class, the sorted positions, scratch stacks), apart from the dependency objects the
+ * searches and reports use.
  */
 export class DependencyGraph {
   private readonly fwd: Dependency[][] = [];
   private readonly bwd: Dependency[][] = [];
+  /** The same dependencies as class ids, for the order maintenance. */
+  private readonly succ: number[][] = [];
+  private readonly pred: number[][] = [];
   private readonly byPair = new Map<number, Dependency>();
-  /** Union-find parent: a class's component representative. */
+  /** A class's component representative (always direct: merging updates every member). */
   private comp: Int32Array = new Int32Array(0);
-  /** Position of a component (by its representative) in the topological order. */
+  /** Position of a component (by its representative) in the topological order; all distinct. */
   private ord: Float64Array = new Float64Array(0);
-  private members: number[][] = [];
-  private anyMerged = false;
+  /** Members of each component, by representative; null while a component is one class. */
+  private members: (number[] | null)[] = [];
+  /** The positions of all components, ascending (where the gaps are). */
+  private line: Float64Array = new Float64Array(64);
+  private lineLength = 0;
   private markF: Int32Array = new Int32Array(0);
   private markB: Int32Array = new Int32Array(0);
   private markGen = 0;
-  /** The last region mayReach() collected, reusable while nothing else was marked since. */
-  private reached: { from: number; to: number; gen: number; edges: number; comps: number[] } | null = null;
+  /** Scratch: the components searched forward and backward. */
+  private regionF: Int32Array = new Int32Array(0);
+  private regionB: Int32Array = new Int32Array(0);
+  /**
+   * The last two-way search (mayReach's): which side it exhausted, and how many components
+   * that side has (in regionF or regionB). The insertion that usually follows reuses it, while
+   * nothing else was marked since.
+   */
+  private reachedFrom = -1;
+  private reachedTo = -1;
+  private reachedGen = -1;
+  private reachedEdges = -1;
+  private reachedSide = MET;
+  private reachedCount = 0;
   private stamp: Int32Array = new Int32Array(0);
   private parentState: Int32Array = new Int32Array(0);
   private parentDep: (Dependency | null)[] = [];
@@ -89,32 +176,32 @@ export class DependencyGraph {
   edges = 0;
 
   /**
-   * Make room for classes 0..n-1. A new class starts in the order at `initial(id)`: any
-   * distinct integers will do, but a guess close to the final order saves reordering.
+   * Make room for classes 0..n-1. A new class starts in the order at `initial(id)` (or next
+   * to it, if another class is there): a guess close to the final order saves reordering.
    */
   grow(n: number, initial: (id: number) => number): void {
     if (this.comp.length < n) {
       const size = Math.max(n, this.comp.length * 2, 64);
-      const comp = new Int32Array(size);
-      comp.set(this.comp);
+      this.comp = grownInt(this.comp, size);
       const ord = new Float64Array(size);
       ord.set(this.ord);
-      const markF = new Int32Array(size);
-      markF.set(this.markF);
-      const markB = new Int32Array(size);
-      markB.set(this.markB);
-      this.comp = comp;
       this.ord = ord;
-      this.markF = markF;
-      this.markB = markB;
+      this.markF = grownInt(this.markF, size);
+      this.markB = grownInt(this.markB, size);
+      this.regionF = new Int32Array(size);
+      this.regionB = new Int32Array(size);
     }
     while (this.fwd.length < n) {
       const id = this.fwd.length;
+      // Placed before it is counted (a spread of the positions meanwhile leaves it out).
+      const p = this.freePosition(initial(id));
       this.fwd.push([]);
       this.bwd.push([]);
+      this.succ.push([]);
+      this.pred.push([]);
       this.comp[id] = id;
-      this.ord[id] = initial(id);
-      this.members.push([id]);
+      this.members.push(null);
+      this.ord[id] = p;
     }
     if (this.stamp.length < 2 * n) {
       const size = Math.max(2 * n, this.stamp.length * 2, 64);
@@ -149,22 +236,11 @@ export class DependencyGraph {
     this.byPair.set(key, dep);
     this.fwd[from]!.push(dep);
     this.bwd[to]!.push(dep);
+    this.succ[from]!.push(to);
+    this.pred[to]!.push(from);
     this.edges++;
     this.keepOrder(from, to);
     return dep;
-  }
-
-  private find(x: number): number {
-    if (!this.anyMerged) return x;
-    const comp = this.comp;
-    let root = x;
-    while (comp[root] !== root) root = comp[root]!;
-    while (comp[x] !== root) {
-      const next = comp[x]!;
-      comp[x] = root;
-      x = next;
-    }
-    return root;
   }
 
   /**
@@ -173,102 +249,236 @@ export class DependencyGraph {
    * the two in that order can lie on such a path.
    */
   mayReach(from: number, to: number): boolean {
-    const cf = this.find(from);
-    const ct = this.find(to);
+    const cf = this.comp[from]!;
+    const ct = this.comp[to]!;
     if (cf === ct) return true;
     if (this.ord[cf]! > this.ord[ct]!) return false;
-    const gen = ++this.markGen;
-    // The dependency to → from that usually follows reorders exactly this region: keep it.
-    this.reached = { from: cf, to: ct, gen, edges: this.edges, comps: this.collect(cf, this.ord[ct]!, false, this.markF, gen) };
-    return this.markF[ct] === gen;
+    // The dependency to → from that usually follows reorders by this search: keep it.
+    const side = this.twoWay(cf, ct);
+    this.reachedFrom = cf;
+    this.reachedTo = ct;
+    this.reachedGen = this.markGen;
+    this.reachedEdges = this.edges;
+    return side === MET;
+  }
+
+  /**
+   * Can component `y` reach component `x` (y before x in the order)? Searched forwards from
+   * y and backwards from x in turns, within the window of the order between them, until the
+   * searches meet (MET) or one side has nothing left: FORWARD_DONE (regionF holds everything
+   * y reaches there) or BACKWARD_DONE (regionB, everything that reaches x there).
+   */
+  private twoWay(y: number, x: number): number {
+    const { ord, comp, members, succ, pred, markF, markB, regionF, regionB } = this;
+    const lo = ord[y]!;
+    const hi = ord[x]!;
+    const genF = ++this.markGen;
+    const genB = ++this.markGen;
+    regionF[0] = y;
+    markF[y] = genF;
+    regionB[0] = x;
+    markB[x] = genB;
+    let nF = 1;
+    let nB = 1;
+    let iF = 0;
+    let iB = 0;
+    for (;;) {
+      if (iF === nF) {
+        this.reachedSide = FORWARD_DONE;
+        this.reachedCount = nF;
+        return FORWARD_DONE;
+      }
+      const c = regionF[iF++]!;
+      const groupF = members[c];
+      for (let k = 0, count = groupF ? groupF.length : 1; k < count; k++) {
+        const list = succ[groupF ? groupF[k]! : c]!;
+        for (let j = 0; j < list.length; j++) {
+          const d = comp[list[j]!]!;
+          if (markF[d] === genF || ord[d]! > hi) continue;
+          if (markB[d] === genB) return (this.reachedSide = MET);
+          markF[d] = genF;
+          regionF[nF++] = d;
+        }
+      }
+      if (iB === nB) {
+        this.reachedSide = BACKWARD_DONE;
+        this.reachedCount = nB;
+        return BACKWARD_DONE;
+      }
+      const e = regionB[iB++]!;
+      const groupB = members[e];
+      for (let k = 0, count = groupB ? groupB.length : 1; k < count; k++) {
+        const list = pred[groupB ? groupB[k]! : e]!;
+        for (let j = 0; j < list.length; j++) {
+          const d = comp[list[j]!]!;
+          if (markB[d] === genB || ord[d]! < lo) continue;
+          if (markF[d] === genF) return (this.reachedSide = MET);
+          markB[d] = genB;
+          regionB[nB++] = d;
+        }
+      }
+    }
+  }
+
+  /** Restore the topological order after from → to, merging a closed cycle. */
+  private keepOrder(from: number, to: number): void {
+    const cu = this.comp[from]!;
+    const cv = this.comp[to]!;
+    const ord = this.ord;
+    if (cu === cv || ord[cu]! < ord[cv]!) return;
+    // Valid only if the one dependency added since is this one.
+    const reuse = this.reachedFrom === cv && this.reachedTo === cu && this.reachedGen === this.markGen && this.reachedEdges + 1 === this.edges;
+    this.reachedFrom = -1;
+    const side = reuse ? this.reachedSide : this.twoWay(cv, cu);
+    if (side === FORWARD_DONE) this.moveNextTo(this.regionF, this.reachedCount, cu, true);
+    else if (side === BACKWARD_DONE) this.moveNextTo(this.regionB, this.reachedCount, cv, false);
+    else this.closeCycle(cu, cv);
+  }
+
+  /**
+   * Move region[0, count), in its current relative order, right after (`after`) or right
+   * before the component `anchor`: into the gap between the anchor and its neighbour.
+   */
+  private moveNextTo(region: Int32Array, count: number, anchor: number, after: boolean): void {
+    const comps = sortedByOrder(this.ord, region, count);
+    for (let attempt = 0; ; attempt++) {
+      const a = this.ord[anchor]!;
+      const i = lowerBound(this.line, this.lineLength, a);
+      const lo = after ? a : i > 0 ? this.line[i - 1]! : a - count - 1;
+      const hi = after ? (i + 1 < this.lineLength ? this.line[i + 1]! : a + count + 1) : a;
+      const step = (hi - lo) / (count + 1);
+      if (lo + step > lo && hi - step < hi && step > 0 && spaced(lo, step, count, hi)) {
+        for (const c of comps) this.unline(this.ord[c]!);
+        for (let k = 0; k < count; k++) {
+          const p = lo + step * (k + 1);
+          this.ord[comps[k]!] = p;
+          this.inline(p);
+        }
+        return;
+      }
+      this.spread(attempt);
+    }
+  }
+
+  /** Pearce–Kelly over both whole sides, merging the components on the cycle just closed. */
+  private closeCycle(cu: number, cv: number): void {
+    const { ord, markF, markB, regionF, regionB } = this;
+    const genF = ++this.markGen;
+    const nF = this.collect(cv, ord[cu]!, false, markF, genF, regionF);
+    const nB = this.collect(cu, ord[cv]!, true, markB, ++this.markGen, regionB);
+    // Components both reachable from `to` and reaching `from` lie on the cycle.
+    const before: number[] = [];
+    const cycle: number[] = [];
+    const after: number[] = [];
+    for (let i = 0; i < nB; i++) (markF[regionB[i]!] === genF ? cycle : before).push(regionB[i]!);
+    const onCycle = ++this.markGen;
+    for (const c of cycle) markB[c] = onCycle;
+    for (let i = 0; i < nF; i++) if (markB[regionF[i]!] !== onCycle) after.push(regionF[i]!);
+    // The region's old positions, reused in order: what reaches `from`, the cycle, what `to` reaches.
+    const slots: number[] = [];
+    for (const c of before) slots.push(ord[c]!);
+    for (let i = 0; i < nF; i++) slots.push(ord[regionF[i]!]!);
+    slots.sort((a, b) => a - b);
+    let at = 0;
+    for (const group of [before, cycle, after]) {
+      group.sort((a, b) => ord[a]! - ord[b]!);
+      for (const c of group) ord[c] = slots[at++]!;
+    }
+    this.merge(cycle);
   }
 
   /**
    * Components reachable from `start` (forward) or reaching it (backward) whose position
-   * is within `bound` (≤ forward, ≥ backward), marked with `gen` in `mark`. Iterative.
+   * is within `bound` (≤ forward, ≥ backward), marked with `gen` in `mark`, into `out`;
+   * returns how many. Iterative.
    */
-  private collect(start: number, bound: number, backward: boolean, mark: Int32Array, gen: number): number[] {
-    const { ord } = this;
-    const lists = backward ? this.bwd : this.fwd;
-    const found = [start];
+  private collect(start: number, bound: number, backward: boolean, mark: Int32Array, gen: number, out: Int32Array): number {
+    const { ord, comp, members } = this;
+    const lists = backward ? this.pred : this.succ;
+    let count = 0;
+    out[count++] = start;
     mark[start] = gen;
-    for (let i = 0; i < found.length; i++) {
-      const c = found[i]!;
-      const members = this.anyMerged ? this.members[c]! : null;
-      const count = members ? members.length : 1;
-      for (let k = 0; k < count; k++) {
-        const list = lists[members ? members[k]! : c]!;
+    for (let i = 0; i < count; i++) {
+      const c = out[i]!;
+      const group = members[c];
+      for (let k = 0, n = group ? group.length : 1; k < n; k++) {
+        const list = lists[group ? group[k]! : c]!;
         for (let j = 0; j < list.length; j++) {
-          const dep = list[j]!;
-          const d = this.find(backward ? dep.from : dep.to);
-          if (mark[d] === gen) continue;
-          if (backward ? ord[d]! < bound : ord[d]! > bound) continue;
+          const d = comp[list[j]!]!;
+          if (mark[d] === gen || (backward ? ord[d]! < bound : ord[d]! > bound)) continue;
           mark[d] = gen;
-          found.push(d);
+          out[count++] = d;
         }
       }
     }
-    return found;
+    return count;
   }
 
-  /** Pearce–Kelly: restore the topological order after from → to, merging a closed cycle. */
-  private keepOrder(from: number, to: number): void {
-    const cu = this.find(from);
-    const cv = this.find(to);
-    const ord = this.ord;
-    if (cu === cv || ord[cu]! < ord[cv]!) return;
-    const reached = this.reached;
-    this.reached = null;
-    // Valid only if the one dependency added since is this one.
-    const reuse = reached !== null && reached.from === cv && reached.to === cu && reached.gen === this.markGen && reached.edges + 1 === this.edges;
-    const genF = reuse ? reached.gen : ++this.markGen;
-    const forward = reuse ? reached.comps : this.collect(cv, ord[cu]!, false, this.markF, genF);
-    const backward = this.collect(cu, ord[cv]!, true, this.markB, ++this.markGen);
-    // Components both reachable from `to` and reaching `from` lie on a cycle just closed.
-    const cycle: number[] = [];
-    for (const c of backward) if (this.markF[c] === genF) cycle.push(c);
-    const onCycle = ++this.markGen;
-    for (const c of cycle) this.markB[c] = onCycle;
-    const before = cycle.length ? backward.filter((c) => this.markB[c] !== onCycle) : backward;
-    const after = cycle.length ? forward.filter((c) => this.markB[c] !== onCycle) : forward;
-    // The region's old positions, reused in order: what reaches `from`, the cycle, what `to` reaches.
-    const slots = new Float64Array(before.length + forward.length);
-    let n = 0;
-    for (const c of forward) slots[n++] = ord[c]!;
-    for (const c of before) slots[n++] = ord[c]!;
-    slots.sort();
-    n = this.place(before, slots, 0);
-    if (cycle.length) {
-      n = this.place(cycle, slots, n);
-      this.merge(cycle);
-    }
-    this.place(after, slots, n);
-  }
-
-  /** Make the components one (the first keeps its position). */
+  /** Make the components one (the first in the order keeps its position). */
   private merge(comps: readonly number[]): void {
     let rep = comps[0]!;
     for (const c of comps) if (this.ord[c]! < this.ord[rep]!) rep = c;
-    this.anyMerged = true;
+    const all: number[] = [];
     for (const c of comps) {
-      if (c === rep) continue;
-      this.comp[c] = rep;
-      this.members[rep]!.push(...this.members[c]!);
-      this.members[c] = [];
+      const group = this.members[c];
+      if (group) all.push(...group);
+      else all.push(c);
+      this.members[c] = null;
+      if (c !== rep) this.unline(this.ord[c]!);
+    }
+    for (const m of all) this.comp[m] = rep;
+    this.members[rep] = all;
+  }
+
+  /** `wanted` if no component is there, else a free position just after it. */
+  private freePosition(wanted: number): number {
+    for (let attempt = 0; ; attempt++) {
+      const i = lowerBound(this.line, this.lineLength, wanted);
+      if (i === this.lineLength || this.line[i] !== wanted) {
+        this.inline(wanted);
+        return wanted;
+      }
+      const next = i + 1 < this.lineLength ? this.line[i + 1]! : wanted + 2;
+      const p = wanted + (next - wanted) / 2;
+      if (p > wanted && p < next) {
+        this.inline(p);
+        return p;
+      }
+      this.spread(attempt);
     }
   }
 
-  /** Give `comps`, in their current relative order, the positions slots[at…]. */
-  private place(comps: readonly number[], slots: Float64Array, at: number): number {
-    const ord = this.ord;
-    // Positions are integers well inside ±2^30: pack (position, component) into one number.
-    const keys = new Float64Array(comps.length);
-    for (let i = 0; i < comps.length; i++) keys[i] = (ord[comps[i]!]! + 1073741824) * 4194304 + comps[i]!;
-    keys.sort();
-    for (let i = 0; i < keys.length; i++) ord[keys[i]! % 4194304] = slots[at++]!;
-    return at;
+  private inline(p: number): void {
+    if (this.lineLength === this.line.length) {
+      const bigger = new Float64Array(2 * this.line.length);
+      bigger.set(this.line);
+      this.line = bigger;
+    }
+    const i = lowerBound(this.line, this.lineLength, p);
+    this.line.copyWithin(i + 1, i, this.lineLength);
+    this.line[i] = p;
+    this.lineLength++;
   }
 
+  private unline(p: number): void {
+    const i = lowerBound(this.line, this.lineLength, p);
+    this.line.copyWithin(i, i + 1, this.lineLength);
+    this.lineLength--;
+  }
+
+  /**
+   * Spread every position out evenly over (at least) their present range, order unchanged;
+   * wider on each `attempt` that still found no room.
+   */
+  private spread(attempt: number): void {
+    const reps: number[] = [];
+    for (let c = 0; c < this.fwd.length; c++) if (this.comp[c] === c) reps.push(c);
+    reps.sort((a, b) => this.ord[a]! - this.ord[b]!);
+    const first = this.line[0]!;
+    const step = Math.max(2 ** (attempt * 8), (this.line[this.lineLength - 1]! - first) / reps.length);
+    for (let k = 0; k < reps.length; k++) this.line[k] = this.ord[reps[k]!] = first + k * step;
+    this.lineLength = reps.length;
+  }
 
   /**
    * Breadth-first search along strong paths from `root`, forwards (locks taken after) or

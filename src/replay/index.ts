@@ -11,7 +11,8 @@ import { MAX_LOCK_CLASSES } from './classes.js';
 import { diagnose } from '../patterns/index.js';
 import { ruleById } from '../rules/index.js';
 import type { Detections } from './detections.js';
-import { Interpreter } from './interpreter.js';
+import { Interpreter, type PreparedStep } from './interpreter.js';
+export type { PreparedStep } from './interpreter.js';
 import { Lockdep } from './lockdep.js';
 import type { Task } from './task.js';
 
@@ -100,6 +101,8 @@ export class Replayer {
   }
 
   declareLock(decl: LockDecl): void {
+    const prev = this.locks.get(decl.name);
+    if (prev !== undefined && prev !== decl) this.interpreter.lockGeneration++;
     this.locks.set(decl.name, decl);
     if (!this.declIndex.has(decl.name)) this.declIndex.set(decl.name, this.declIndex.size);
   }
@@ -121,12 +124,28 @@ export class Replayer {
   /** Run one step on the task named `path` (created on first use, in process context), at `loc`. */
   step(path: string, step: Step, loc: SourceLoc = step.loc): void {
     this.events++;
+    this.interpreter.runStep(this.task(path), step, loc);
+  }
+
+  /** The open task of a stream named `path` (created on first use, in process context). */
+  task(path: string): Task {
     let task = this.tasks.get(path);
     if (!task) {
       task = this.interpreter.newTask(path);
       this.tasks.set(path, task);
     }
-    this.interpreter.runStep(task, step, loc);
+    return task;
+  }
+
+  /** A step a stream repeats, to run with `stepPrepared` (its lock is looked up once). */
+  prepare(step: Step): PreparedStep {
+    return { step, decl: null, cls: null, gen: -1 };
+  }
+
+  /** `step` on a task from `task()`, of a prepared step, at `file`:`line` (column 1). */
+  stepPrepared(task: Task, prep: PreparedStep, file: string, line: number): void {
+    this.events++;
+    this.interpreter.runPrepared(task, prep, file, line);
   }
 
   runPath(path: PathDecl): void {

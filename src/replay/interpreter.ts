@@ -6,7 +6,7 @@
 import type { Frame, SourceLoc } from '../model/location.js';
 import type { AcquireMode, AcquireStep, LockDecl, LockRef, PathDecl, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
-import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ } from './classes.js';
+import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, type LockClass } from './classes.js';
 import type { ReadKind } from './graph.js';
 import type { DetectionSink, Lockdep } from './lockdep.js';
 import type { Activation, Machine, Program } from './machine.js';
@@ -28,6 +28,18 @@ const FLAT_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>([
 ]);
 const STREAM_ACTIVATION: Activation = { steps: [], index: 0, parent: null, exit: null, boundary: true, blockable: true };
 
+/**
+ * A step a stream repeats (a template: one object for every event of the same op and
+ * lock), with its lock declaration and class looked up once, while no declaration is replaced.
+ */
+export interface PreparedStep {
+  readonly step: Step;
+  decl: LockDecl | null;
+  cls: LockClass | null;
+  /** `lockGeneration` when decl and cls were looked up; -1: not yet. */
+  gen: number;
+}
+
 export class Interpreter implements Machine {
   /** Pseudo-locks the kernel code makes: `<ww_class>_acquire`, the workqueue maps. */
   private readonly pseudoLocks = new Map<string, LockDecl>();
@@ -37,6 +49,8 @@ export class Interpreter implements Machine {
   private readonly notifiers = new Notifiers(this, this.memory);
   private readonly ww = new WwTransactions(this);
   private readonly workqueues = new Workqueues(this);
+  /** Bumped when a lock's declaration is replaced: prepared steps look theirs up again. */
+  lockGeneration = 0;
 
   constructor(
     readonly lockdep: Lockdep,
@@ -150,6 +164,39 @@ export class Interpreter implements Machine {
       this.execute(task, step, frame, STREAM_ACTIVATION, []);
     } else {
       this.run(task, [step], null);
+    }
+  }
+
+  /**
+   * `runStep` of a prepared step at `file`:`line`: lock acquisitions and releases without
+   * looking the lock up, nor making a frame nobody reads.
+   */
+  runPrepared(task: Task, prep: PreparedStep, file: string, line: number): void {
+    const step = prep.step;
+    if (step.op === 'acquire' && step.ctx === undefined) {
+      task.streamStep(file, line, step.label);
+      if (prep.gen !== this.lockGeneration || prep.cls === null) {
+        const decl = this.decl(step.lock, step);
+        if (!decl) return;
+        prep.decl = decl;
+        prep.cls = this.lockdep.classes.classOf(decl, step.subclass);
+        prep.gen = this.lockGeneration;
+      }
+      this.acquireAs(task, step, prep.decl!, prep.cls!);
+    } else if (step.op === 'release') {
+      task.streamStep(file, line, step.label);
+      if (prep.gen !== this.lockGeneration) {
+        const decl = this.program.locks.get(step.lock.cls);
+        if (!decl) {
+          this.releaseAs(task, step.lock, step.label, step.irq, undefined);
+          return;
+        }
+        prep.decl = decl;
+        prep.gen = this.lockGeneration;
+      }
+      this.releaseAs(task, step.lock, step.label, step.irq, prep.decl!);
+    } else {
+      this.runStep(task, step, { file, line, column: 1 });
     }
   }
 
@@ -373,23 +420,27 @@ export class Interpreter implements Machine {
       this.ww.lock(task, step, decl, step.ctx, stack, frame);
       return;
     }
+    this.acquireAs(task, step, decl, this.lockdep.classes.classOf(decl, step.subclass));
+  }
+
+  /** An acquisition outside a ww acquire context, its declaration and class looked up. */
+  private acquireAs(task: Task, step: AcquireStep, decl: LockDecl, cls: LockClass): void {
     if (step.irq === 'irq') task.hardirqsEnabled = false;
     else if (step.irq === 'irqsave') {
       task.irqSaves.push(task.hardirqsEnabled);
       task.hardirqsEnabled = false;
     } else if (step.irq === 'bh') task.bhCount++;
-    const cls = this.lockdep.classes.classOf(decl, step.subclass);
     // mutex_lock() and friends start with might_sleep(); trylocks never sleep.
     if (cls.sleeping && !step.trylock) this.lockdep.sleepCheck(task, step.label, cls, step.lock.instance);
     this.lockdep.acquire(task, cls, decl.name, step.lock.instance, this.readKind(task, decl, step.mode), step.trylock, step.nestLock);
   }
 
-
-
-
-
   private release(task: Task, ref: LockRef, what: string, irq: AcquireStep['irq']): void {
-    const decl = this.program.locks.get(ref.cls);
+    this.releaseAs(task, ref, what, irq, this.program.locks.get(ref.cls));
+  }
+
+  /** A release, its declaration looked up (undefined: not declared). */
+  private releaseAs(task: Task, ref: LockRef, what: string, irq: AcquireStep['irq'], decl: LockDecl | undefined): void {
     if (decl?.type === 'ww_mutex') for (const ctx of task.wwContexts.values()) ctx.owned.delete(`${decl.name}[${ref.instance ?? ''}]`);
     // A semaphore is invisible to lockdep: up() checks nothing.
     if (decl && decl.type !== 'semaphore') this.lockdep.release(task, ref, what, decl);

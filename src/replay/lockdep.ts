@@ -57,7 +57,9 @@ function exclusiveMask(mask: number): number {
 export class Lockdep {
   readonly classes: ClassTable;
   readonly graph = new DependencyGraph();
-  private readonly chains = new Set<number>();
+  private readonly chains = new ChainSet();
+  /** Classes the graph has room for. */
+  private graphSize = 0;
   /** Classes with any USED_IN bit: while none, no new dependency can be irq-unsafe. */
   private usedInIrq = 0;
 
@@ -95,6 +97,11 @@ export class Lockdep {
     return this.chains.size;
   }
 
+  private growGraph(): void {
+    this.graphSize = this.classes.all.length;
+    this.graph.grow(this.graphSize, this.initialOrder);
+  }
+
   // ---------------------------------------------------------------- acquire
 
   acquire(
@@ -104,7 +111,7 @@ export class Lockdep {
     if (!cls.tracked || task.lockdepOff) return;
     const held = task.held;
     const depth = held.length;
-    this.graph.grow(this.classes.all.length, this.initialOrder);
+    if (this.graphSize < this.classes.all.length) this.growGraph();
 
     // Consecutive nest_lock acquisitions of one class merge into the top entry.
     if (depth && !sync && nest) {
@@ -150,9 +157,8 @@ export class Lockdep {
     }
 
     if (!trylock && cls.check) {
-      const key = (h1 >>> 0) * 2097152 + (h2 & 0x1fffff);
-      if (!this.chainCache || !this.chains.has(key)) {
-        this.chains.add(key);
+      const fresh = this.chains.add(h1, h2 & 0x1fffff);
+      if (!this.chainCache || fresh) {
         const nested = this.checkDeadlock(task, next);
         if (!nested && !chainHead) this.checkPrevsAdd(task, next);
       }
@@ -192,7 +198,7 @@ export class Lockdep {
 
   /** Push an RCU (check=0) entry: wait-type checked, part of the chain key, never validated. */
   pushRcu(task: Task, cls: LockClass): void {
-    this.graph.grow(this.classes.all.length, this.initialOrder);
+    if (this.graphSize < this.classes.all.length) this.growGraph();
     const e = new HeldLock(cls, cls.name, null, 2, false, null, task.irqContext(), !task.hardirqsEnabled, task.h1, task.h2, task.frame);
     this.checkWaitContext(task, e);
     this.pushUnchecked(task, e);
@@ -297,7 +303,7 @@ export class Lockdep {
     let start = held.length - 1;
     while (start >= 0 && held[start]!.irqContext === next.irqContext) start--;
     start++;
-    const [context, contextName] = this.taskWaitContext(task);
+    const context = this.taskWaitContext(task);
     let curr = context;
     let holder: HeldLock | null = null;
     for (let i = start; i < held.length; i++) {
@@ -313,19 +319,24 @@ export class Lockdep {
         next: this.line(next),
         holder: holder ? this.line(holder) : null,
         context,
-        contextName,
+        contextName: this.taskWaitContextName(task),
       });
     }
   }
 
-  private taskWaitContext(task: Task): [number, string] {
+  private taskWaitContext(task: Task): number {
     if (task.hardirqDepth > 0) {
       // A handler that may be force-threaded runs as a thread on PREEMPT_RT: spinlock_t is fine.
       const threaded = task.threaded[task.threaded.length - 1] ?? true;
-      return threaded ? [this.waitConfig, 'hardirq (threadable)'] : [this.waitSpin, 'hardirq'];
+      return threaded ? this.waitConfig : this.waitSpin;
     }
-    if (task.softirqDepth > 0) return [this.waitConfig, 'softirq'];
-    return [this.waitMax, 'process'];
+    if (task.softirqDepth > 0) return this.waitConfig;
+    return this.waitMax;
+  }
+
+  private taskWaitContextName(task: Task): string {
+    if (task.hardirqDepth > 0) return (task.threaded[task.threaded.length - 1] ?? true) ? 'hardirq (threadable)' : 'hardirq';
+    return task.softirqDepth > 0 ? 'softirq' : 'process';
   }
 
   private markUsage(task: Task, h: HeldLock, sync: boolean): void {
@@ -650,6 +661,42 @@ export class Lockdep {
       location: d.first.frame ? d.first.frame.loc : { file: '', line: 0, column: 0 },
       stack: trace(d.first.frame),
     }));
+  }
+}
+
+/**
+ * The chain keys seen (lockdep's chain-key memo): pairs of 32-bit lanes, open addressing, so
+ * a lookup allocates nothing.
+ */
+class ChainSet {
+  private slots = new Int32Array(2 * 4096);
+  private used = new Uint8Array(4096);
+  private mask = 4095;
+  size = 0;
+
+  /** Adds (a, b); true when it was not there. */
+  add(a: number, b: number): boolean {
+    const { slots, used, mask } = this;
+    for (let i = (Math.imul(a, 0x9e3779b1) ^ b) & mask; ; i = (i + 1) & mask) {
+      if (!used[i]) {
+        used[i] = 1;
+        slots[2 * i] = a;
+        slots[2 * i + 1] = b;
+        if (2 * ++this.size > mask) this.rehash();
+        return true;
+      }
+      if (slots[2 * i] === a && slots[2 * i + 1] === b) return false;
+    }
+  }
+
+  private rehash(): void {
+    const { slots, used } = this;
+    const capacity = 2 * (this.mask + 1);
+    this.slots = new Int32Array(2 * capacity);
+    this.used = new Uint8Array(capacity);
+    this.mask = capacity - 1;
+    this.size = 0;
+    for (let i = 0; i < used.length; i++) if (used[i]) this.add(slots[2 * i]!, slots[2 * i + 1]!);
   }
 }
 

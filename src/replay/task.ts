@@ -2,9 +2,24 @@
  * Per-path state, as lockdep and the scheduler keep it per task: the held-lock stack, the
  * chain key, irq/softirq/preemption state and the non_block count.
  */
-import type { Frame } from '../model/location.js';
+import type { Frame, SourceLoc } from '../model/location.js';
 import type { LockClass } from './classes.js';
 import type { ReadKind } from './graph.js';
+
+/** A top-level stream step's frame: its location is made when asked for (reports only). */
+export class StreamFrame implements Frame {
+  readonly parent = null;
+
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly label: string,
+  ) {}
+
+  get loc(): SourceLoc {
+    return { file: this.file, line: this.line, column: 1 };
+  }
+}
 
 export class HeldLock {
   /** Merged nest_lock acquisitions (lockdep's `references`); 0 = a plain entry. */
@@ -72,10 +87,34 @@ export class Task {
   pagefaultDisabled = 0;
   /** Past MAX_LOCK_DEPTH: lockdep is off for this task, as the kernel turns it off. */
   lockdepOff = false;
-  /** The step being executed (its trace). */
-  frame: Frame | null = null;
+  private current: Frame | null = null;
+  // A stream step's frame, made only when something reads it (most releases: nothing does).
+  private pendingFile = '';
+  private pendingLine = 0;
+  private pendingLabel: string | null = null;
 
   constructor(readonly name: string) {}
+
+  /** The step being executed (its trace). */
+  get frame(): Frame | null {
+    if (this.pendingLabel !== null) {
+      this.current = new StreamFrame(this.pendingFile, this.pendingLine, this.pendingLabel);
+      this.pendingLabel = null;
+    }
+    return this.current;
+  }
+
+  set frame(frame: Frame | null) {
+    this.pendingLabel = null;
+    this.current = frame;
+  }
+
+  /** The frame of a top-level stream step at `file`:`line`, column 1. */
+  streamStep(file: string, line: number, label: string): void {
+    this.pendingFile = file;
+    this.pendingLine = line;
+    this.pendingLabel = label;
+  }
 
   irqContext(): number {
     return (this.hardirqDepth > 0 ? 2 : 0) + (this.softirqDepth > 0 ? 1 : 0);
