@@ -17,6 +17,7 @@ import { checkInputs } from '../../src/check/run.js';
 import { replayScenario } from '../../src/replay/index.js';
 import type { LockDecl, PathDecl, Scenario, Step } from '../../src/model/scenario.js';
 import { DEFAULT_SHAPE, writeTrace } from './generate.js';
+import { rng } from '../rng.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../../..');
@@ -77,13 +78,7 @@ function syzbotScenario(shuffled: boolean): Scenario {
   let y = 99;
   if (shuffled) order.sort(() => ((y = (y * 48271) % 2147483647) / 2147483647) - 0.5);
   for (const i of order) locks.set(`c${i}`, { name: `c${i}`, type: 'mutex', lockdep: `c${i}`, loc });
-  let x = 7;
-  const random = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
+  const random = rng(7);
   const paths: PathDecl[] = [];
   const pair = (a: number, b: number): Step[] => [
     { op: 'acquire', lock: { cls: `c${a}`, instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'none', loc, label: `lock: c${a}` },

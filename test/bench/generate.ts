@@ -5,6 +5,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { rng } from '../rng.js';
 
 export interface TraceShape {
   readonly events: number;
@@ -18,16 +19,6 @@ export interface TraceShape {
 export const DEFAULT_SHAPE: Omit<TraceShape, 'events'> = { classes: 3000, tasks: 32, freshShare: 0.1, seed: 42 };
 
 /** xorshift32: deterministic, so every run measures the same trace. */
-function rng(seed: number): () => number {
-  let x = seed | 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
-
 const TYPES = ['mutex', 'spinlock', 'rwsem', 'mutex', 'raw_spinlock'] as const;
 
 export async function writeTrace(file: string, shape: TraceShape): Promise<void> {

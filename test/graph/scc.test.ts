@@ -2,16 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph, cyclesOnly, formatDot, onCycle, tarjan, toCsr } from '../../src/graph/index.js';
 import type { GraphExport } from '../../src/replay/index.js';
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../rng.js';
 
 function reach(adj: number[][], from: number): Set<number> {
   const seen = new Set([from]);

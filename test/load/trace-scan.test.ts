@@ -9,19 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { readTraceBatches, TraceTables, type TraceItem } from '../../src/load/jsonl.js';
 import { TraceScanner, type ScanBatch } from '../../src/load/trace-scan.js';
 import { fixtures } from './helpers.js';
+import { rng } from '../rng.js';
 
 const fx = fixtures();
 const root = join(import.meta.dirname, '../..');
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
 
 /** What a scan saw, in order: `E line task op name` per common event, `R line text` per other line. */
 function scanned(bytes: Buffer, cuts: readonly number[]): string[] {

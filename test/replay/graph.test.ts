@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEP_EN, DEP_SR, DependencyGraph } from '../../src/replay/graph.js';
-
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../rng.js';
 
 /** Plain reachability by brute force, the reference the ordered filter must agree with. */
 function reaches(adj: number[][], from: number, to: number): boolean {
