@@ -68,7 +68,7 @@ export type TraceItem =
 
 const DECL_KINDS = ['lock', 'function', 'hook', 'include', 'scenario', 'fence'];
 
-const lockDeclLine = z.strictObject({
+export const lockDeclLine = z.strictObject({
   decl: z.literal('lock'),
   name: z.string(),
   type: lockTypeSchema,
@@ -104,7 +104,7 @@ const LOCK_TYPE_NAMES: ReadonlySet<string> = new Set(LOCK_TYPES);
  * A lock declaration as `lockDeclLine` would accept it, checked by hand (the common case of
  * a machine-written stream, thousands of times); null: let the schema judge and explain.
  */
-function plainLockDecl(obj: Record<string, unknown>): z.output<typeof lockDeclLine> | null {
+export function plainLockDecl(obj: Record<string, unknown>): z.output<typeof lockDeclLine> | null {
   for (const k in obj) if (!LOCK_DECL_KEYS.has(k)) return null;
   const { decl, name, type, lockdep, ww_class, description } = obj;
   if (decl !== 'lock' || typeof name !== 'string' || typeof type !== 'string' || !LOCK_TYPE_NAMES.has(type)) return null;
