@@ -61,7 +61,8 @@ export function parseAt(text: string): Frame | null {
   const t = text.trim();
   if (t === '') return null;
   const fd = /^(\S+:\d+:\d+) (\S.*)$/.exec(t);
-  if (fd && /^[a-z_]+(?::|$)/.test(fd[2]!)) return stepFrame(fd[2]!, fd[1]!);
+  // A step (`mutex_lock: A`), or a path's own work (`work W on Q`, its queue and work maps).
+  if (fd && /^[a-z_]+(?::|$)|^work \S+ on \S+$/.test(fd[2]!)) return stepFrame(fd[2]!, fd[1]!);
   const p = parseFrame(t);
   if (p) return p.frame;
   const bare = /^([A-Za-z_][\w.$]*)/.exec(t.replace(ADDR, ''));

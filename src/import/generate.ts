@@ -9,7 +9,7 @@
 import type { KernelProfile, LockType } from '../model/scenario.js';
 import { BUILTIN, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
 import { isInternal, primitive, splitStack, type Context, type Prim, type SplitStack } from './classify.js';
-import { ruleOf, type Frame, type KernelReport, type LockRef } from './report.js';
+import { ruleOf, type Frame, type HeldLock, type KernelReport, type LockRef } from './report.js';
 import type { YStep, YVal } from './yaml.js';
 
 export interface ExpectEntry {
@@ -611,7 +611,10 @@ export class Generator {
   /** The current task: held locks, then `op` on its stack. */
   private currentPath(op: (split: SplitStack, path: PathState) => YStep[], extra: { context?: Context | null; irqsDisabled?: boolean; name?: string; frames?: readonly Frame[] } = {}): void {
     const r = this.r;
-    const held = (r.held ?? []).map((h) => {
+    // The task runs a work item and takes its map under its queue's: the path is the work.
+    const runsWorkItem = r.held?.length === 1 && r.next !== null && this.info(r.held[0]!.lock.name).info.what.kind === 'queue' &&
+      this.info(r.next.name).info.what.kind === 'work' && runsWork(r.next.at);
+    const held = (runsWorkItem ? [...r.held!, { index: 1, lock: r.next! }] : takenBefore(r.held ?? [], r.next)).map((h) => {
       const read = r.prev && h.lock.name === r.prev.name && r.prevRead ? true : undefined;
       return { ref: h.lock, ...(read ? { read } : {}) };
     });
@@ -642,7 +645,7 @@ export class Generator {
       frames,
       context,
       held: irqHeld,
-      op,
+      op: runsWorkItem ? () => [] : op,
       irqsDisabled: wantIrqsOff && !disabledByLock,
       synthesize: true,
       targetAt: r.next?.at ?? [],
@@ -964,6 +967,31 @@ class PathState {
     this.ctx.set(ww, c);
     return c;
   }
+}
+
+/**
+ * The held locks the report's task took before the step that takes `next`. A step can take
+ * two classes, keeping the first held while it takes the second: `fs_reclaim_acquire()`
+ * takes fs_reclaim, then the notifier map (and so does an allocation that may reclaim). The
+ * first is then on top of the held locks; replaying the step takes it again, so it is not
+ * held before the step. fencedep's reports name the place exactly (both at the step's
+ * file:line:col); the kernel's show the notifier map taken in fs_reclaim_acquire() itself.
+ */
+function takenBefore(held: readonly HeldLock[], next: LockRef | null): readonly HeldLock[] {
+  const at = next?.at[0];
+  if (!next || !at) return held;
+  const bySameStep = (h: HeldLock): boolean =>
+    h.lock.name !== next.name &&
+    (at.where !== undefined ? h.lock.at[0]?.where === at.where : at.fn === 'fs_reclaim_acquire' && h.lock.name === 'fs_reclaim');
+  let n = held.length;
+  while (n > 0 && bySameStep(held[n - 1]!)) n--;
+  return n === held.length ? held : held.slice(0, n);
+}
+
+/** Taken by running a work item: the kernel's process_one_work(), fencedep's `work W on Q`. */
+function runsWork(at: readonly Frame[]): boolean {
+  const f = at[0];
+  return f !== undefined && (f.fn === 'process_one_work' || (f.fn === 'work' && f.where !== undefined));
 }
 
 /** A fencedep trace step's operation as a primitive. */

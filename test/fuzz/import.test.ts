@@ -6,12 +6,10 @@
  * A sleeping-function BUG prints no lockdep name for the lock that sleeps, and lockdep names
  * the import has to invent are not compared (as in test/import/roundtrip.test.ts).
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/check/run.js';
+import { importLog } from '../../src/import/index.js';
 import type { FileResult, Finding } from '../../src/model/finding.js';
 import { formatText } from '../../src/report/text.js';
 import { scenarioArb, toYaml } from './gen.js';
@@ -19,20 +17,6 @@ import { params, scratch, timeout } from './harness.js';
 
 const fx = scratch('import');
 afterAll(() => fx.cleanup());
-
-const IMPORT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'import', 'index.ts');
-const available = existsSync(IMPORT);
-/**
- * Off (in `npm test` and in a soak) while `fencedep import` has known counterexamples (the
- * report of issue 6 lists them: a `reclaim:` block around fs_reclaim_acquire, irq-safe work
- * items, wait contexts of threaded hardirqs); on with FENCEDEP_FUZZ_IMPORT=1.
- */
-const enabled = process.env.FENCEDEP_FUZZ_IMPORT === '1';
-
-interface Imported {
-  readonly reports: readonly { readonly yaml: string; readonly error: string | null; readonly invented: readonly string[] }[];
-}
-type ImportLog = (text: string, opts?: { source?: string }) => Promise<Imported>;
 
 /** The rules `fencedep import` reads back (the kernel prints a report for each). */
 const IMPORTABLE = new Set(['circular-dependency', 'recursive-locking', 'inconsistent-lock-state', 'irq-inversion', 'invalid-wait-context', 'bad-unlock', 'sleep-in-atomic']);
@@ -53,7 +37,7 @@ const same = (a: readonly string[], b: readonly string[]) => {
  * `orig` in it again (`exact`: the same rule and classes; else the same rule, preferably the
  * same classes).
  */
-async function reimport(importLog: ImportLog, result: FileResult, orig: Finding, tag: string, exact: boolean): Promise<{ result: FileResult; index: number } | string> {
+async function reimport(result: FileResult, orig: Finding, tag: string, exact: boolean): Promise<{ result: FileResult; index: number } | string> {
   const text = textOf({ ...result, findings: [orig] });
   const imported = await importLog(text, { source: result.file });
   const r = imported.reports[0];
@@ -73,9 +57,8 @@ async function reimport(importLog: ImportLog, result: FileResult, orig: Finding,
   return { result: checked, index };
 }
 
-describe.skipIf(!available || !enabled)('check → import → check', () => {
+describe('check → import → check', () => {
   it('an imported report, re-imported from its own check output, gives the same finding', { timeout: timeout(15, 2000) }, async () => {
-    const { importLog } = (await import(IMPORT)) as { importLog: ImportLog };
     await fc.assert(
       fc.asyncProperty(scenarioArb({ depth: 1, maxPaths: 3 }), fc.nat(), async (s, pick) => {
         const original = await checkFile(fx.write('orig.yaml', toYaml(s)));
@@ -85,10 +68,10 @@ describe.skipIf(!available || !enabled)('check → import → check', () => {
         // From a generated scenario the import may reproduce another finding than the one
         // printed (the kernel model's own paths can close a shorter cycle first, see the
         // report of issue 6): this property is about the imported scenario's own findings.
-        const once = await reimport(importLog, original, orig, 'once', false);
+        const once = await reimport(original, orig, 'once', false);
         if (typeof once === 'string') return;
         // From its own report, exactly the same finding.
-        const again = await reimport(importLog, once.result, once.result.findings[once.index]!, 'twice', true);
+        const again = await reimport(once.result, once.result.findings[once.index]!, 'twice', true);
         if (typeof again === 'string') expect.fail(again);
       }),
       params(15),

@@ -146,6 +146,58 @@ describe('importLog', () => {
     expect(reports[0]!.verification!.reproduced).toBe(true);
   });
 
+  it('does not hold the fs_reclaim that fs_reclaim_acquire() took before the notifier map it reports', async () => {
+    // An allocation under the notifier map (kernel 5.11+): fs_reclaim_acquire() takes fs_reclaim
+    // (at its caller), then the notifier map, which is held already.
+    const report = [
+      '============================================',
+      'WARNING: possible recursive locking detected',
+      '6.8.0-rc1 #1 Not tainted',
+      '--------------------------------------------',
+      'kworker/3:1/101 is trying to acquire lock:',
+      'ffffffff8a2b4e40 (mmu_notifier_invalidate_range_start){+.+.}-{0:0}, at: fs_reclaim_acquire+0x7d/0xf0',
+      '',
+      'but task is already holding lock:',
+      'ffffffff8a2b4e40 (mmu_notifier_invalidate_range_start){+.+.}-{0:0}, at: unmap_vmas+0x95/0x1f0',
+      '',
+      'other info that might help us debug this:',
+      ' Possible unsafe locking scenario:',
+      '',
+      '       CPU0',
+      '       ----',
+      '  lock(mmu_notifier_invalidate_range_start);',
+      '  lock(mmu_notifier_invalidate_range_start);',
+      '',
+      ' *** DEADLOCK ***',
+      '',
+      ' May be due to missing lock nesting notation',
+      '',
+      '3 locks held by kworker/3:1/101:',
+      ' #0: ffff888104a3c1a8 (&mm->mmap_lock){++++}-{4:4}, at: exit_mmap+0x6c/0x3c0',
+      ' #1: ffffffff8a2b4e40 (mmu_notifier_invalidate_range_start){+.+.}-{0:0}, at: unmap_vmas+0x95/0x1f0',
+      ' #2: ffffffff8a2b4f00 (fs_reclaim){+.+.}-{0:0}, at: __kmalloc+0x53/0x330',
+      '',
+      'stack backtrace:',
+      'Call Trace:',
+      ' <TASK>',
+      ' dump_stack_lvl+0x6e/0x90',
+      ' __lock_acquire+0x1b6c/0x2000',
+      ' lock_acquire+0xd1/0x2e0',
+      ' fs_reclaim_acquire+0x7d/0xf0',
+      ' __kmalloc+0x53/0x330',
+      ' drv_invalidate_range_start+0x41/0x90 [drv]',
+      ' __mmu_notifier_invalidate_range_start+0x7a/0x1f0',
+      ' unmap_vmas+0x95/0x1f0',
+      ' exit_mmap+0xa5/0x3c0',
+      ' </TASK>',
+    ].join('\n');
+    const r = (await importLog(report)).reports[0]!;
+    expect(r.error).toBeNull();
+    expect(r.yaml).not.toMatch(/reclaim:|fs_reclaim_acquire/);
+    expect(r.yaml).toMatch(/kmalloc/);
+    expect(r.verification!.reproduced).toBe(true);
+  });
+
   it('reports a report cut before the lock as not importable, without throwing', async () => {
     const { reports } = await importLog(AA.slice(0, 5).join('\n'));
     expect(reports[0]!.error).toMatch(/cut short/);
