@@ -36,6 +36,7 @@ import { expectSchema, lockTypeSchema, optionsSchema } from './schema.js';
 import { StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
 import type { WireMessage } from './trace-worker.js';
 import { scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
+import { notUtf8 } from './utf8.js';
 
 /** The `scenario` declaration of a stream (our extension of §10). */
 export interface TraceMeta {
@@ -409,6 +410,11 @@ class TraceReader {
       if (r === raws.length) return;
       const raw = raws[r]!;
       this.lineNo = raw.line;
+      if (raw.notUtf8) {
+        const { byte, column } = raw.notUtf8;
+        this.b.item({ kind: 'error', error: new InputError(notUtf8(byte, 'a JSON Lines stream'), { file: this.file, line: raw.line, column }) });
+        continue;
+      }
       const decl = this.line(raw.text, raw.line);
       if (!decl) continue;
       const loc = { file: this.file, line: raw.line, column: 1 };

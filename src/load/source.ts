@@ -3,13 +3,13 @@
  * every value has a position) into a plain value plus a `Pos` for locating it.
  * Everything that can go wrong becomes an InputError with file, line and column.
  */
-import { isUtf8 } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, isCollection, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceLoc } from '../model/location.js';
 import { InputError, InputErrors } from './errors.js';
 import { quote } from './names.js';
 import { FlatPos, YamlSource, type Pos } from './pos.js';
+import { firstInvalidUtf8, notUtf8 } from './utf8.js';
 
 export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /** Nesting of YAML/JSON collections beyond this is refused before parsing. */
@@ -61,36 +61,6 @@ function byteLoc(buf: Buffer, offset: number, file: string): SourceLoc {
   return { file, line, column: text.length - text.lastIndexOf('\n') };
 }
 
-/** The offset of the first byte that is not valid UTF-8 (overlong forms and surrogates included), or -1. */
-export function firstInvalidUtf8(buf: Buffer, partialEnd = false): number {
-  if (isUtf8(buf)) return -1;
-  const n = buf.length;
-  let i = 0;
-  while (i < n) {
-    const b = buf[i]!;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let need: number;
-    let min: number;
-    if (b >= 0xc2 && b <= 0xdf) [need, min] = [1, 0x80];
-    else if (b >= 0xe0 && b <= 0xef) [need, min] = [2, 0x800];
-    else if (b >= 0xf0 && b <= 0xf4) [need, min] = [3, 0x10000];
-    else return i;
-    let cp = b & (0x3f >> need);
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= n) return partialEnd ? -1 : i; // a sequence cut by the end of the read
-      const c = buf[i + k]!;
-      if ((c & 0xc0) !== 0x80) return i;
-      cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
-    i += need + 1;
-  }
-  return -1;
-}
-
 /**
  * Why `buf` (a whole file, or the start of a stream when `partial`) is not text, as an input
  * error at the offending byte: NUL bytes (binary), UTF-16, or bytes that are not UTF-8.
@@ -103,8 +73,7 @@ export function notText(buf: Buffer, file: string, what: string, partial: boolea
   if (nul >= 0) return new InputError(`binary file (contains NUL bytes): not ${what}`, byteLoc(buf, nul, file));
   const bad = firstInvalidUtf8(buf, partial);
   if (bad >= 0) {
-    const byte = `0x${buf[bad]!.toString(16).toUpperCase().padStart(2, '0')}`;
-    return new InputError(`not UTF-8 text (byte ${byte} here): ${what} must be UTF-8`, byteLoc(buf, bad, file));
+    return new InputError(notUtf8(buf[bad]!, what), byteLoc(buf, bad, file));
   }
   return null;
 }

@@ -9,12 +9,15 @@
  * worker thread that runs it (trace-worker.ts) starts in milliseconds.
  */
 import { createReadStream, type ReadStream } from 'node:fs';
+import { firstInvalidUtf8 } from './utf8.js';
 
 /** A line passed on as text, standing before the event numbered `at` of its batch. */
 export interface RawLine {
   readonly at: number;
   readonly line: number;
   readonly text: string;
+  /** The line's first byte that is not UTF-8 (`text` is then empty), and its column. */
+  readonly notUtf8?: { readonly byte: number; readonly column: number };
 }
 
 /** What scanning a stream produces, in order. */
@@ -205,7 +208,10 @@ export class TraceScanner {
 
   private line(buf: Buffer, start: number, end: number, lineNo: number): void {
     if (end === start) return;
-    if (!this.common(buf, start, end, lineNo)) this.raws.push({ at: this.count, line: lineNo, text: buf.toString('utf8', start, end) });
+    if (this.common(buf, start, end, lineNo)) return;
+    const bad = firstInvalidUtf8(buf.subarray(start, end));
+    if (bad < 0) this.raws.push({ at: this.count, line: lineNo, text: buf.toString('utf8', start, end) });
+    else this.raws.push({ at: this.count, line: lineNo, text: '', notUtf8: { byte: buf[start + bad]!, column: buf.toString('utf8', start, start + bad).length + 1 } });
   }
 
   /**

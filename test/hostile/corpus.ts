@@ -64,6 +64,18 @@ export const CASES: readonly HostileCase[] = [
   { what: 'empty JSONL stream', files: { 'empty.jsonl': '\n\n' }, exit: 2, lines: [/empty\.jsonl:1:1: error: empty stream: the file has no events or declarations/] },
   { what: 'YAML with only comments', files: { 'comments.yaml': '# nothing here\n' }, exit: 2, lines: [/comments\.yaml:1:1: error: empty scenario: the file has only comments/] },
   { what: 'binary file (NUL bytes) as .yaml', files: { 'image.yaml': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]) }, exit: 2, lines: [/image\.yaml:3:1: error: binary file \(contains NUL bytes\): not a scenario/] },
+  {
+    // Past the first 64 KiB the stream is no longer sniffed as a whole: each line is checked.
+    what: 'a JSONL stream with bytes that are not UTF-8 after its first 64 KiB',
+    files: {
+      'late-latin1.jsonl': Buffer.concat([
+        Buffer.from(lines({ decl: 'lock', name: 'A', type: 'mutex' }, ...Array.from({ length: 2000 }, () => ({ path: 't', op: 'lock', name: 'A' })).flatMap((e) => [e, { ...e, op: 'unlock' }]))),
+        Buffer.from('{"path":"u","op":"lock","name":"caf\xe9"}\n{"path":"u","op":"lock","name":"A"}\n{"path":"u","op":"lock","name":"A"}\n', 'latin1'),
+      ]),
+    },
+    exit: 2,
+    lines: [/late-latin1\.jsonl:4002:36: error: not UTF-8 text \(byte 0xE9 here\): a JSON Lines stream must be UTF-8/, /late-latin1\.jsonl:4004:1: error: possible recursive locking: A taken again while held/],
+  },
   { what: 'binary file as .jsonl', files: { 'core.jsonl': Buffer.concat([Buffer.from('{"decl":"lock",'), Buffer.alloc(8), Buffer.from('\n')]) }, exit: 2, lines: [/core\.jsonl:1:16: error: binary file \(contains NUL bytes\): not a JSON Lines stream/] },
   { what: 'Latin-1 (not UTF-8) text', files: { 'latin1.yaml': Buffer.from('locks:\n  caf\xe9: mutex\n', 'latin1') }, exit: 2, lines: [/latin1\.yaml:2:6: error: not UTF-8 text \(byte 0xE9 here\): a scenario must be UTF-8/] },
   { what: 'UTF-16 text', files: { 'utf16.yaml': Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('locks: {}\n', 'utf16le')]) }, exit: 2, lines: [/utf16\.yaml:1:1: error: UTF-16 text: a scenario must be UTF-8 \(save the file as UTF-8\)/] },
