@@ -16,7 +16,8 @@ import type { ExtraInclude } from '../load/index.js';
 import { selectShard, type Shard } from './shard.js';
 import { fileStats, totalStats } from './stats.js';
 import { Expansion, formatCount, MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION } from '../load/expansion.js';
-import { MAX_ERRORS, MAX_LOCK_CLASSES } from '../load/scenario.js';
+import { MAX_ERRORS } from '../load/scenario.js';
+import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { notText } from '../load/source.js';
 
 export interface CheckOptions {
@@ -226,7 +227,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   let classes = 0;
   const countClass = (loc: SourceLoc): boolean => {
     if (++classes <= MAX_LOCK_CLASSES) return true;
-    stop(`too many lock classes: more than ${formatCount(MAX_LOCK_CLASSES)} locks and fences declared (lockdep itself tracks at most 8,192)`, loc);
+    stop(tooManyDeclaredClasses(), loc);
     return false;
   };
   const declareLock = (decl: LockDecl): void => {

@@ -9,6 +9,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import type { SourceLoc } from '../model/location.js';
 import type { Expectation, FenceDecl, LockDecl, PathContext, PathDecl, Scenario, Step } from '../model/scenario.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
@@ -25,11 +26,6 @@ import { StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.
 /** At most this many errors are reported for one file (then a count of the rest). */
 export const MAX_ERRORS = 100;
 
-/**
- * Lock classes (locks and fences) one scenario or stream may declare: twelve times what
- * lockdep itself can track (MAX_LOCKDEP_KEYS, 8,192), twenty times a kernel's ~5,000.
- */
-export const MAX_LOCK_CLASSES = 100_000;
 
 const RCU_LOCKS = ['rcu_read_lock', 'rcu_read_lock_bh', 'rcu_read_lock_sched'];
 
@@ -241,7 +237,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
   const tooMany = (loc: SourceLoc): boolean => {
     if (++classes <= MAX_LOCK_CLASSES) return false;
     if (classes === MAX_LOCK_CLASSES + 1) {
-      errors.push(new InputError(`too many lock classes: more than ${MAX_LOCK_CLASSES.toLocaleString('en-US')} locks and fences declared (lockdep itself tracks at most 8,192)`, loc));
+      errors.push(new InputError(tooManyDeclaredClasses(), loc));
     }
     return true;
   };

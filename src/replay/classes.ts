@@ -115,9 +115,10 @@ export interface UsageSite {
   readonly frame: import('../model/location.js').Frame | null;
 }
 
-/** Interns classes: declaration × subclass, ww_mutex by ww class, RCU flavours. */
-/** More classes than this (lockdep's MAX_LOCKDEP_KEYS is 8,192) and new ones are not tracked. */
-export const MAX_LOCK_CLASSES = 100_000;
+/**
+ * Interns classes: declaration × subclass, ww_mutex by ww class, RCU flavours. Past its
+ * limit new classes are not tracked.
+ */
 
 export class ClassTable {
   readonly all: LockClass[] = [];
@@ -128,8 +129,9 @@ export class ClassTable {
 
   constructor(
     private readonly profile: KernelProfile,
-    /** Told once when the class limit is reached. */
-    private readonly onLimit: () => void = () => {},
+    private readonly limit: number,
+    /** Told once when the limit is reached. */
+    private readonly onLimit: () => void,
   ) {}
 
   /** The class of an acquisition of `decl` with `subclass` (cached: hot path). */
@@ -161,7 +163,7 @@ export class ClassTable {
   private intern(key: string, name: string, lockdep: string, type: ClassType, decl: LockDecl | null, subclass: number, innerOverride?: Wait): LockClass {
     const existing = this.byKey.get(key);
     if (existing) return existing;
-    if (this.all.length >= MAX_LOCK_CLASSES) {
+    if (this.all.length >= this.limit) {
       if (!this.overflow) {
         this.onLimit();
         this.overflow = new LockClass(-1, name, lockdep, 'semaphore', decl, 0, 0, false, false, TRAITS[type].sleeping, TRAITS[type].spinning, subclass);

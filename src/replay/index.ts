@@ -4,10 +4,10 @@
  * `replayScenario` is the whole-file convenience.
  */
 import type { Finding } from '../model/finding.js';
+import { LOCKDEP_LIMITS, tableFull, type LockdepLimits } from '../model/limits.js';
 import type { SourceLoc } from '../model/location.js';
 import type { FenceDecl, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
-import { MAX_LOCK_CLASSES } from './classes.js';
 import { diagnose } from '../patterns/index.js';
 import { ruleById } from '../rules/index.js';
 import type { Detections } from './detections.js';
@@ -60,6 +60,8 @@ export interface ReplayerSetup {
 export interface ReplayTuning {
   /** lockdep's chain-key memo (default on); off only to show it changes no result. */
   readonly chainCache?: boolean;
+  /** The sizes of lockdep's tables (default LOCKDEP_LIMITS); smaller only in tests. */
+  readonly limits?: LockdepLimits;
 }
 
 export class Replayer {
@@ -85,12 +87,14 @@ export class Replayer {
     this.hooks = new Map([...setup.hooks].map(([h, fns]) => [h, [...fns]]));
     this.warn = new Set(setup.options.warn);
     for (const name of this.locks.keys()) this.declIndex.set(name, this.declIndex.size);
+    const limits = tuning.limits ?? LOCKDEP_LIMITS;
     this.lockdep = new Lockdep(
       setup.options.kernel,
       { report: (rule, d) => this.report(rule, d) },
       (name) => this.declIndex.get(name) ?? -1,
       tuning.chainCache ?? true,
-      () => this.errors.push(new InputError(`too many lock classes (more than ${MAX_LOCK_CLASSES.toLocaleString('en-US')}): the classes past it are not checked`, null)),
+      limits,
+      (table, at) => this.errors.push(new InputError(tableFull(table, limits), at?.loc ?? null)),
     );
     this.interpreter = new Interpreter(
       this.lockdep,

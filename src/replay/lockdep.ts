@@ -15,6 +15,7 @@
  * replay goes on after a finding, as if the operation had succeeded.
  */
 import type { LockLine, TraceStep } from '../model/finding.js';
+import type { LockdepLimits } from '../model/limits.js';
 import { framesOf, type Frame } from '../model/location.js';
 import type { KernelProfile, LockDecl, LockRef } from '../model/scenario.js';
 import {
@@ -58,6 +59,11 @@ export class Lockdep {
   readonly classes: ClassTable;
   readonly graph = new DependencyGraph();
   private readonly chains = new ChainSet();
+  /**
+   * A table is full: lockdep is off for every task, as the kernel's debug_locks_off() turns it
+   * off after "BUG: MAX_LOCKDEP_ENTRIES too low!" (one task past MAX_LOCK_DEPTH: Task.lockdepOff).
+   */
+  private off = false;
   /** Classes the graph has room for. */
   private graphSize = 0;
   /** Classes with any USED_IN bit: while none, no new dependency can be irq-unsafe. */
@@ -84,13 +90,24 @@ export class Lockdep {
     /** Declaration index of a lock, -1 if unknown. */
     private readonly declOrder: (name: string) => number,
     /** lockdep's chain cache; off only to show it changes no result. */
-    private readonly chainCache = true,
-    onClassLimit: () => void = () => {},
+    private readonly chainCache: boolean,
+    private readonly limits: LockdepLimits,
+    /** Told once when a table is full, with the step that filled it (none for classes). */
+    private readonly onTableFull: (table: keyof LockdepLimits, at: Frame | null) => void,
   ) {
-    this.classes = new ClassTable(profile, onClassLimit);
+    this.classes = new ClassTable(profile, limits.classes, () => onTableFull('classes', null));
     this.waitSpin = waitValue(Wait.SPIN, profile);
     this.waitConfig = waitValue(Wait.CONFIG, profile);
     this.waitMax = waitValue(Wait.MAX, profile);
+  }
+
+  private isOff(task: Task): boolean {
+    return this.off || task.lockdepOff;
+  }
+
+  private turnOff(table: 'dependencies' | 'chains', task: Task): void {
+    this.off = true;
+    this.onTableFull(table, task.frame);
   }
 
   get chainCount(): number {
@@ -108,7 +125,7 @@ export class Lockdep {
     task: Task, cls: LockClass, declName: string, instance: string | null, read: ReadKind, trylock: boolean,
     nest: LockRef | null, sync = false,
   ): void {
-    if (!cls.tracked || task.lockdepOff) return;
+    if (!cls.tracked || this.isOff(task)) return;
     const held = task.held;
     const depth = held.length;
     if (this.graphSize < this.classes.all.length) this.growGraph();
@@ -158,6 +175,7 @@ export class Lockdep {
 
     if (!trylock && cls.check) {
       const fresh = this.chains.add(h1, h2 & 0x1fffff);
+      if (fresh && this.chains.size > this.limits.chains) return this.turnOff('chains', task);
       if (!this.chainCache || fresh) {
         const nested = this.checkDeadlock(task, next);
         if (!nested && !chainHead) this.checkPrevsAdd(task, next);
@@ -242,7 +260,7 @@ export class Lockdep {
   /** Returns the released entry, or null after reporting a bad unlock of `lock`. */
   release(task: Task, ref: LockRef, what: string, lock: LockClass | LockDecl): HeldLock | null {
     const i = this.findHeldIndex(task, ref);
-    if (i < 0 && task.lockdepOff) return null;
+    if (i < 0 && this.isOff(task)) return null;
     if (i < 0) {
       const cls = lock instanceof LockClass ? lock : this.classes.classOf(lock, 0);
       this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(cls, ref.instance, null) });
@@ -269,6 +287,7 @@ export class Lockdep {
   /** downgrade_write(): the held write lock becomes a reader (lock_downgrade). */
   downgrade(task: Task, ref: LockRef, what: string, decl: LockDecl): void {
     const i = this.findHeldIndex(task, ref);
+    if (i < 0 && this.isOff(task)) return;
     if (i < 0) {
       this.sink.report('bad-unlock', { site: this.site(task), what, lock: lockLine(this.classes.classOf(decl, 0), ref.instance, null) });
       return;
@@ -290,6 +309,7 @@ export class Lockdep {
 
   /** Hard irqs (or softirqs) get enabled with locks held: they become irq-unsafe (mark_held_locks). */
   markHeldLocks(task: Task, baseBit: number): void {
+    if (this.isOff(task)) return;
     for (const h of task.held) if (h.cls.check && h.cls.tracked) this.markLock(task, h, baseBit + (h.read ? USAGE_READ : 0));
   }
 
@@ -442,7 +462,7 @@ export class Lockdep {
       const prev = held[depth - 1]!;
       if (prev.cls.check) {
         this.checkPrevAdd(task, prev, next);
-        if (!prev.trylock) break;
+        if (!prev.trylock || this.off) break;
       }
       depth--;
       if (!depth) break;
@@ -453,10 +473,8 @@ export class Lockdep {
   private checkPrevAdd(task: Task, prev: HeldLock, next: HeldLock): void {
     const kind = depKind(prev.read, next.read);
     const sameClass = prev.cls === next.cls;
-    if (!sameClass) {
-      const existing = this.graph.get(prev.cls.id, next.cls.id);
-      if (existing && existing.kinds & kind) return;
-    }
+    const existing = sameClass ? undefined : this.graph.get(prev.cls.id, next.cls.id);
+    if (existing && existing.kinds & kind) return;
     const prevId = prev.cls.id;
     const prevExclusive = prev.read === 0;
     const hit = (sameClass || this.graph.mayReach(next.cls.id, prevId))
@@ -466,6 +484,7 @@ export class Lockdep {
     // A class never depends on itself.
     if (sameClass) return;
     this.checkIrqUsage(task, prev, next);
+    if (!existing && this.graph.edges >= this.limits.dependencies) return this.turnOff('dependencies', task);
     this.graph.add(prevId, next.cls.id, kind, { path: task.name, frame: task.frame });
   }
 
@@ -597,7 +616,7 @@ export class Lockdep {
   /** The end of a path: lockdep's "lock held when returning to user space". */
   pathEnd(task: Task): void {
     // Past MAX_LOCK_DEPTH lockdep is off: nothing more is reported for the task.
-    if (task.held.length === 0 || task.lockdepOff) return;
+    if (task.held.length === 0 || this.isOff(task)) return;
     const site = this.site(task);
     const first = task.held[0]!;
     this.sink.report('lock-held-at-exit', {
@@ -606,7 +625,7 @@ export class Lockdep {
   }
 
   assertHeld(task: Task, ref: LockRef, decl: LockDecl): void {
-    if (this.findHeld(task, ref)) return;
+    if (this.isOff(task) || this.findHeld(task, ref)) return;
     this.sink.report('assert-held', { site: this.site(task), lock: refName(ref), lockdep: decl.lockdep });
   }
 

@@ -5,7 +5,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION } from '../../src/load/expansion.js';
-import { MAX_ERRORS, MAX_LOCK_CLASSES } from '../../src/load/scenario.js';
+import { MAX_ERRORS } from '../../src/load/scenario.js';
+import { MAX_LOCK_CHAINS, MAX_LOCK_CLASSES, MAX_LOCK_DEPENDENCIES } from '../../src/model/limits.js';
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_NESTING } from '../../src/load/source.js';
 import { MAX_STEP_DEPTH } from '../../src/load/steps.js';
 import { checkJson, cli, scratch } from '../fuzz/harness.js';
@@ -54,12 +55,14 @@ function kernelSized(classes: number, deps: number, paths: number): string {
 
 describe('limits', () => {
   it('are the documented values', () => {
-    expect({ MAX_FILE_BYTES, MAX_NESTING, MAX_STEP_DEPTH, MAX_ALIAS_COUNT, MAX_LOCK_CLASSES, MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION, MAX_ERRORS }).toEqual({
+    expect({ MAX_FILE_BYTES, MAX_NESTING, MAX_STEP_DEPTH, MAX_ALIAS_COUNT, MAX_LOCK_CLASSES, MAX_LOCK_DEPENDENCIES, MAX_LOCK_CHAINS, MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION, MAX_ERRORS }).toEqual({
       MAX_FILE_BYTES: 16 * 1024 * 1024,
       MAX_NESTING: 256,
       MAX_STEP_DEPTH: 64,
       MAX_ALIAS_COUNT: 64,
       MAX_LOCK_CLASSES: 100_000,
+      MAX_LOCK_DEPENDENCIES: 1_000_000,
+      MAX_LOCK_CHAINS: 4_000_000,
       MAX_EXPANDED_STEPS: 10_000_000,
       MAX_STREAM_EXPANSION: 100_000_000,
       MAX_ERRORS: 100,
