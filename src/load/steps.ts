@@ -109,7 +109,9 @@ def({
   bare: false,
   convert: (c, x) => c.lockOp(x, 'downgrade_write', ['rwsem', 'percpu_rwsem', 'rwlock'], 'an rwsem, percpu_rwsem or rwlock'),
 });
-def({ name: 'assert_held', arg: lockRefArg, bare: false, convert: (c, x) => c.lockOp(x, 'assert_held', ANY_TYPE, '') });
+for (const n of ['assert_held', 'lockdep_assert_held', 'dma_resv_assert_held']) {
+  def({ name: n, arg: lockRefArg, bare: false, convert: (c, x) => c.lockOp(x, 'assert_held', ANY_TYPE, '') });
+}
 def({ name: 'return', arg: null, bare: true, convert: (_c, x) => ({ op: 'return', loc: x.loc, label: x.label }) });
 
 // Kernel aliases.
