@@ -48,6 +48,13 @@ export function splitSubclass(name: string): [string, number] {
   return m ? [m[1]!, Number(m[2])] : [name, 0];
 }
 
+/** The kernel model's locks by their scenario names, as lockdep names their classes. */
+export const KERNEL_MODEL_LOCKS: ReadonlyMap<string, string> = new Map([
+  ['mmap_lock', '&mm->mmap_lock'],
+  ['i_mmap_rwsem', '&mapping->i_mmap_rwsem'],
+  ['dma_resv', 'reservation_ww_class_mutex'],
+]);
+
 export function classKind(base: string): ClassKind {
   if (BUILTIN.has(base)) return { kind: 'builtin' };
   if (base === '&mm->mmap_lock') return { kind: 'kernel', name: 'mmap_lock' };
@@ -127,7 +134,8 @@ export function chooseProfile(report: KernelReport, classes: ReadonlyMap<string,
       saw3++;
       const f = family(c.hints);
       const safe = irqSafe(c.usage);
-      if (f === 'spin' || safe.hard || safe.soft) spin3 = true;
+      // Taken by a sleeping primitive, it sleeps, irq-safe or not (a threaded handler may).
+      if (f === 'spin' || (f !== 'sleep' && (safe.hard || safe.soft))) spin3 = true;
       else if (f === 'sleep' || c.what.kind === 'kernel' || PERCPU_NAMES.test(c.base) || /mutex|_sem$|rwsem|->lock_class$/.test(c.base)) sleep3 = true;
     }
   }

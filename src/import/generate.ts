@@ -7,7 +7,7 @@
  * comment in the YAML and a line of the summary.
  */
 import type { KernelProfile, LockType } from '../model/scenario.js';
-import { BUILTIN, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
+import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
 import { isInternal, primitive, splitStack, type Context, type Prim, type SplitStack } from './classify.js';
 import { ruleOf, type Frame, type HeldLock, type KernelReport, type LockRef } from './report.js';
 import type { YStep, YVal } from './yaml.js';
@@ -123,12 +123,11 @@ export class Generator {
     const keys = new Set<string>();
     for (const c of this.classes.values()) {
       if (c.what.kind === 'kernel') {
-        c.key = c.what.name;
-        c.type = c.what.name === 'dma_resv' ? 'ww_mutex' : 'rwsem';
+        kernelLock(c, c.what.name);
       } else if (c.what.kind === 'decl') {
         inferType(c, this.profile.profile);
         let k = this.r.fencedep ? localName(readableName(c.base)) : readableName(c.base);
-        if (BUILTIN.has(k) || ['mmap_lock', 'i_mmap_rwsem', 'dma_resv'].includes(k) || keys.has(k)) {
+        if (BUILTIN.has(k) || KERNEL_MODEL_LOCKS.has(k) || keys.has(k)) {
           let n = 2;
           while (keys.has(`${k} ${n}`)) n++;
           k = `${k} ${n}`;
@@ -145,7 +144,9 @@ export class Generator {
     if (!c) {
       this.register({ name, usage: null, wait: null, instance: null, at: [] }, []);
       c = this.classes.get(base)!;
-      if (c.what.kind === 'decl') {
+      if (c.what.kind === 'kernel') {
+        kernelLock(c, c.what.name);
+      } else if (c.what.kind === 'decl') {
         inferType(c, this.profile.profile);
         c.key = readableName(base);
       }
@@ -219,6 +220,8 @@ export class Generator {
       return { open: [{ key: `rcu_read_lock${sfx}`, arg: null }], close: [{ key: `rcu_read_unlock${sfx}`, arg: null }] };
     }
     if (w.kind === 'ww_acquire') {
+      // The reservation class is the kernel model's (dma_resv).
+      if (w.wwClass === 'reservation_ww_class') this.kernelUsed = true;
       const ctx = openCtx(w.wwClass);
       return { open: [{ key: 'ww_acquire_init', arg: { ctx, class: w.wwClass } }], close: [{ key: 'ww_acquire_fini', arg: ctx }] };
     }
@@ -755,7 +758,11 @@ export class Generator {
           const blk = [...r.forwardDeps, ...r.backwardDeps].find((b) => b.lock.name === other.name);
           const want = tookUnsafe ? new RegExp(`^${state}-ON-`) : new RegExp(`^IN-${state}-`);
           const u = blk?.usages.find((x) => want.test(x.usage));
+          // fencedep prints where the other lock got its usage ("... which became ... at:").
+          const became = tookUnsafe ? r.unsafeAt : r.safeAt;
+          const rw = /READ/.test(r.state ?? '') ? 'R' : 'W';
           if (u) this.usagePath(u.usage, other, u.frames, u.usage, u.path);
+          else if (became) this.usagePath(tookUnsafe ? `${state}-ON-${rw}` : `IN-${state}-${rw}`, other, became.frames, tookUnsafe ? `${state}-ON-${rw}` : `IN-${state}-${rw}`, became.path);
           else this.guesses.push(`no trace of how ${other.name} became ${tookUnsafe ? `${state}-unsafe` : `${state}-safe`}: not reproduced`);
         }
         if (r.fencedep) {
@@ -909,7 +916,7 @@ export class Generator {
       const lockOp = /^(?:mutex_lock\w*|down_(?:read|write)\w*|lock|with|percpu_down_\w+|ww_mutex_lock\w*|dma_resv_lock\w*|rt_mutex_lock)$/.exec(op);
       if (lockOp && arg) {
         const scen = arg.replace(/^\{name: /, '').replace(/[,}].*$/, '').replace(/\[.*\]$/, '').trim();
-        const known = r.aliases.get(scen);
+        const known = r.aliases.get(scen) ?? KERNEL_MODEL_LOCKS.get(scen);
         if (known) {
           uniqPush(known);
           const { a } = this.acq(known, stepPrim(sl.what));
@@ -943,8 +950,7 @@ export class Generator {
 
   private inventLock(name: string, op: string, caller: string, uniqPush: (n: string) => void, named: boolean): YStep[] {
     const type: LockType = /down_|rwsem/.test(op) ? 'rwsem' : /percpu/.test(op) ? 'percpu_rwsem' : /ww_|dma_resv/.test(op) ? 'ww_mutex' : 'mutex';
-    const base = named ? name : name;
-    const c = this.info(base).info;
+    const c = this.info(name).info;
     if (c.what.kind === 'decl' && !c.usage) {
       c.type = type;
       c.guess = named ? 'the sleeping lock is named only by its scenario name in the report' : `the BUG does not name the ${type} ${caller}() takes: a class of its own`;
@@ -956,6 +962,12 @@ export class Generator {
     const oc = this.openClose({ ...a, mode: /read/.test(op) ? 'read' : 'write' }, () => null, () => 'ticket');
     return [...oc.open, ...oc.close];
   }
+}
+
+/** A class of the kernel model's locks: its scenario name and type. */
+function kernelLock(c: ClassInfo, name: 'mmap_lock' | 'i_mmap_rwsem' | 'dma_resv'): void {
+  c.key = name;
+  c.type = name === 'dma_resv' ? 'ww_mutex' : 'rwsem';
 }
 
 /** A ww acquire context per ww class, opened on demand in a path. */

@@ -25,6 +25,14 @@ export interface DependencyStep {
   readonly stack: readonly TraceStep[];
 }
 
+/** Where a class got a usage bit: its path and the stack there. */
+export interface UsageBecame {
+  readonly usage: string;
+  readonly path: string;
+  readonly location: SourceLoc | null;
+  readonly stack: readonly TraceStep[];
+}
+
 export type AcquireVerb = 'lock' | 'rlock' | 'sync';
 
 export interface Detections {
@@ -65,8 +73,8 @@ export interface Detections {
         readonly next: LockLine;
         readonly safe: LockLine;
         readonly unsafe: LockLine;
-        readonly safeBecame: { readonly usage: string; readonly path: string; readonly location: SourceLoc | null; readonly stack: readonly TraceStep[] };
-        readonly unsafeBecame: { readonly usage: string; readonly path: string; readonly location: SourceLoc | null; readonly stack: readonly TraceStep[] };
+        readonly safeBecame: UsageBecame;
+        readonly unsafeBecame: UsageBecame;
         /** safe ⇝ prev (held) and next ⇝ unsafe. */
         readonly safeToPrev: readonly DependencyStep[];
         readonly nextToUnsafe: readonly DependencyStep[];
@@ -80,6 +88,8 @@ export interface Detections {
         readonly other: LockLine;
         /** 'took-unsafe': lock (now irq-safe) took the irq-unsafe other; 'taken-by-safe': the reverse. */
         readonly direction: 'took-unsafe' | 'taken-by-safe';
+        /** Where `other` got the conflicting usage. */
+        readonly otherBecame: UsageBecame;
         readonly path: readonly DependencyStep[];
       };
   'invalid-wait-context': {

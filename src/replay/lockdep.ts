@@ -23,7 +23,7 @@ import {
   LOCKF_IRQ_READ, LOCKF_USED_IN_IRQ_ALL, LockClass, lockLine, stateName, USAGE_DIR, USAGE_READ, usageName,
   USED_IN_HARDIRQ, USED_IN_SOFTIRQ,
 } from './classes.js';
-import type { DependencyStep, Detections, Site } from './detections.js';
+import type { DependencyStep, Detections, Site, UsageBecame } from './detections.js';
 import { depKind, DependencyGraph, kindNames, type Dependency, type PathHit, type ReadKind } from './graph.js';
 import { HeldLock, Task } from './task.js';
 
@@ -408,9 +408,16 @@ export class Lockdep {
       lock: this.line(h),
       other: lockLine(other, null, null),
       direction: backward ? 'taken-by-safe' : 'took-unsafe',
+      otherBecame: this.became(task, other, matchedBit),
       path: this.steps(hit.deps, backward),
     });
     return false;
+  }
+
+  /** Where `cls` got usage `bit` (the kernel prints it with the class). */
+  private became(task: Task, cls: LockClass, bit: number): UsageBecame {
+    const at = cls.usageAt[bit] ?? null;
+    return { usage: usageName(bit), path: at?.path ?? task.name, location: at?.frame?.loc ?? null, stack: trace(at?.frame ?? null) };
   }
 
   private validState(task: Task, h: HeldLock, bit: number, excl: number): boolean {
@@ -532,10 +539,6 @@ export class Lockdep {
     const bits = findExclusiveMatch(safe.usage, unsafe.usage);
     if (!bits) return;
     const [safeBit, unsafeBit] = bits;
-    const became = (cls: LockClass, bit: number) => {
-      const at = cls.usageAt[bit] ?? null;
-      return { usage: usageName(bit), path: at?.path ?? task.name, location: at?.frame?.loc ?? null, stack: trace(at?.frame ?? null) };
-    };
     this.sink.report('irq-inversion', {
       kind: 'safe-to-unsafe',
       site: this.site(task),
@@ -544,8 +547,8 @@ export class Lockdep {
       next: this.line(next),
       safe: lockLine(safe, null, null),
       unsafe: lockLine(unsafe, null, null),
-      safeBecame: became(safe, safeBit),
-      unsafeBecame: became(unsafe, unsafeBit),
+      safeBecame: this.became(task, safe, safeBit),
+      unsafeBecame: this.became(task, unsafe, unsafeBit),
       safeToPrev: this.steps(safeHit.deps, true),
       nextToUnsafe: this.steps(unsafeHit.deps, false),
     });

@@ -56,7 +56,7 @@ export default defineRule<Detection>({
         report,
       };
     }
-    const { site, lock: l, other, direction, path } = d;
+    const { site, lock: l, other, direction, path, otherBecame } = d;
     const tookUnsafe = direction === 'took-unsafe';
     const [safeLock, unsafeLock] = tookUnsafe ? [l, other] : [other, l];
     return {
@@ -72,8 +72,9 @@ export default defineRule<Detection>({
       report: [
         text(`${site.path} just changed the state of lock:`), lock(l),
         text(tookUnsafe ? `but this lock took another, ${d.state}-unsafe lock in the past:` : `but this lock was taken by another, ${d.state}-safe lock in the past:`),
-        lock(other), blank,
-        text('and interrupts could create inverse lock ordering between them.'), blank,
+        lock(other),
+        { kind: 'trace', title: `... which became ${d.state}-irq-${tookUnsafe ? 'unsafe' : 'safe'} at:`, path: otherBecame.path, stack: otherBecame.stack },
+        blank, text('and interrupts could create inverse lock ordering between them.'), blank,
         text('other info that might help us debug this:'),
         scenario(' Possible interrupt unsafe locking scenario:', [
           [`lock(${unsafeLock.lockdep});`, ''],

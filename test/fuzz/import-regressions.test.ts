@@ -14,6 +14,12 @@
  * - irq-inversion-work-on-hardirq-safe-queue: the task runs a work item, holding its queue's
  *   map as it takes the work's (both at the path's `work W on Q`); the import now makes it a
  *   `work:` path.
+ * - irq-inversion-reservation-ctx-in-hardirq-safe-work, sleep-in-atomic-dma-resv-under-spinlock:
+ *   the kernel model's reservation class and dma_resv lock, taken without its include or
+ *   declared a second time;
+ * - invalid-wait-context-mutex-in-threaded-hardirq: an irq-safe mutex read as a spinlock;
+ * - irq-inversion-read-map-with-itself: a lock in inversion with itself, whose other usage
+ *   the report did not show.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -34,6 +40,10 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'recursive-locking-fs-reclaim-under-spinlock.yaml': ['recursive-locking', ['mmu_notifier_invalidate_range_start']],
   'irq-inversion-work-item.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'mmu_notifier_invalidate_range_start']],
   'irq-inversion-work-on-hardirq-safe-queue.yaml': ['irq-inversion', ['(wq_completion)qu_0_', '(work_completion)wk_0_']],
+  'irq-inversion-reservation-ctx-in-hardirq-safe-work.yaml': ['irq-inversion', ['(work_completion)wk', 'reservation_ww_class_acquire']],
+  'sleep-in-atomic-dma-resv-under-spinlock.yaml': ['sleep-in-atomic', ['reservation_ww_class_mutex', 'fe->lock']],
+  'invalid-wait-context-mutex-in-threaded-hardirq.yaml': ['invalid-wait-context', ['a->lock']],
+  'irq-inversion-read-map-with-itself.yaml': ['irq-inversion', ['lk']],
 };
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
@@ -52,6 +62,7 @@ describe('import fixed point: counterexamples found by the fuzz suite', () => {
       const r = (await importLog(text, { source: name })).reports[0]!;
       expect(r.error).toBeNull();
       const s2 = await checkFile(fx.write(`again-${name}`, r.yaml));
+      expect(s2.errors).toEqual([]);
       const sorted = (xs: readonly string[]) => [...new Set(xs.filter((l) => !r.invented.includes(l)))].sort();
       expect(s2.findings.some((f) => f.rule === rule && JSON.stringify(sorted(f.lockdep)) === JSON.stringify(sorted(f1.lockdep)))).toBe(true);
     });
