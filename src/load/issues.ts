@@ -7,6 +7,9 @@ import type { z } from 'zod';
 import { InputError, didYouMean } from './errors.js';
 import { posAt, type PathKey, type Pos } from './pos.js';
 
+/** `<<` is YAML 1.1's merge key; a scenario is YAML 1.2, where it is a key like any other. */
+const MERGE_KEY_HINT = ' (YAML merge keys are YAML 1.1: a scenario is YAML 1.2, where `<<` is a plain key; write the keys out, or alias a whole value)';
+
 type Issue = z.core.$ZodIssue;
 
 /** Marks the message of an unrecognized_keys issue that carries the known keys. */
@@ -147,7 +150,7 @@ function formatIssue(
         const exp = known.length ? `; expected ${known.length === 1 ? `"${known[0]}"` : `one of ${known.join(', ')}`}` : '';
         out.push(
           new InputError(
-            `unknown key "${key}"${inWhere ? ` in ${inWhere}` : ''}${exp}${didYouMean(key, known)}`,
+            `unknown key "${key}"${inWhere ? ` in ${inWhere}` : ''}${exp}${key === '<<' ? MERGE_KEY_HINT : didYouMean(key, known)}`,
             objPos.keyLoc(key),
           ),
         );

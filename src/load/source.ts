@@ -3,7 +3,7 @@
  * every value has a position) into a plain value plus a `Pos` for locating it.
  * Everything that can go wrong becomes an InputError with file, line and column.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { LineCounter, isCollection, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceLoc } from '../model/location.js';
 import { InputError, InputErrors } from './errors.js';
@@ -42,16 +42,36 @@ export async function readText(file: string, abs: string): Promise<string> {
   }
   let buf: Buffer;
   try {
-    buf = await readFile(abs);
+    buf = await readAtMost(abs, MAX_FILE_BYTES + 1);
   } catch (e) {
     throw new InputErrors([new InputError(`cannot read ${file}: ${ioMessage(e)}`, null)]);
   }
   if (buf.length > MAX_FILE_BYTES) {
-    throw new InputErrors([new InputError(`file too large: ${buf.length} bytes (the limit is 16 MiB)`, fileLoc(file))]);
+    // A file that grew since, or a device or pipe (its size says 0): /dev/zero never ends.
+    throw new InputErrors([new InputError('file too large: more than 16 MiB (the limit)', fileLoc(file))]);
   }
   const bad = notText(buf, file, 'a scenario', false);
   if (bad) throw new InputErrors([bad]);
   return buf.toString('utf8');
+}
+
+/** The first `max` bytes of a file, or all of it if shorter. */
+async function readAtMost(abs: string, max: number): Promise<Buffer> {
+  const fh = await open(abs, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total < max) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max - total));
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    await fh.close();
+  }
 }
 
 /** Where byte `offset` of `buf` is, as line and column (columns count characters). */
@@ -184,9 +204,11 @@ export function findExcessiveNesting(text: string, limit = MAX_NESTING): number 
 
 /**
  * `uniqueKeys` is off: the yaml package compares every key of a map with every other (a map
- * of 100,000 locks took 40 s); `duplicateKeys` below does it in one pass.
+ * of 100,000 locks took 40 s); `duplicateKeys` below does it in one pass. YAML 1.2 as the
+ * package (and its stringify) speaks it: no merge keys, and YAML 1.1's typed tags
+ * (`!!binary`, `!!timestamp`, `!!set`) are unknown tags, so every value is a JSON value.
  */
-const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: true, strict: true, logLevel: 'error' } as const;
+const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: true, strict: true, logLevel: 'error', resolveKnownTags: false } as const;
 
 /**
  * Keys written twice in one map, each an error at the second: by their value as a string,
@@ -223,6 +245,12 @@ function plainMessage(e: YAMLError, text: string): string {
     case 'TAB_AS_INDENT':
       msg += ' (indent YAML with spaces)';
       break;
+    case 'TAG_RESOLVE_FAILED': {
+      const tag = /Unresolved tag: (\S+)/.exec(msg)?.[1] ?? '';
+      const shown = tag.replace(/^tag:yaml\.org,2002:/, '!!');
+      msg = `unsupported tag ${shown}: a scenario holds only strings, numbers, booleans, null, lists and maps (remove the tag)`;
+      break;
+    }
     case 'KEY_OVER_1024_CHARS':
       msg += ' (a longer name can be written as an explicit key: `? NAME` on one line, `: VALUE` on the next; or use JSON)';
       break;

@@ -66,9 +66,21 @@ describe('reading files', () => {
     await oneError(fx.write('multi.yaml', 'locks: {}\n---\npaths: []\n'), 'one YAML document');
   });
 
-  it('unknown tags are errors', async () => {
+  it('unknown tags, and YAML 1.1 typed tags, are errors', async () => {
     const errs = await loadErrors(fx.write('tag.yaml', 'locks:\n  A: !mytag mutex\n'));
-    expect(errs[0]).toMatchObject({ line: 2 });
+    expect(errs[0]).toMatchObject({ line: 2, column: 6, message: expect.stringMatching(/^unsupported tag !mytag: a scenario holds only/) });
+    // !!binary would otherwise be bytes, read as a map with keys 0, 1, 2, ...
+    const bin = await oneError(fx.write('binary.yaml', 'locks:\n  A: !!binary aGVsbG8=\n'), 'unsupported tag !!binary');
+    expect(bin).toMatchObject({ line: 2, column: 6 });
+  });
+
+  it('YAML 1.2: `<<` is a plain key, and a merge key says so', async () => {
+    const e = await oneError(fx.write('merge.yaml', 'locks:\n  A: &m {type: mutex}\n  B: {<<: *m, lockdep: bee}\n'), 'unknown key "<<" in locks.B');
+    expect(e.message).toMatch(/YAML merge keys are YAML 1\.1: a scenario is YAML 1\.2/);
+    expect(e).toMatchObject({ line: 3, column: 7 });
+    // A lock called `<<`, as yaml.stringify writes it.
+    const s = await loadScenario(fx.write('lt.yaml', 'locks:\n  <<: mutex\npaths:\n  - name: p\n    steps:\n      - lock: <<\n      - unlock: <<\n'));
+    expect([...s.locks.keys()]).toContain('<<');
   });
 
   it('the top level must be a map', async () => {
