@@ -320,6 +320,11 @@ export class Generator {
     const [base] = splitSubclass(name);
     const context = opts.context ?? split.context;
     const caller = opts.caller ?? split.fns[split.fns.length - 1] ?? null;
+    // A pseudo-lock taken as the map it is, for read when the stack says so.
+    const asMap = (): YStep[] => [
+      { key: prims.some((p) => p.op === 'map' && p.mode === 'read') ? 'lock_map_acquire_read' : 'lock_map_acquire', arg: base },
+      { key: 'lock_map_release', arg: base },
+    ];
     if (base === 'fs_reclaim' || (base === 'mmu_notifier_invalidate_range_start' && (has('alloc') || has('fs_reclaim')))) {
       this.info(name).info.used = true;
       if (has('alloc')) return [{ key: 'kmalloc', arg: 'GFP_KERNEL', comment: 'guess: GFP_KERNEL (the report shows an allocation that may reclaim, not its gfp flags)' }];
@@ -334,7 +339,7 @@ export class Generator {
           { key: 'mmu_notifier_invalidate_range_end', arg: { blockable: true } },
         ];
       }
-      return [{ key: 'lock_map_acquire', arg: base }, { key: 'lock_map_release', arg: base }];
+      return asMap();
     }
     if (base === 'dma_fence_map') {
       this.info(name).info.used = true;
@@ -349,7 +354,7 @@ export class Generator {
       }
       const waitFn = split.primFns.find((f) => /wait/.test(f)) ?? null;
       if (has('fence_wait') || waitFn) return [{ key: 'dma_fence_wait', arg: this.fence(caller), comment: waitFn ? undefined : 'guess: a fence wait' }];
-      return [{ key: 'lock_map_acquire', arg: base }, { key: 'lock_map_release', arg: base }];
+      return asMap();
     }
     const { info } = this.info(name);
     const w = info.what;

@@ -19,7 +19,9 @@
  *   declared a second time;
  * - invalid-wait-context-mutex-in-threaded-hardirq: an irq-safe mutex read as a spinlock;
  * - irq-inversion-read-map-with-itself: a lock in inversion with itself, whose other usage
- *   the report did not show.
+ *   the report did not show;
+ * - irq-inversion-fence-map-read-through-kernel-chain: dma_fence_map taken for read, imported
+ *   as a write.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -44,6 +46,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'sleep-in-atomic-dma-resv-under-spinlock.yaml': ['sleep-in-atomic', ['reservation_ww_class_mutex', 'fe->lock']],
   'invalid-wait-context-mutex-in-threaded-hardirq.yaml': ['invalid-wait-context', ['a->lock']],
   'irq-inversion-read-map-with-itself.yaml': ['irq-inversion', ['lk']],
+  'irq-inversion-fence-map-read-through-kernel-chain.yaml': ['irq-inversion', ['&ld_0_->lock', 'dma_fence_map']],
 };
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {

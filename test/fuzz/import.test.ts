@@ -6,6 +6,7 @@
  * A sleeping-function BUG prints no lockdep name for the lock that sleeps, and lockdep names
  * the import has to invent are not compared (as in test/import/roundtrip.test.ts).
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/check/run.js';
@@ -72,7 +73,7 @@ describe('check → import → check', () => {
         if (typeof once === 'string') return;
         // From its own report, exactly the same finding.
         const again = await reimport(once.result, once.result.findings[once.index]!, 'twice', true);
-        if (typeof again === 'string') expect.fail(again);
+        if (typeof again === 'string') expect.fail(`${again}\n--- the scenario reported (keep it in import-counterexamples/)\n${readFileSync(once.result.file, 'utf8')}`);
       }),
       params(15),
     );
