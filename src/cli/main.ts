@@ -6,6 +6,7 @@
  * trace: commander's errors are usage errors, anything unexpected is "internal error" (with
  * the stack only when FENCEDEP_DEBUG=1).
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -69,6 +70,16 @@ export function exitCodeOf(run: RunResult): number {
   if (run.summary.errors > 0) return EXIT_ERROR;
   if (run.summary.failed > 0) return EXIT_FAILED;
   return EXIT_OK;
+}
+
+/**
+ * `fencedep chekc fixtures` runs the default command, check, on a file "chekc": when the first
+ * path does not exist and is a bare word close to a command's name, that is the mistake.
+ */
+function mistypedCommand(first: string | undefined, commands: readonly string[]): string | null {
+  if (first === undefined || !/^[a-z]+$/.test(first) || existsSync(first)) return null;
+  const hint = didYouMean(first, commands);
+  return hint ? `unknown command "${first}"${hint}, and no file or directory is called so` : null;
 }
 
 async function runCheck(given: readonly string[], flags: CheckFlags, io: CliIO, formatGiven = true): Promise<number> {
@@ -164,6 +175,12 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     )
     .option('--stats', 'per file and in total: classes, dependencies, chains, SCCs, events, time')
     .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
+      const typo = mistypedCommand(paths[0], program.commands.map((c) => c.name()));
+      if (typo) {
+        io.stderr.write(`fencedep: ${typo}\n(run 'fencedep --help' for usage)\n`);
+        setCode(EXIT_ERROR);
+        return;
+      }
       setCode(await runCheck(paths, flags, io, cmd.getOptionValueSource('format') !== 'default'));
     });
 

@@ -264,7 +264,9 @@ simple('preempt_enable', (x) => ({ op: 'preempt', loc: x.loc, label: x.label, ac
 simple('non_block_start', (x) => ({ op: 'non_block', loc: x.loc, label: x.label, action: 'start' }));
 simple('non_block_end', (x) => ({ op: 'non_block', loc: x.loc, label: x.label, action: 'end' }));
 for (const n of ['might_sleep', 'cond_resched']) simple(n, (x) => ({ op: 'sleep', loc: x.loc, label: x.label }));
-for (const n of ['sleep', 'msleep', 'schedule', 'wait_event', 'wait_for_completion'])
+// The spec's sleeping steps, then kernel spellings of them (synchronize_rcu also sleeps in an
+// RCU read-side section, which the sleep check reports).
+for (const n of ['sleep', 'msleep', 'schedule', 'wait_event', 'wait_for_completion', 'usleep_range', 'schedule_timeout', 'wait_event_timeout', 'wait_event_interruptible', 'wait_for_completion_timeout', 'synchronize_rcu'])
   simple(n, (x) => ({ op: 'sleep', loc: x.loc, label: x.label }), optionalScalar);
 def({
   name: 'cond_resched_lock',
@@ -324,7 +326,7 @@ def({ name: 'if', arg: ifSchema, bare: false, convert: (c, x) => c.ifStep(x) });
 
 // Memory allocation and reclaim (§4, kernel-semantics §4).
 const gfpArg = () => name;
-for (const n of ['kmalloc', 'alloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'might_alloc'])
+for (const n of ['kmalloc', 'alloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'might_alloc', 'kcalloc', 'kmalloc_array', 'kvzalloc', 'kmem_cache_alloc', 'kmem_cache_zalloc', 'alloc_page', '__get_free_pages'])
   def({ name: n, arg: gfpArg, bare: false, convert: (c, x) => c.gfpStep(x, (gfp) => ({ op: 'alloc', loc: x.loc, label: x.label, gfp })) });
 for (const action of ['acquire', 'release'] as const)
   def({

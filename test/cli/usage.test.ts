@@ -31,6 +31,17 @@ describe('usage errors exit 2 without a stack trace', () => {
     expect(r.err).not.toMatch(NO_STACK);
   });
 
+  it('a mistyped command is not checked as a missing file', async () => {
+    const r = await cli(['chekc', c('good')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('fencedep: unknown command "chekc" (did you mean "check"?), and no file or directory is called so');
+    expect(r.out).toBe('');
+    // A missing path that is not close to a command is a missing file, as before.
+    const missing = await cli(['fixturez-missing', c('good')]);
+    expect(missing.code).toBe(2);
+    expect(missing.out).toContain('fixturez-missing: error: no such file or directory');
+  });
+
   it('unknown option before the paths of the default command', async () => {
     const r = await cli(['--bogus', c('good')]);
     expect(r.code).toBe(2);

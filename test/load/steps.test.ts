@@ -166,6 +166,14 @@ describe('context, irq and sleeping steps', () => {
     ['schedule', { op: 'sleep' }],
     ['wait_event', { op: 'sleep' }],
     ['wait_for_completion', { op: 'sleep' }],
+    ...['usleep_range', 'schedule_timeout', 'wait_event_timeout', 'wait_event_interruptible', 'wait_for_completion_timeout', 'synchronize_rcu'].map(
+      (n) => [n, { op: 'sleep' }] as [string, Record<string, unknown>],
+    ),
+    ...['kcalloc', 'kmalloc_array', 'kvzalloc', 'kmem_cache_alloc', 'kmem_cache_zalloc', 'alloc_page', '__get_free_pages'].map(
+      (n) => [`${n}: GFP_NOWAIT`, { op: 'alloc' }] as [string, Record<string, unknown>],
+    ),
+    ['lockdep_assert_held: M', { op: 'assert_held', lock: { cls: 'M', instance: null } }],
+    ['dma_resv_assert_held: M', { op: 'assert_held', lock: { cls: 'M', instance: null } }],
     ['rcu_read_lock', { op: 'rcu', flavour: 'rcu', action: 'lock' }],
     ['rcu_read_unlock', { op: 'rcu', flavour: 'rcu', action: 'unlock' }],
     ['rcu_read_lock_bh', { op: 'rcu', flavour: 'rcu_bh', action: 'lock' }],
