@@ -9,7 +9,7 @@
 import type { KernelProfile, LockType } from '../model/scenario.js';
 import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
 import { isInternal, primitive, splitStack, type Context, type Prim, type SplitStack } from './classify.js';
-import { ruleOf, type Frame, type HeldLock, type KernelReport, type LockRef } from './report.js';
+import { ruleOf, type ChainEntry, type Frame, type HeldLock, type KernelReport, type LockRef } from './report.js';
 import type { YStep, YVal } from './yaml.js';
 
 export interface ExpectEntry {
@@ -607,6 +607,21 @@ export class Generator {
     }
   }
 
+  /** fencedep's chain entries from `from`: entry #1 is taken under `from`, each next under the one before. */
+  private fencedepChainPaths(from: string, entries: readonly ChainEntry[]): void {
+    let prevName = from;
+    for (const e of [...entries].sort((a, b) => a.index - b.index)) {
+      this.buildPath({
+        name: e.path ?? `${prevName} -> ${e.lock.name}`,
+        comment: [`the dependency ${prevName} -> ${e.lock.name}`],
+        frames: e.frames,
+        held: [{ ref: { name: prevName, usage: null, wait: null, instance: null, at: [] }, atTop: true }],
+        op: (s, p) => this.targetSteps(e.lock, s, p),
+      });
+      prevName = e.lock.name;
+    }
+  }
+
   private queueOf(): string | null {
     for (const c of this.classes.values()) if (c.what.kind === 'queue') return c.what.queue;
     return this.r.workqueue?.queue ?? null;
@@ -748,8 +763,17 @@ export class Generator {
       case 'safe-to-unsafe': {
         if (r.safe && r.safeAt) this.usagePath(`${r.state}-safe`, r.safe, r.safeAt.frames, `IN-${(r.state ?? 'HARDIRQ').replace('-READ', '')}-${/READ/.test(r.state ?? '') ? 'R' : 'W'}`, r.safeAt.path);
         if (r.unsafe && r.unsafeAt) this.usagePath(`${r.state}-unsafe`, r.unsafe, r.unsafeAt.frames, `${(r.state ?? 'HARDIRQ').replace('-READ', '')}-ON-W`, r.unsafeAt.path);
-        this.dependencyPaths(r.backwardDeps, false);
-        this.dependencyPaths(r.forwardDeps, true);
+        if (r.fencedep) {
+          // A dependency recorded by the very step the report stops at (a work item's
+          // fs_reclaim_acquire: wk -> fs_reclaim, then fs_reclaim -> the map) comes with it.
+          const here = r.backtrace[0]?.where;
+          const earlier = (entries: readonly ChainEntry[]) => entries.filter((e) => !(here !== undefined && e.path === r.backtracePath && e.frames[0]?.where === here));
+          if (r.safe) this.fencedepChainPaths(r.safe.name, earlier(r.backwardChain));
+          if (r.next) this.fencedepChainPaths(r.next.name, earlier(r.chain));
+        } else {
+          this.dependencyPaths(r.backwardDeps, false);
+          this.dependencyPaths(r.forwardDeps, true);
+        }
         this.currentPath((s, p) => this.targetSteps(r.next!, s, p), { irqsDisabled: irqOff, ...(r.backtrace.length === 0 && r.next ? { frames: [] } : {}) });
         uniqPush(r.safe?.name);
         uniqPush(r.unsafe?.name);
@@ -772,18 +796,7 @@ export class Generator {
         }
         if (r.fencedep) {
           // fencedep prints the shortest path as chain entries: #1 is taken under the changed lock or its predecessor.
-          const list = [...r.chain].sort((a, b) => a.index - b.index);
-          let prevName = tookUnsafe ? r.next!.name : other?.name ?? '';
-          for (const e of list) {
-            this.buildPath({
-              name: e.path ?? `${prevName} -> ${e.lock.name}`,
-              comment: [`the dependency ${prevName} -> ${e.lock.name}`],
-              frames: e.frames,
-              held: [{ ref: { name: prevName, usage: null, wait: null, instance: null, at: [] }, atTop: true }],
-              op: (s, p) => this.targetSteps(e.lock, s, p),
-            });
-            prevName = e.lock.name;
-          }
+          this.fencedepChainPaths(tookUnsafe ? r.next!.name : other?.name ?? '', r.chain);
         } else {
           this.dependencyPaths(r.forwardDeps, tookUnsafe);
         }

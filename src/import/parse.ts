@@ -135,10 +135,14 @@ class ReportParser {
   private usage: { usage: string; frames: Frame[]; path?: string } | null = null;
   private block: { lock: LockRef; usages: UsageTrace[]; acquiredAt: Frame[]; inAcquired: boolean } | null = null;
   private depsTarget: DependencyBlock[] | null = null;
+  /** Where fencedep's `-> #N` entries go: the chain, or a safe→unsafe report's backward one. */
+  private chainTarget: ChainEntry[];
   private fdTrace: Frame[] | null = null;
   private seenHeader = 0;
 
-  constructor(readonly r: KernelReport) {}
+  constructor(readonly r: KernelReport) {
+    this.chainTarget = r.chain;
+  }
 
   /** Set `lock` or extend its `at:` frames when the same class is printed again (syzbot inlines). */
   private setLock(current: LockRef | null, l: LockRef): LockRef {
@@ -150,7 +154,7 @@ class ReportParser {
     if (this.entry) {
       const frames = this.entry.path !== undefined ? [...this.entry.frames].reverse() : this.entry.frames;
       const e: ChainEntry = { index: this.entry.index, lock: this.entry.lock, frames, ...(this.entry.path !== undefined ? { path: this.entry.path } : {}) };
-      this.r.chain.push(e);
+      this.chainTarget.push(e);
       this.entry = null;
     }
   }
@@ -311,13 +315,17 @@ class ReportParser {
     }
     if (/^the dependencies between \S+-irq-safe lock and the holding lock:$/.test(text)) {
       this.finishBlock();
+      this.finishEntry();
       this.depsTarget = r.backwardDeps;
-      this.mode = 'deps';
+      this.chainTarget = r.backwardChain;
+      this.mode = r.fencedep ? 'chain' : 'deps';
       return;
     }
     if (/^the dependencies between the lock to be acquired(?: and \S+ lock:)?$/.test(text) || /^the shortest dependencies between 2nd lock and 1st lock:$/.test(text)) {
       this.finishBlock();
+      this.finishEntry();
       this.depsTarget = r.forwardDeps;
+      this.chainTarget = r.chain;
       this.mode = r.fencedep ? 'chain' : 'deps';
       return;
     }

@@ -98,7 +98,10 @@ export interface KernelReport {
   next: LockRef | null;
   /** The lock already held (circular, recursive, safe→unsafe). */
   prev: LockRef | null;
+  /** fencedep's chain entries: the cycle, the inversion's shortest path, or (safe→unsafe) next ⇝ unsafe. */
   chain: ChainEntry[];
+  /** fencedep's safe→unsafe reports: the safe lock ⇝ the held lock. */
+  backwardChain: ChainEntry[];
   /** `Chain exists of:` classes, next first. */
   chainExists: string[] | null;
   /** The scenario table says prev is held as a reader (`rlock(prev)`). */
@@ -155,7 +158,7 @@ export interface KernelReport {
 export function emptyReport(kind: ReportKind, title: string, line: number, fencedep: boolean): KernelReport {
   return {
     kind, title, startLine: line, endLine: line, version: null, task: null, fencedep, irq: null,
-    next: null, prev: null, chain: [], chainExists: null, prevRead: false, state: null,
+    next: null, prev: null, chain: [], backwardChain: [], chainExists: null, prevRead: false, state: null,
     safe: null, unsafe: null, safeAt: null, unsafeAt: null, oldUsage: null, newUsage: null, registered: null,
     other: null, direction: null, backwardDeps: [], forwardDeps: [], context: null, notAllowedInside: null,
     releaseAt: [], sleep: null, held: null, workqueue: null, backtrace: [], backtraceInIrq: false,

@@ -6,7 +6,7 @@
 import type { ReportBlock } from '../model/finding.js';
 import type { Detections } from '../replay/detections.js';
 import { defineRule } from './rule.js';
-import { blank, chainEntry, currentTrace, held, lock, newDependency, scenario, text } from './layout.js';
+import { blank, chainEntry, currentTrace, dependencyEntries, held, lock, newDependency, scenario, text } from './layout.js';
 
 export default defineRule<Detections['circular-dependency']>({
   meta: {
@@ -22,7 +22,7 @@ export default defineRule<Detections['circular-dependency']>({
     const names = cycle.map((l) => l.name);
     const parent = existing.length >= 2 ? existing[existing.length - 1]!.from : next;
     const chainEntries = [
-      ...existing.map((d, i) => ({ index: i + 1, lock: d.to, path: d.path, stack: d.stack })).reverse(),
+      ...dependencyEntries(existing).reverse(),
       { index: 0, lock: next, path: site.path, stack: site.stack },
     ];
     const report: ReportBlock[] = [

@@ -8,7 +8,7 @@
 import type { ReportBlock } from '../model/finding.js';
 import type { Detections } from '../replay/detections.js';
 import { defineRule } from './rule.js';
-import { blank, chainEntry, currentTrace, held, lock, newDependency, scenario, text, uniq } from './layout.js';
+import { blank, chainEntry, currentTrace, dependencyEntries, held, lock, newDependency, scenario, text, uniq } from './layout.js';
 
 type Detection = Detections['irq-inversion'];
 
@@ -42,8 +42,16 @@ export default defineRule<Detection>({
           ['<Interrupt>', ''],
           [`  lock(${safe.lockdep});`, ''],
         ]),
-        blank, text(' *** DEADLOCK ***'), blank, held(site), blank, currentTrace(site),
+        blank, text(' *** DEADLOCK ***'), blank, held(site), blank,
       ];
+      // As the kernel: how the safe lock leads to the held one, and the new one to the unsafe one.
+      if (d.safeToPrev.length > 0) {
+        report.push(text(`the dependencies between ${d.state}-irq-safe lock and the holding lock:`), { kind: 'chain', entries: dependencyEntries(d.safeToPrev) }, blank);
+      }
+      if (d.nextToUnsafe.length > 0) {
+        report.push(text(`the dependencies between the lock to be acquired and ${d.state}-irq-unsafe lock:`), { kind: 'chain', entries: dependencyEntries(d.nextToUnsafe) }, blank);
+      }
+      report.push(currentTrace(site));
       const chain = [...d.safeToPrev.map(chainEntry), newDependency(site, prev, next), ...d.nextToUnsafe.map(chainEntry)];
       return {
         heading: `WARNING: ${d.state}-safe -> ${d.state}-unsafe lock order detected`,
@@ -86,7 +94,7 @@ export default defineRule<Detection>({
         ]),
         blank, text(' *** DEADLOCK ***'), blank, held(site),
         text('the shortest dependencies between 2nd lock and 1st lock:'),
-        { kind: 'chain', entries: path.map((s, i) => ({ index: i + 1, lock: s.to, path: s.path, stack: s.stack })) },
+        { kind: 'chain', entries: dependencyEntries(path) },
         currentTrace(site),
       ],
     };

@@ -27,6 +27,11 @@ export function newDependency(site: Site, from: LockLine, to: LockLine): ChainEn
   return { from: from.name, to: to.name, path: site.path, location: site.location, stack: site.stack };
 }
 
+/** Dependencies as the entries of a printed chain, numbered from 1: each the lock it leads to. */
+export function dependencyEntries(steps: readonly DependencyStep[]): { index: number; lock: LockLine; path: string; stack: DependencyStep['stack'] }[] {
+  return steps.map((d, i) => ({ index: i + 1, lock: d.to, path: d.path, stack: d.stack }));
+}
+
 export function chainEntry(step: DependencyStep): ChainEntry {
   return { from: step.from.name, to: step.to.name, path: step.path, location: step.location, stack: step.stack };
 }

@@ -6,7 +6,7 @@
 import type { ReportBlock } from '../model/finding.js';
 import type { Detections } from '../replay/detections.js';
 import { defineRule } from './rule.js';
-import { blank, chainEntry, currentTrace, held, lock, newDependency, shown, text } from './layout.js';
+import { blank, chainEntry, currentTrace, dependencyEntries, held, lock, newDependency, shown, text } from './layout.js';
 
 export default defineRule<Detections['recursive-locking']>({
   meta: {
@@ -24,7 +24,7 @@ export default defineRule<Detections['recursive-locking']>({
     if (existing?.length) {
       report.push(text('and the lock already depends on itself through:'), {
         kind: 'chain',
-        entries: existing.map((d, i) => ({ index: i + 1, lock: d.to, path: d.path, stack: d.stack })).reverse(),
+        entries: dependencyEntries(existing).reverse(),
       }, blank);
     }
     report.push(
