@@ -94,6 +94,13 @@ export function irqSafe(usage: string | null): { hard: boolean; soft: boolean } 
   return { hard: /[-?]/.test(u.slice(0, 2)), soft: /[-?]/.test(u.slice(2, 4)) };
 }
 
+/** Whether a usage string shows the class taken with hardirqs / softirqs enabled; null when none was printed. */
+export function irqEnabled(usage: string | null): { hard: boolean; soft: boolean } | null {
+  if (usage === null) return null;
+  const u = usage.replace(/[{}]/g, '');
+  return { hard: /[+?]/.test(u.slice(0, 2)), soft: /[+?]/.test(u.slice(2, 4)) };
+}
+
 export interface ProfileChoice {
   readonly profile: KernelProfile;
   readonly why: string;

@@ -7,7 +7,7 @@
  * comment in the YAML and a line of the summary.
  */
 import type { KernelProfile, LockType } from '../model/scenario.js';
-import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
+import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqEnabled, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
 import { isInternal, primitive, splitStack, type Context, type Prim, type SplitStack } from './classify.js';
 import { ruleOf, type ChainEntry, type Frame, type HeldLock, type KernelReport, type LockRef } from './report.js';
 import type { YStep, YVal } from './yaml.js';
@@ -177,6 +177,10 @@ export class Generator {
     const safe = irqSafe(c.usage);
     if (safe.hard) return { irq: 'irqsave', guess: `${c.base} is taken in hardirq context elsewhere: irqs saved here` };
     if (safe.soft) return { irq: 'bh', guess: `${c.base} is taken in softirq context elsewhere: bottom halves disabled here` };
+    // Never taken with irqs (or bottom halves) on, says its usage: so here too.
+    const on = irqEnabled(c.usage);
+    if (on && !on.hard) return { irq: 'irqsave', guess: `${c.base} is never taken with hardirqs on (its usage): irqs saved here` };
+    if (on && !on.soft) return { irq: 'bh', guess: `${c.base} is never taken with softirqs on (its usage): bottom halves disabled here` };
     return { irq: 'none', guess: null };
   }
 

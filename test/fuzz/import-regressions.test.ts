@@ -21,7 +21,9 @@
  * - irq-inversion-read-map-with-itself: a lock in inversion with itself, whose other usage
  *   the report did not show;
  * - irq-inversion-fence-map-read-through-kernel-chain: dma_fence_map taken for read, imported
- *   as a write.
+ *   as a write;
+ * - irq-inversion-work-signalling-nested-raw-spinlock: a raw spinlock whose usage shows it
+ *   never taken with irqs on, imported as taken with irqs on (a new irq-unsafe lock).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -47,6 +49,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'invalid-wait-context-mutex-in-threaded-hardirq.yaml': ['invalid-wait-context', ['a->lock']],
   'irq-inversion-read-map-with-itself.yaml': ['irq-inversion', ['lk']],
   'irq-inversion-fence-map-read-through-kernel-chain.yaml': ['irq-inversion', ['&ld_0_->lock', 'dma_fence_map']],
+  'irq-inversion-work-signalling-nested-raw-spinlock.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'reservation_ww_class_acquire']],
 };
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
