@@ -553,8 +553,13 @@ export class Generator {
     if (opts.irqsDisabled && context === 'process' && !placed.some((p) => p.open.some((s) => /irqsave|_irq$/.test(s.key)))) {
       target = [{ key: 'local_irq_disable', arg: null, comment: 'the report says irqs were disabled here' }, ...target, { key: 'local_irq_enable', arg: null }];
     }
-    const steps = this.assemble(split.fns, placed, target);
+    let steps = this.assemble(split.fns, placed, target);
     if (split.dropped > 0 && !this.r.fencedep) opts.comment.push(`${split.dropped} frame(s) of entry code and lockdep internals left out`);
+    // A work item runs in process context: an interrupt arrives while it runs.
+    if (work && (context === 'hardirq' || context === 'softirq')) {
+      steps = [{ key: context, arg: null, body: steps }];
+      context = 'process';
+    }
     this.addPath({ name: opts.name, comment: opts.comment, context, irqsDisabled: false, work, steps });
   }
 
@@ -609,6 +614,18 @@ export class Generator {
         op: (s, p) => this.targetSteps(e.lock, s, p),
       });
     }
+  }
+
+  /**
+   * Was this usage or dependency recorded by the very step the report stops at? (A kmalloc in
+   * a hardirq block: fs_reclaim became irq-safe, then fs_reclaim -> the notifier map.) The
+   * report's own path replays it; another path doing so first would change what is found.
+   */
+  private byReportedStep(path: string | undefined, frames: readonly Frame[]): boolean {
+    // The same path and the same stack of steps (the traces list them in different orders).
+    const stack = (fs: readonly Frame[]) => fs.flatMap((f) => (f.where === undefined ? [] : [f.where])).sort().join('\n');
+    const here = stack(this.r.backtrace);
+    return this.r.fencedep && here !== '' && path === this.r.backtracePath && stack(frames) === here;
   }
 
   /** fencedep's chain entries from `from`: entry #1 is taken under `from`, each next under the one before. */
@@ -765,13 +782,10 @@ export class Generator {
         break;
       }
       case 'safe-to-unsafe': {
-        if (r.safe && r.safeAt) this.usagePath(`${r.state}-safe`, r.safe, r.safeAt.frames, `IN-${(r.state ?? 'HARDIRQ').replace('-READ', '')}-${/READ/.test(r.state ?? '') ? 'R' : 'W'}`, r.safeAt.path);
-        if (r.unsafe && r.unsafeAt) this.usagePath(`${r.state}-unsafe`, r.unsafe, r.unsafeAt.frames, `${(r.state ?? 'HARDIRQ').replace('-READ', '')}-ON-W`, r.unsafeAt.path);
+        if (r.safe && r.safeAt && !this.byReportedStep(r.safeAt.path, r.safeAt.frames)) this.usagePath(`${r.state}-safe`, r.safe, r.safeAt.frames, `IN-${(r.state ?? 'HARDIRQ').replace('-READ', '')}-${/READ/.test(r.state ?? '') ? 'R' : 'W'}`, r.safeAt.path);
+        if (r.unsafe && r.unsafeAt && !this.byReportedStep(r.unsafeAt.path, r.unsafeAt.frames)) this.usagePath(`${r.state}-unsafe`, r.unsafe, r.unsafeAt.frames, `${(r.state ?? 'HARDIRQ').replace('-READ', '')}-ON-W`, r.unsafeAt.path);
         if (r.fencedep) {
-          // A dependency recorded by the very step the report stops at (a work item's
-          // fs_reclaim_acquire: wk -> fs_reclaim, then fs_reclaim -> the map) comes with it.
-          const here = r.backtrace[0]?.where;
-          const earlier = (entries: readonly ChainEntry[]) => entries.filter((e) => !(here !== undefined && e.path === r.backtracePath && e.frames[0]?.where === here));
+          const earlier = (entries: readonly ChainEntry[]) => entries.filter((e) => !this.byReportedStep(e.path, e.frames));
           if (r.safe) this.fencedepChainPaths(r.safe.name, earlier(r.backwardChain));
           if (r.next) this.fencedepChainPaths(r.next.name, earlier(r.chain));
         } else {

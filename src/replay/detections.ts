@@ -14,6 +14,8 @@ export interface Site {
   readonly stack: readonly TraceStep[];
   /** The task's held locks at that moment, bottom first. */
   readonly held: readonly LockLine[];
+  /** Its irq state as lockdep prints it: `[HC0[0]:SC0[0]:HE1:SE1]`. */
+  readonly irqState: string;
 }
 
 /** One dependency of a chain with the place it was first recorded. */

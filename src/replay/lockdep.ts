@@ -664,6 +664,7 @@ export class Lockdep {
       location: frame ? frame.loc : { file: '', line: 0, column: 0 },
       stack: trace(frame),
       held: task.held.map((h) => this.line(h)),
+      irqState: irqStateOf(task),
     };
   }
 
@@ -720,6 +721,13 @@ class ChainSet {
     this.size = 0;
     for (let i = 0; i < used.length; i++) if (used[i]) this.add(slots[2 * i]!, slots[2 * i + 1]!);
   }
+}
+
+/** `[HC%u[%lu]:SC%u[%lu]:HE%u:SE%u]`: in hardirq, hardirq count, in softirq, softirq count (a bh disable counts 2), irqs and softirqs enabled. */
+function irqStateOf(task: Task): string {
+  const hc = task.hardirqDepth;
+  const sc = task.softirqDepth;
+  return `[HC${hc > 0 ? 1 : 0}[${hc}]:SC${sc > 0 ? 1 : 0}[${sc + 2 * task.bhCount}]:HE${task.hardirqsEnabled ? 1 : 0}:SE${task.softirqsEnabled() ? 1 : 0}]`;
 }
 
 function findExclusiveMatch(mask: number, exclMask: number): [number, number] | null {

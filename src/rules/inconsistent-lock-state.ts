@@ -25,7 +25,7 @@ export default defineRule<Detections['inconsistent-lock-state']>({
       chain: [],
       report: [
         text(`inconsistent {${oldUsage}} -> {${newUsage}} usage.`),
-        text(`${site.path} takes:`), lock(l),
+        text(`${site.path} ${site.irqState} takes:`), lock(l),
         { kind: 'trace', title: `{${oldUsage}} state was registered at:`, path: registered.path, stack: registered.stack },
         blank, text('other info that might help us debug this:'),
         { kind: 'scenario', title: ' Possible unsafe locking scenario:', columns: ['CPU0'], rows: [[`lock(${l.lockdep});`], ['<Interrupt>'], [`  lock(${l.lockdep});`]] },

@@ -25,7 +25,7 @@ export default defineRule<Detection>({
     if (d.kind === 'safe-to-unsafe') {
       const { site, prev, next, safe, unsafe } = d;
       const report: ReportBlock[] = [
-        text(`${site.path} is trying to acquire:`), lock(next),
+        text(`${site.path} ${site.irqState} is trying to acquire:`), lock(next),
         text('and this task is already holding:'), lock(prev),
         text('which would create a new lock dependency:'),
         text(` (${prev.lockdep}){${prev.usage.slice(1, -1)}} -> (${next.lockdep}){${next.usage.slice(1, -1)}}`), blank,

@@ -23,7 +23,9 @@
  * - irq-inversion-fence-map-read-through-kernel-chain: dma_fence_map taken for read, imported
  *   as a write;
  * - irq-inversion-work-signalling-nested-raw-spinlock: a raw spinlock whose usage shows it
- *   never taken with irqs on, imported as taken with irqs on (a new irq-unsafe lock).
+ *   never taken with irqs on, imported as taken with irqs on (a new irq-unsafe lock);
+ * - irq-inversion-kmalloc-in-hardirq-in-work: a work item in "context: hardirq", and a usage
+ *   the reported step itself records replayed by a path of its own first.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +52,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'irq-inversion-read-map-with-itself.yaml': ['irq-inversion', ['lk']],
   'irq-inversion-fence-map-read-through-kernel-chain.yaml': ['irq-inversion', ['&ld_0_->lock', 'dma_fence_map']],
   'irq-inversion-work-signalling-nested-raw-spinlock.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'reservation_ww_class_acquire']],
+  'irq-inversion-kmalloc-in-hardirq-in-work.yaml': ['irq-inversion', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
 };
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
