@@ -177,10 +177,10 @@ export class Generator {
     const safe = irqSafe(c.usage);
     if (safe.hard) return { irq: 'irqsave', guess: `${c.base} is taken in hardirq context elsewhere: irqs saved here` };
     if (safe.soft) return { irq: 'bh', guess: `${c.base} is taken in softirq context elsewhere: bottom halves disabled here` };
-    // Never taken with irqs (or bottom halves) on, says its usage: so here too.
+    // Never taken with irqs on, says its usage: so here too. (Only when no ENABLED bit shows:
+    // a report made while marking ENABLED_HARDIRQ stops before ENABLED_SOFTIRQ is marked.)
     const on = irqEnabled(c.usage);
-    if (on && !on.hard) return { irq: 'irqsave', guess: `${c.base} is never taken with hardirqs on (its usage): irqs saved here` };
-    if (on && !on.soft) return { irq: 'bh', guess: `${c.base} is never taken with softirqs on (its usage): bottom halves disabled here` };
+    if (on && !on.hard && !on.soft) return { irq: 'irqsave', guess: `${c.base} is never taken with irqs on (its usage): irqs saved here` };
     return { irq: 'none', guess: null };
   }
 
@@ -190,7 +190,8 @@ export class Generator {
     info.used = true;
     const context = opts.context ?? 'process';
     const { irq, guess } = this.irqFor(info, prim, opts.needOn ?? false, context);
-    let mode: 'read' | 'write' = prim?.mode ?? (opts.read ? 'read' : this.defaultMode(info));
+    // `read`: true for read, false for write, absent for what the stack or the usage says.
+    let mode: 'read' | 'write' = prim?.mode ?? (opts.read === undefined ? this.defaultMode(info) : opts.read ? 'read' : 'write');
     if (opts.read) mode = 'read';
     let instance: string | null = null;
     if (typeof ref !== 'string' && ref.instance && info.instances.size > 1 && this.r.kind === 'recursive-locking' && this.r.next && splitSubclass(this.r.next.name)[0] === info.base) {
@@ -332,6 +333,8 @@ export class Generator {
     if (base === 'fs_reclaim' || (base === 'mmu_notifier_invalidate_range_start' && (has('alloc') || has('fs_reclaim')))) {
       this.info(name).info.used = true;
       if (has('alloc')) return [{ key: 'kmalloc', arg: 'GFP_KERNEL', comment: 'guess: GFP_KERNEL (the report shows an allocation that may reclaim, not its gfp flags)' }];
+      // Reclaim itself (kswapd's __fs_reclaim_acquire) takes it even under PF_MEMALLOC.
+      if (base === 'fs_reclaim' && split.primFns.includes('reclaim')) return [{ key: 'reclaim', arg: [] }];
       return [{ key: 'fs_reclaim_acquire', arg: 'GFP_KERNEL' }, { key: 'fs_reclaim_release', arg: 'GFP_KERNEL' }];
     }
     if (base === 'mmu_notifier_invalidate_range_start') {
@@ -629,14 +632,16 @@ export class Generator {
   }
 
   /** fencedep's chain entries from `from`: entry #1 is taken under `from`, each next under the one before. */
-  private fencedepChainPaths(from: string, entries: readonly ChainEntry[]): void {
+  private fencedepChainPaths(from: string, entries: readonly ChainEntry[], fromExclusive = false): void {
     let prevName = from;
     for (const e of [...entries].sort((a, b) => a.index - b.index)) {
+      // The report does not say how `from` was held; exclusively makes the dependency strong.
+      const read = fromExclusive && prevName === from ? { read: false } : {};
       this.buildPath({
         name: e.path ?? `${prevName} -> ${e.lock.name}`,
         comment: [`the dependency ${prevName} -> ${e.lock.name}`],
         frames: e.frames,
-        held: [{ ref: { name: prevName, usage: null, wait: null, instance: null, at: [] }, atTop: true }],
+        held: [{ ref: { name: prevName, usage: null, wait: null, instance: null, at: [] }, atTop: true, ...read }],
         op: (s, p) => this.targetSteps(e.lock, s, p),
       });
       prevName = e.lock.name;
@@ -786,7 +791,8 @@ export class Generator {
         if (r.unsafe && r.unsafeAt && !this.byReportedStep(r.unsafeAt.path, r.unsafeAt.frames)) this.usagePath(`${r.state}-unsafe`, r.unsafe, r.unsafeAt.frames, `${(r.state ?? 'HARDIRQ').replace('-READ', '')}-ON-W`, r.unsafeAt.path);
         if (r.fencedep) {
           const earlier = (entries: readonly ChainEntry[]) => entries.filter((e) => !this.byReportedStep(e.path, e.frames));
-          if (r.safe) this.fencedepChainPaths(r.safe.name, earlier(r.backwardChain));
+          // The safe lock's usage was reached through its first dependency: a strong one.
+          if (r.safe) this.fencedepChainPaths(r.safe.name, earlier(r.backwardChain), true);
           if (r.next) this.fencedepChainPaths(r.next.name, earlier(r.chain));
         } else {
           this.dependencyPaths(r.backwardDeps, false);
@@ -814,7 +820,7 @@ export class Generator {
         }
         if (r.fencedep) {
           // fencedep prints the shortest path as chain entries: #1 is taken under the changed lock or its predecessor.
-          this.fencedepChainPaths(tookUnsafe ? r.next!.name : other?.name ?? '', r.chain);
+          this.fencedepChainPaths(tookUnsafe ? r.next!.name : other?.name ?? '', r.chain, true);
         } else {
           this.dependencyPaths(r.forwardDeps, tookUnsafe);
         }

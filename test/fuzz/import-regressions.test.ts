@@ -25,7 +25,11 @@
  * - irq-inversion-work-signalling-nested-raw-spinlock: a raw spinlock whose usage shows it
  *   never taken with irqs on, imported as taken with irqs on (a new irq-unsafe lock);
  * - irq-inversion-kmalloc-in-hardirq-in-work: a work item in "context: hardirq", and a usage
- *   the reported step itself records replayed by a path of its own first.
+ *   the reported step itself records replayed by a path of its own first;
+ * - circular-dependency-reclaim-inside-reclaim: fs_reclaim taken by a nested `reclaim:` block,
+ *   imported as fs_reclaim_acquire (a no-op under PF_MEMALLOC);
+ * - irq-inversion-read-safe-rwlock-through-chain: the irq-safe end of a chain imported as held
+ *   for read, too weak a dependency to carry its usage.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -53,6 +57,8 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'irq-inversion-fence-map-read-through-kernel-chain.yaml': ['irq-inversion', ['&ld_0_->lock', 'dma_fence_map']],
   'irq-inversion-work-signalling-nested-raw-spinlock.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'reservation_ww_class_acquire']],
   'irq-inversion-kmalloc-in-hardirq-in-work.yaml': ['irq-inversion', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
+  'circular-dependency-reclaim-inside-reclaim.yaml': ['circular-dependency', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
+  'irq-inversion-read-safe-rwlock-through-chain.yaml': ['irq-inversion', ['lk_0_', 'fs_reclaim']],
 };
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
