@@ -545,7 +545,7 @@ export class Generator {
       const atFn = h.ref.at.find((f) => !isInternal(f.fn) && !primitive(f.fn));
       const onStack = atFn && (split.fns.includes(localName(atFn.fn)) || (atFn.where !== undefined && split.markers.has(atFn.where)));
       if (atFn && !onStack && !h.atTop && !this.r.fencedep) h = { ...h, comment: [h.comment, `taken in ${atFn.fn}(), not on this stack: placed here`].filter((x) => x).join('; ') };
-      const prim = h.ref.at.map((f) => primitive(f.fn)).find((p) => p && p.op !== 'unlock') ?? null;
+      const prim = h.ref.at.map(framePrim).find((p) => p && p.op !== 'unlock') ?? null;
       const { a, guess } = this.acq(h.ref, prim ?? (h.irq ? { op: 'spin', irq: h.irq === 'none' ? undefined : h.irq } as Prim : null), { context, read: h.read });
       const acq = h.irq && h.irq !== 'none' && this.spinning(a.info) ? { ...a, irq: h.irq } : a;
       const oc = this.openClose(acq, (ww) => path.ctx.get(ww) ?? null, (ww) => path.openCtx(ww));
@@ -677,7 +677,7 @@ export class Generator {
       for (let k = held.length - 1; k >= 0; k--) {
         const info = this.info(held[k]!.ref.name).info;
         if (this.spinning(info)) {
-          const fromAt = held[k]!.ref.at.map((f) => primitive(f.fn)).find((p) => p?.irq);
+          const fromAt = held[k]!.ref.at.map(framePrim).find((p) => p?.irq);
           if (!fromAt?.irq || fromAt.irq === 'irqsave' || fromAt.irq === 'irq') {
             irqHeld = held.map((h, i) => (i === k ? { ...h, irq: fromAt?.irq ?? 'irqsave', comment: fromAt?.irq ? undefined : 'guess: irqs were disabled (the report says so): taken with irqs saved' } : h));
             disabledByLock = true;
@@ -1046,6 +1046,11 @@ function takenBefore(held: readonly HeldLock[], next: LockRef | null): readonly 
 function runsWork(at: readonly Frame[]): boolean {
   const f = at[0];
   return f !== undefined && (f.fn === 'process_one_work' || (f.fn === 'work' && f.where !== undefined));
+}
+
+/** The primitive of an `at:` frame: a kernel function's, or a fencedep step's (`spin_trylock: L`). */
+function framePrim(f: Frame): Prim | null {
+  return f.step !== undefined ? stepPrim(f.step) : primitive(f.fn);
 }
 
 /** A fencedep trace step's operation as a primitive. */

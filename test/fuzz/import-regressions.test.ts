@@ -29,7 +29,9 @@
  * - circular-dependency-reclaim-inside-reclaim: fs_reclaim taken by a nested `reclaim:` block,
  *   imported as fs_reclaim_acquire (a no-op under PF_MEMALLOC);
  * - irq-inversion-read-safe-rwlock-through-chain: the irq-safe end of a chain imported as held
- *   for read, too weak a dependency to carry its usage.
+ *   for read, too weak a dependency to carry its usage;
+ * - irq-inversion-trylock-held-in-hardirq-work: a held lock's fencedep step (spin_trylock)
+ *   read as a kernel function name, so as a plain lock.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -59,6 +61,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'irq-inversion-kmalloc-in-hardirq-in-work.yaml': ['irq-inversion', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'circular-dependency-reclaim-inside-reclaim.yaml': ['circular-dependency', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'irq-inversion-read-safe-rwlock-through-chain.yaml': ['irq-inversion', ['lk_0_', 'fs_reclaim']],
+  'irq-inversion-trylock-held-in-hardirq-work.yaml': ['irq-inversion', ['lk_0_']],
 };
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
