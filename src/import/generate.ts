@@ -585,7 +585,15 @@ export class Generator {
       }
       const from = parent.lock.name;
       const to = e.lock.name;
-      if (this.isKernelEdge(from, to) || (e.path?.startsWith('kernel:') && this.isKernelEdge(from, to))) {
+      // Recorded by the step that recorded the dependency into the parent (fs_reclaim_acquire:
+      // X -> fs_reclaim, then fs_reclaim -> the notifier map): the parent's path records it too.
+      if (r.fencedep && parent.index > 0 && e.path === parent.path && sameSteps(e.frames, parent.frames)) {
+        this.notes.push(`-> #${e.index}: ${to} under ${from}: taken by the same step as #${parent.index}`);
+        continue;
+      }
+      // A kernel-model dependency comes from include: [kernel]; in fencedep's own report, only
+      // one the model's paths recorded (a scenario's fs_reclaim_acquire records its own).
+      if (this.isKernelEdge(from, to) && (!r.fencedep || e.path === undefined || e.path.startsWith('kernel:'))) {
         this.kernelUsed = true;
         const how = e.frames.some((f) => f.fn === 'dma_resv_lockdep') || e.path === 'kernel:dma_resv_lockdep' ? 'boot-time priming (dma_resv_lockdep)' : 'the kernel model';
         this.notes.push(`-> #${e.index}: ${to} under ${from}: ${how}, from include: [kernel]`);
@@ -1046,6 +1054,11 @@ function takenBefore(held: readonly HeldLock[], next: LockRef | null): readonly 
 function runsWork(at: readonly Frame[]): boolean {
   const f = at[0];
   return f !== undefined && (f.fn === 'process_one_work' || (f.fn === 'work' && f.where !== undefined));
+}
+
+/** Do two fencedep traces name the same steps? */
+function sameSteps(a: readonly Frame[], b: readonly Frame[]): boolean {
+  return a.length === b.length && a.every((f, i) => f.where !== undefined && f.where === b[i]!.where);
 }
 
 /** The primitive of an `at:` frame: a kernel function's, or a fencedep step's (`spin_trylock: L`). */

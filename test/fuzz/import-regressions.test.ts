@@ -31,7 +31,9 @@
  * - irq-inversion-read-safe-rwlock-through-chain: the irq-safe end of a chain imported as held
  *   for read, too weak a dependency to carry its usage;
  * - irq-inversion-trylock-held-in-hardirq-work: a held lock's fencedep step (spin_trylock)
- *   read as a kernel function name, so as a plain lock.
+ *   read as a kernel function name, so as a plain lock;
+ * - circular-dependency-fs-reclaim-acquire-in-chain: a scenario's fs_reclaim_acquire taken
+ *   for the kernel model's priming (its include brought a shorter cycle).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -62,6 +64,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'circular-dependency-reclaim-inside-reclaim.yaml': ['circular-dependency', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'irq-inversion-read-safe-rwlock-through-chain.yaml': ['irq-inversion', ['lk_0_', 'fs_reclaim']],
   'irq-inversion-trylock-held-in-hardirq-work.yaml': ['irq-inversion', ['lk_0_']],
+  'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
