@@ -790,7 +790,12 @@ export class Generator {
         const inIrq = /^IN-(HARDIRQ|SOFTIRQ)/.exec(newUsage);
         const context: Context = inIrq ? (inIrq[1] === 'HARDIRQ' ? 'hardirq' : 'softirq') : 'process';
         const needOn = /-ON-/.test(newUsage);
-        this.currentPath((s, p) => this.targetSteps(lock, s, p, { needOn, context }), { context });
+        // The task enables irqs with the lock held (mark_held_locks): that is the step, not a new acquisition.
+        const enable = needOn && (r.held ?? []).some((h) => h.lock.name === lock.name) && enablesIrqs(r.backtrace)
+          ? (/^SOFTIRQ/.test(newUsage) ? 'local_bh_enable' : 'local_irq_enable')
+          : null;
+        if (enable) this.currentPath(() => [{ key: enable, arg: null, comment: `${enable === 'local_bh_enable' ? 'softirqs' : 'irqs'} enabled with ${lock.name} held` }], { context });
+        else this.currentPath((s, p) => this.targetSteps(lock, s, p, { needOn, context }), { context });
         uniqPush(lock.name);
         break;
       }
@@ -1054,6 +1059,14 @@ function takenBefore(held: readonly HeldLock[], next: LockRef | null): readonly 
 function runsWork(at: readonly Frame[]): boolean {
   const f = at[0];
   return f !== undefined && (f.fn === 'process_one_work' || (f.fn === 'work' && f.where !== undefined));
+}
+
+/** Does the stack end in enabling irqs or bottom halves (a fencedep step, or the kernel's tracing of it)? */
+function enablesIrqs(stack: readonly Frame[]): boolean {
+  return stack.slice(0, 6).some((f) =>
+    f.step !== undefined
+      ? /^(?:local_irq_enable|local_irq_restore|irq_enable|local_bh_enable|bh_enable|\w+_unlock_(?:irq|irqrestore|bh))\b/.test(f.step)
+      : /^(?:trace_hardirqs_on|lockdep_hardirqs_on|__local_bh_enable_ip|_raw_\w+_unlock_(?:irq|irqrestore|bh))/.test(f.fn));
 }
 
 /** Do two fencedep traces name the same steps? */

@@ -33,7 +33,9 @@
  * - irq-inversion-trylock-held-in-hardirq-work: a held lock's fencedep step (spin_trylock)
  *   read as a kernel function name, so as a plain lock;
  * - circular-dependency-fs-reclaim-acquire-in-chain: a scenario's fs_reclaim_acquire taken
- *   for the kernel model's priming (its include brought a shorter cycle).
+ *   for the kernel model's priming (its include brought a shorter cycle);
+ * - inconsistent-lock-state-irqs-enabled-with-lock-held: a report that stops at
+ *   local_irq_enable imported as one more acquisition of the held lock.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -64,6 +66,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'circular-dependency-reclaim-inside-reclaim.yaml': ['circular-dependency', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'irq-inversion-read-safe-rwlock-through-chain.yaml': ['irq-inversion', ['lk_0_', 'fs_reclaim']],
   'irq-inversion-trylock-held-in-hardirq-work.yaml': ['irq-inversion', ['lk_0_']],
+  'inconsistent-lock-state-irqs-enabled-with-lock-held.yaml': ['inconsistent-lock-state', ['&ld_0_->lock/2']],
   'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
