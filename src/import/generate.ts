@@ -1087,7 +1087,7 @@ function stepPrim(step: string): Prim | null {
   const spin = /^(raw_spin|spin)_(lock|trylock)(_irq|_irqsave|_bh|_nested)?$/.exec(op);
   if (spin) return { op: spin[1] === 'raw_spin' ? 'raw_spin' : 'spin', ...(spin[3] && spin[3] !== '_nested' ? { irq: spin[3].slice(1) as 'irq' | 'irqsave' | 'bh' } : {}), ...(spin[2] === 'trylock' ? { trylock: true } : {}) };
   const rw = /^(read|write)_(lock|trylock)(_irq|_irqsave|_bh)?$/.exec(op);
-  if (rw) return { op: 'rwlock', mode: rw[1] as 'read' | 'write', ...(rw[3] ? { irq: rw[3].slice(1) as 'irq' | 'irqsave' | 'bh' } : {}) };
+  if (rw) return { op: 'rwlock', mode: rw[1] as 'read' | 'write', ...(rw[3] ? { irq: rw[3].slice(1) as 'irq' | 'irqsave' | 'bh' } : {}), ...(rw[2] === 'trylock' ? { trylock: true } : {}) };
   if (/^down_read/.test(op)) return { op: 'rwsem', mode: 'read', ...(/trylock/.test(op) ? { trylock: true } : {}) };
   if (/^down_write/.test(op)) return { op: 'rwsem', mode: 'write', ...(/trylock/.test(op) ? { trylock: true } : {}) };
   if (/^percpu_down_read/.test(op)) return { op: 'percpu_rwsem', mode: 'read' };

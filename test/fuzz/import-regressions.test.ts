@@ -35,7 +35,8 @@
  * - circular-dependency-fs-reclaim-acquire-in-chain: a scenario's fs_reclaim_acquire taken
  *   for the kernel model's priming (its include brought a shorter cycle);
  * - inconsistent-lock-state-irqs-enabled-with-lock-held: a report that stops at
- *   local_irq_enable imported as one more acquisition of the held lock.
+ *   local_irq_enable imported as one more acquisition of the held lock;
+ * - circular-dependency-write-trylock-held-in-shrinker: a held write_trylock read as write_lock.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -67,6 +68,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'irq-inversion-read-safe-rwlock-through-chain.yaml': ['irq-inversion', ['lk_0_', 'fs_reclaim']],
   'irq-inversion-trylock-held-in-hardirq-work.yaml': ['irq-inversion', ['lk_0_']],
   'inconsistent-lock-state-irqs-enabled-with-lock-held.yaml': ['inconsistent-lock-state', ['&ld_0_->lock/2']],
+  'circular-dependency-write-trylock-held-in-shrinker.yaml': ['circular-dependency', ['reservation_ww_class_acquire', 'reservation_ww_class_mutex', 'fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
