@@ -59,7 +59,7 @@ async function reimport(result: FileResult, orig: Finding, tag: string, exact: b
 }
 
 describe('check → import → check', () => {
-  it('an imported report, re-imported from its own check output, gives the same finding', { timeout: timeout(15, 2000) }, async () => {
+  it('an imported report, re-imported from its own check output, gives the same finding', { timeout: timeout(80, 2000) }, async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb({ depth: 1, maxPaths: 3 }), fc.nat(), async (s, pick) => {
         const original = await checkFile(fx.write('orig.yaml', toYaml(s)));
@@ -75,7 +75,7 @@ describe('check → import → check', () => {
         const again = await reimport(once.result, once.result.findings[once.index]!, 'twice', true);
         if (typeof again === 'string') expect.fail(`${again}\n--- the scenario reported (keep it in import-counterexamples/)\n${readFileSync(once.result.file, 'utf8')}`);
       }),
-      params(15),
+      params(80),
     );
   });
 });
