@@ -587,7 +587,7 @@ export class Generator {
       const to = e.lock.name;
       // Recorded by the step that recorded the dependency into the parent (fs_reclaim_acquire:
       // X -> fs_reclaim, then fs_reclaim -> the notifier map): the parent's path records it too.
-      if (r.fencedep && parent.index > 0 && e.path === parent.path && sameSteps(e.frames, parent.frames)) {
+      if (r.fencedep && parent.index > 0 && bySameStep(e, parent)) {
         this.notes.push(`-> #${e.index}: ${to} under ${from}: taken by the same step as #${parent.index}`);
         continue;
       }
@@ -642,7 +642,15 @@ export class Generator {
   /** fencedep's chain entries from `from`: entry #1 is taken under `from`, each next under the one before. */
   private fencedepChainPaths(from: string, entries: readonly ChainEntry[], fromExclusive = false): void {
     let prevName = from;
+    let prev: ChainEntry | null = null;
     for (const e of [...entries].sort((a, b) => a.index - b.index)) {
+      // Recorded by the step that recorded the one before (a kmalloc: X -> fs_reclaim -> the
+      // notifier map): that step's path records it too.
+      if (prev && bySameStep(e, prev)) {
+        prevName = e.lock.name;
+        continue;
+      }
+      prev = e;
       // The report does not say how `from` was held; exclusively makes the dependency strong.
       const read = fromExclusive && prevName === from ? { read: false } : {};
       this.buildPath({
@@ -1069,9 +1077,9 @@ function enablesIrqs(stack: readonly Frame[]): boolean {
       : /^(?:trace_hardirqs_on|lockdep_hardirqs_on|__local_bh_enable_ip|_raw_\w+_unlock_(?:irq|irqrestore|bh))/.test(f.fn));
 }
 
-/** Do two fencedep traces name the same steps? */
-function sameSteps(a: readonly Frame[], b: readonly Frame[]): boolean {
-  return a.length === b.length && a.every((f, i) => f.where !== undefined && f.where === b[i]!.where);
+/** Were two of fencedep's chain entries recorded by one step (the same path and steps)? */
+function bySameStep(a: ChainEntry, b: ChainEntry): boolean {
+  return a.path === b.path && a.frames.length === b.frames.length && a.frames.every((f, i) => f.where !== undefined && f.where === b.frames[i]!.where);
 }
 
 /** The primitive of an `at:` frame: a kernel function's, or a fencedep step's (`spin_trylock: L`). */

@@ -36,7 +36,9 @@
  *   for the kernel model's priming (its include brought a shorter cycle);
  * - inconsistent-lock-state-irqs-enabled-with-lock-held: a report that stops at
  *   local_irq_enable imported as one more acquisition of the held lock;
- * - circular-dependency-write-trylock-held-in-shrinker: a held write_trylock read as write_lock.
+ * - circular-dependency-write-trylock-held-in-shrinker: a held write_trylock read as write_lock;
+ * - irq-inversion-kmalloc-chain-under-irqsave: two chain entries of one kmalloc replayed as
+ *   two paths, the second with irqs on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,6 +71,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'irq-inversion-trylock-held-in-hardirq-work.yaml': ['irq-inversion', ['lk_0_']],
   'inconsistent-lock-state-irqs-enabled-with-lock-held.yaml': ['inconsistent-lock-state', ['&ld_0_->lock/2']],
   'circular-dependency-write-trylock-held-in-shrinker.yaml': ['circular-dependency', ['reservation_ww_class_acquire', 'reservation_ww_class_mutex', 'fs_reclaim', 'mmu_notifier_invalidate_range_start']],
+  'irq-inversion-kmalloc-chain-under-irqsave.yaml': ['irq-inversion', ['fe_1_->lock', 'mmu_notifier_invalidate_range_start']],
   'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
