@@ -123,7 +123,8 @@ function rulesText(): string {
   );
 }
 
-function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
+/** `args`: the command line after `node fencedep`. */
+function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly string[]): Command {
   const program = new Command('fencedep');
   program
     .description('A lockdep-style deadlock checker for dma_fence signalling, mmu notifiers, reclaim and dma_resv locks')
@@ -175,7 +176,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     )
     .option('--stats', 'per file and in total: classes, dependencies, chains, SCCs, events, time')
     .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
-      const typo = mistypedCommand(paths[0], program.commands.map((c) => c.name()));
+      // Only when check was not named: `fencedep check graph` means a path called graph.
+      const named = args.includes('check');
+      const typo = named ? null : mistypedCommand(paths[0], program.commands.map((c) => c.name()));
       if (typo) {
         io.stderr.write(`fencedep: ${typo}\n(run 'fencedep --help' for usage)\n`);
         setCode(EXIT_ERROR);
@@ -245,7 +248,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   try {
     const program = buildProgram(io, (c) => {
       code = c;
-    });
+    }, argv.slice(2));
     await program.parseAsync([...argv], { from: 'node' });
     return code;
   } catch (err) {

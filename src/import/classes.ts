@@ -11,7 +11,7 @@ import type { Frame, KernelReport, LockRef } from './report.js';
 
 export type ClassKind =
   | { readonly kind: 'builtin' }
-  | { readonly kind: 'kernel'; readonly name: 'mmap_lock' | 'i_mmap_rwsem' | 'dma_resv' }
+  | { readonly kind: 'kernel'; readonly name: KernelLockName }
   | { readonly kind: 'ww_acquire'; readonly wwClass: string }
   | { readonly kind: 'work'; readonly item: string }
   | { readonly kind: 'queue'; readonly queue: string }
@@ -48,18 +48,26 @@ export function splitSubclass(name: string): [string, number] {
   return m ? [m[1]!, Number(m[2])] : [name, 0];
 }
 
+/** The kernel model's locks: scenario name, lockdep class, type. */
+const KERNEL_LOCKS = [
+  { name: 'mmap_lock', lockdep: '&mm->mmap_lock', type: 'rwsem' },
+  { name: 'i_mmap_rwsem', lockdep: '&mapping->i_mmap_rwsem', type: 'rwsem' },
+  { name: 'dma_resv', lockdep: 'reservation_ww_class_mutex', type: 'ww_mutex' },
+] as const;
+export type KernelLockName = (typeof KERNEL_LOCKS)[number]['name'];
+
 /** The kernel model's locks by their scenario names, as lockdep names their classes. */
-export const KERNEL_MODEL_LOCKS: ReadonlyMap<string, string> = new Map([
-  ['mmap_lock', '&mm->mmap_lock'],
-  ['i_mmap_rwsem', '&mapping->i_mmap_rwsem'],
-  ['dma_resv', 'reservation_ww_class_mutex'],
-]);
+export const KERNEL_MODEL_LOCKS: ReadonlyMap<string, string> = new Map(KERNEL_LOCKS.map((k) => [k.name, k.lockdep]));
+
+/** The type of a kernel-model lock. */
+export function kernelLockType(name: KernelLockName): LockType {
+  return KERNEL_LOCKS.find((k) => k.name === name)!.type;
+}
 
 export function classKind(base: string): ClassKind {
   if (BUILTIN.has(base)) return { kind: 'builtin' };
-  if (base === '&mm->mmap_lock') return { kind: 'kernel', name: 'mmap_lock' };
-  if (base === '&mapping->i_mmap_rwsem') return { kind: 'kernel', name: 'i_mmap_rwsem' };
-  if (base === 'reservation_ww_class_mutex') return { kind: 'kernel', name: 'dma_resv' };
+  const kernel = KERNEL_LOCKS.find((k) => k.lockdep === base);
+  if (kernel) return { kind: 'kernel', name: kernel.name };
   let m = /^(.+)_acquire$/.exec(base);
   if (m && /ww_class$|_ww$|ww_class/.test(m[1]!)) return { kind: 'ww_acquire', wwClass: m[1]! };
   m = /^\(work_completion\)(.+)$/.exec(base);

@@ -7,7 +7,7 @@
  * comment in the YAML and a line of the summary.
  */
 import type { KernelProfile, LockType } from '../model/scenario.js';
-import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqEnabled, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
+import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, kernelLockType, type KernelLockName, classKind, collectLocks, hintsOf, inferType, irqEnabled, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
 import { isInternal, primitive, splitStack, type Context, type Prim, type SplitStack } from './classify.js';
 import { ruleOf, type ChainEntry, type Frame, type HeldLock, type KernelReport, type LockRef } from './report.js';
 import type { YStep, YVal } from './yaml.js';
@@ -190,9 +190,8 @@ export class Generator {
     info.used = true;
     const context = opts.context ?? 'process';
     const { irq, guess } = this.irqFor(info, prim, opts.needOn ?? false, context);
-    // `read`: true for read, false for write, absent for what the stack or the usage says.
-    let mode: 'read' | 'write' = prim?.mode ?? (opts.read === undefined ? this.defaultMode(info) : opts.read ? 'read' : 'write');
-    if (opts.read) mode = 'read';
+    // `read`: true for read, false for write; absent, what the stack's primitive or the usage says.
+    const mode: 'read' | 'write' = opts.read === true ? 'read' : opts.read === false ? 'write' : prim?.mode ?? this.defaultMode(info);
     let instance: string | null = null;
     if (typeof ref !== 'string' && ref.instance && info.instances.size > 1 && this.r.kind === 'recursive-locking' && this.r.next && splitSubclass(this.r.next.name)[0] === info.base) {
       instance = `p${ref.instance.slice(-6)}`;
@@ -633,10 +632,7 @@ export class Generator {
    * report's own path replays it; another path doing so first would change what is found.
    */
   private byReportedStep(path: string | undefined, frames: readonly Frame[]): boolean {
-    // The same path and the same stack of steps (the traces list them in different orders).
-    const stack = (fs: readonly Frame[]) => fs.flatMap((f) => (f.where === undefined ? [] : [f.where])).sort().join('\n');
-    const here = stack(this.r.backtrace);
-    return this.r.fencedep && here !== '' && path === this.r.backtracePath && stack(frames) === here;
+    return this.r.fencedep && path === this.r.backtracePath && sameSteps(frames, this.r.backtrace);
   }
 
   /** fencedep's chain entries from `from`: entry #1 is taken under `from`, each next under the one before. */
@@ -645,8 +641,8 @@ export class Generator {
     let prev: ChainEntry | null = null;
     for (const e of [...entries].sort((a, b) => a.index - b.index)) {
       // Recorded by the step that recorded the one before (a kmalloc: X -> fs_reclaim -> the
-      // notifier map): that step's path records it too.
-      if (prev && bySameStep(e, prev)) {
+      // notifier map), or by the step the report stops at: that step's path records it too.
+      if ((prev && bySameStep(e, prev)) || this.byReportedStep(e.path, e.frames)) {
         prevName = e.lock.name;
         continue;
       }
@@ -811,10 +807,9 @@ export class Generator {
         if (r.safe && r.safeAt && !this.byReportedStep(r.safeAt.path, r.safeAt.frames)) this.usagePath(`${r.state}-safe`, r.safe, r.safeAt.frames, `IN-${(r.state ?? 'HARDIRQ').replace('-READ', '')}-${/READ/.test(r.state ?? '') ? 'R' : 'W'}`, r.safeAt.path);
         if (r.unsafe && r.unsafeAt && !this.byReportedStep(r.unsafeAt.path, r.unsafeAt.frames)) this.usagePath(`${r.state}-unsafe`, r.unsafe, r.unsafeAt.frames, `${(r.state ?? 'HARDIRQ').replace('-READ', '')}-ON-W`, r.unsafeAt.path);
         if (r.fencedep) {
-          const earlier = (entries: readonly ChainEntry[]) => entries.filter((e) => !this.byReportedStep(e.path, e.frames));
           // The safe lock's usage was reached through its first dependency: a strong one.
-          if (r.safe) this.fencedepChainPaths(r.safe.name, earlier(r.backwardChain), true);
-          if (r.next) this.fencedepChainPaths(r.next.name, earlier(r.chain));
+          if (r.safe) this.fencedepChainPaths(r.safe.name, r.backwardChain, true);
+          if (r.next) this.fencedepChainPaths(r.next.name, r.chain);
         } else {
           this.dependencyPaths(r.backwardDeps, false);
           this.dependencyPaths(r.forwardDeps, true);
@@ -1028,9 +1023,9 @@ export class Generator {
 }
 
 /** A class of the kernel model's locks: its scenario name and type. */
-function kernelLock(c: ClassInfo, name: 'mmap_lock' | 'i_mmap_rwsem' | 'dma_resv'): void {
+function kernelLock(c: ClassInfo, name: KernelLockName): void {
   c.key = name;
-  c.type = name === 'dma_resv' ? 'ww_mutex' : 'rwsem';
+  c.type = kernelLockType(name);
 }
 
 /** A ww acquire context per ww class, opened on demand in a path. */
@@ -1055,11 +1050,11 @@ class PathState {
 function takenBefore(held: readonly HeldLock[], next: LockRef | null): readonly HeldLock[] {
   const at = next?.at[0];
   if (!next || !at) return held;
-  const bySameStep = (h: HeldLock): boolean =>
+  const takenBySameStep = (h: HeldLock): boolean =>
     h.lock.name !== next.name &&
     (at.where !== undefined ? h.lock.at[0]?.where === at.where : at.fn === 'fs_reclaim_acquire' && h.lock.name === 'fs_reclaim');
   let n = held.length;
-  while (n > 0 && bySameStep(held[n - 1]!)) n--;
+  while (n > 0 && takenBySameStep(held[n - 1]!)) n--;
   return n === held.length ? held : held.slice(0, n);
 }
 
@@ -1071,15 +1066,20 @@ function runsWork(at: readonly Frame[]): boolean {
 
 /** Does the stack end in enabling irqs or bottom halves (a fencedep step, or the kernel's tracing of it)? */
 function enablesIrqs(stack: readonly Frame[]): boolean {
-  return stack.slice(0, 6).some((f) =>
-    f.step !== undefined
-      ? /^(?:local_irq_enable|local_irq_restore|irq_enable|local_bh_enable|bh_enable|\w+_unlock_(?:irq|irqrestore|bh))\b/.test(f.step)
-      : /^(?:trace_hardirqs_on|lockdep_hardirqs_on|__local_bh_enable_ip|_raw_\w+_unlock_(?:irq|irqrestore|bh))/.test(f.fn));
+  const [first] = stack;
+  if (first?.step !== undefined) return /^(?:local_irq_enable|local_irq_restore|irq_enable|local_bh_enable|bh_enable|\w+_unlock_(?:irq|irqrestore|bh))\b/.test(first.step);
+  // The kernel marks the held locks from inside these (however deep lockdep's own frames go).
+  return stack.some((f) => /^(?:__)?trace_hardirqs_on|^lockdep_hardirqs_on|^__local_bh_enable_ip$|^lockdep_softirqs_on/.test(f.fn));
+}
+
+/** Do two of fencedep's traces name the same steps (a non-empty stack)? */
+function sameSteps(a: readonly Frame[], b: readonly Frame[]): boolean {
+  return a.length > 0 && a.length === b.length && a.every((f, i) => f.where !== undefined && f.where === b[i]!.where);
 }
 
 /** Were two of fencedep's chain entries recorded by one step (the same path and steps)? */
 function bySameStep(a: ChainEntry, b: ChainEntry): boolean {
-  return a.path === b.path && a.frames.length === b.frames.length && a.frames.every((f, i) => f.where !== undefined && f.where === b.frames[i]!.where);
+  return a.path === b.path && sameSteps(a.frames, b.frames);
 }
 
 /** The primitive of an `at:` frame: a kernel function's, or a fencedep step's (`spin_trylock: L`). */

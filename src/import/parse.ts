@@ -558,6 +558,11 @@ class ReportParser {
     this.finishBlock();
     const r = this.r;
     if (this.fdTrace && this.fdTrace.length > 0) r.backtrace = [...this.fdTrace].reverse();
+    // fencedep prints its traces outermost first; every stack here is innermost first.
+    const innermostFirst = (t: UsageTrace | null): UsageTrace | null => (t?.path !== undefined ? { ...t, frames: [...t.frames].reverse() } : t);
+    r.registered = innermostFirst(r.registered);
+    r.safeAt = innermostFirst(r.safeAt);
+    r.unsafeAt = innermostFirst(r.unsafeAt);
     r.chain.sort((a, b) => b.index - a.index);
     return r;
   }

@@ -211,7 +211,12 @@ export class TraceScanner {
     if (this.common(buf, start, end, lineNo)) return;
     const bad = firstInvalidUtf8(buf.subarray(start, end));
     if (bad < 0) this.raws.push({ at: this.count, line: lineNo, text: buf.toString('utf8', start, end) });
-    else this.raws.push({ at: this.count, line: lineNo, text: '', notUtf8: { byte: buf[start + bad]!, column: buf.toString('utf8', start, start + bad).length + 1 } });
+    else {
+      // Columns count characters after a first line's BOM, as the JSON errors do.
+      const prefix = buf.toString('utf8', start, start + bad);
+      const column = prefix.length + 1 - (lineNo === 1 && prefix.charCodeAt(0) === 0xfeff ? 1 : 0);
+      this.raws.push({ at: this.count, line: lineNo, text: '', notUtf8: { byte: buf[start + bad]!, column } });
+    }
   }
 
   /**

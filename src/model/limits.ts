@@ -30,10 +30,11 @@ export function tooManyDeclaredClasses(): string {
 export function tableFull(table: keyof LockdepLimits, limits: LockdepLimits): string {
   switch (table) {
     case 'classes':
+      // The kernel turns lockdep off here too; the classes already known stay checked.
       return `too many lock classes (more than ${count(limits.classes)}): the classes past it are not checked`;
     case 'dependencies':
-      return `too many lock dependencies (more than ${count(limits.dependencies)}; the kernel's lockdep keeps 16,384 by default): lockdep is off from here, as the kernel turns it off ("BUG: MAX_LOCKDEP_ENTRIES too low!"), so nothing after this step is checked for lock order`;
+      return `too many lock dependencies (more than ${count(limits.dependencies)}; the kernel's lockdep keeps 16,384 by default): lockdep is off from here, as the kernel turns it off ("BUG: MAX_LOCKDEP_ENTRIES too low!"), so no lockdep check runs after this step`;
     case 'chains':
-      return `too many lock chains (more than ${count(limits.chains)}; the kernel's lockdep keeps 65,536 by default): lockdep is off from here, as the kernel turns it off ("BUG: MAX_LOCKDEP_CHAINS too low!"), so nothing after this step is checked for lock order`;
+      return `too many lock chains (more than ${count(limits.chains)}; the kernel's lockdep keeps 65,536 by default): lockdep is off from here, as the kernel turns it off ("BUG: MAX_LOCKDEP_CHAINS too low!"), so no lockdep check runs after this step`;
   }
 }

@@ -60,10 +60,13 @@ export class Lockdep {
   readonly graph = new DependencyGraph();
   private readonly chains = new ChainSet();
   /**
-   * A table is full: lockdep is off for every task, as the kernel's debug_locks_off() turns it
-   * off after "BUG: MAX_LOCKDEP_ENTRIES too low!" (one task past MAX_LOCK_DEPTH: Task.lockdepOff).
+   * debug_locks: a table is full and lockdep is off for every task, as the kernel turns it off
+   * after "BUG: MAX_LOCKDEP_ENTRIES too low!". The held stacks are still kept: what the kernel
+   * reads from preempt_count (a sleep under a spinlock) this replay reads from them. (A task
+   * past MAX_LOCK_DEPTH turns off only itself, Task.lockdepOff: the scenario's other paths are
+   * still worth checking, though the kernel turns off every task then too.)
    */
-  private off = false;
+  private debugLocksOff = false;
   /** Classes the graph has room for. */
   private graphSize = 0;
   /** Classes with any USED_IN bit: while none, no new dependency can be irq-unsafe. */
@@ -102,11 +105,11 @@ export class Lockdep {
   }
 
   private isOff(task: Task): boolean {
-    return this.off || task.lockdepOff;
+    return this.debugLocksOff || task.lockdepOff;
   }
 
   private turnOff(table: 'dependencies' | 'chains', task: Task): void {
-    this.off = true;
+    this.debugLocksOff = true;
     this.onTableFull(table, task.frame);
   }
 
@@ -125,10 +128,14 @@ export class Lockdep {
     task: Task, cls: LockClass, declName: string, instance: string | null, read: ReadKind, trylock: boolean,
     nest: LockRef | null, sync = false,
   ): void {
-    if (!cls.tracked || this.isOff(task)) return;
+    if (!cls.tracked || task.lockdepOff) return;
     const held = task.held;
     const depth = held.length;
     if (this.graphSize < this.classes.all.length) this.growGraph();
+    if (this.debugLocksOff) {
+      if (!sync) this.pushUnchecked(task, new HeldLock(cls, declName, instance, read, trylock, nest, task.irqContext(), !task.hardirqsEnabled, task.h1, task.h2, task.frame));
+      return;
+    }
 
     // Consecutive nest_lock acquisitions of one class merge into the top entry.
     if (depth && !sync && nest) {
@@ -174,9 +181,12 @@ export class Lockdep {
     }
 
     if (!trylock && cls.check) {
-      const fresh = this.chains.add(h1, h2 & 0x1fffff);
-      if (fresh && this.chains.size > this.limits.chains) return this.turnOff('chains', task);
-      if (!this.chainCache || fresh) {
+      const fresh = this.chains.add(h1, h2 & 0x1fffff, this.limits.chains);
+      if (fresh === CHAINS_FULL) {
+        this.turnOff('chains', task);
+        return this.acquire(task, cls, declName, instance, read, trylock, nest, sync);
+      }
+      if (!this.chainCache || fresh === CHAIN_NEW) {
         const nested = this.checkDeadlock(task, next);
         if (!nested && !chainHead) this.checkPrevsAdd(task, next);
       }
@@ -185,7 +195,7 @@ export class Lockdep {
     task.h1 = h1;
     task.h2 = h2;
     held.push(next);
-    if (held.length >= MAX_LOCK_DEPTH) {
+    if (held.length >= MAX_LOCK_DEPTH && !this.debugLocksOff) {
       // The kernel prints "BUG: MAX_LOCK_DEPTH too low!" and turns lockdep off.
       this.sink.report('lock-depth', { site: this.site(task) });
       task.lockdepOff = true;
@@ -196,7 +206,7 @@ export class Lockdep {
   private reacquire(task: Task, entries: readonly HeldLock[]): void {
     for (const e of entries) {
       const decl = e.cls.decl;
-      if (!decl) {
+      if (!decl || this.debugLocksOff) {
         // RCU entries: tracked only, re-pushed with a fresh chain key.
         this.pushUnchecked(task, e);
         continue;
@@ -218,7 +228,7 @@ export class Lockdep {
   pushRcu(task: Task, cls: LockClass): void {
     if (this.graphSize < this.classes.all.length) this.growGraph();
     const e = new HeldLock(cls, cls.name, null, 2, false, null, task.irqContext(), !task.hardirqsEnabled, task.h1, task.h2, task.frame);
-    this.checkWaitContext(task, e);
+    if (!this.isOff(task)) this.checkWaitContext(task, e);
     this.pushUnchecked(task, e);
   }
 
@@ -429,7 +439,7 @@ export class Lockdep {
       lock: this.line(h),
       oldUsage: usageName(excl),
       newUsage: usageName(bit),
-      registered: { path: at?.path ?? task.name, location: at?.frame?.loc ?? null, stack: trace(at?.frame ?? null) },
+      registered: this.became(task, cls, excl),
       irq: bit & 4 ? 'SOFTIRQ' : 'HARDIRQ',
     });
     return false;
@@ -469,7 +479,7 @@ export class Lockdep {
       const prev = held[depth - 1]!;
       if (prev.cls.check) {
         this.checkPrevAdd(task, prev, next);
-        if (!prev.trylock || this.off) break;
+        if (!prev.trylock || this.debugLocksOff) break;
       }
       depth--;
       if (!depth) break;
@@ -691,24 +701,29 @@ export class Lockdep {
  * The chain keys seen (lockdep's chain-key memo): pairs of 32-bit lanes, open addressing, so
  * a lookup allocates nothing.
  */
+const CHAIN_KNOWN = 0;
+const CHAIN_NEW = 1;
+const CHAINS_FULL = 2;
+
 class ChainSet {
   private slots = new Int32Array(2 * 4096);
   private used = new Uint8Array(4096);
   private mask = 4095;
   size = 0;
 
-  /** Adds (a, b); true when it was not there. */
-  add(a: number, b: number): boolean {
+  /** Adds (a, b) unless the set already holds `limit` chains (then CHAINS_FULL, as add_chain_cache() fails). */
+  add(a: number, b: number, limit: number): typeof CHAIN_KNOWN | typeof CHAIN_NEW | typeof CHAINS_FULL {
     const { slots, used, mask } = this;
     for (let i = (Math.imul(a, 0x9e3779b1) ^ b) & mask; ; i = (i + 1) & mask) {
       if (!used[i]) {
+        if (this.size >= limit) return CHAINS_FULL;
         used[i] = 1;
         slots[2 * i] = a;
         slots[2 * i + 1] = b;
         if (2 * ++this.size > mask) this.rehash();
-        return true;
+        return CHAIN_NEW;
       }
-      if (slots[2 * i] === a && slots[2 * i + 1] === b) return false;
+      if (slots[2 * i] === a && slots[2 * i + 1] === b) return CHAIN_KNOWN;
     }
   }
 
@@ -719,7 +734,7 @@ class ChainSet {
     this.used = new Uint8Array(capacity);
     this.mask = capacity - 1;
     this.size = 0;
-    for (let i = 0; i < used.length; i++) if (used[i]) this.add(slots[2 * i]!, slots[2 * i + 1]!);
+    for (let i = 0; i < used.length; i++) if (used[i]) this.add(slots[2 * i]!, slots[2 * i + 1]!, Infinity);
   }
 }
 

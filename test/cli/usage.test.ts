@@ -36,10 +36,15 @@ describe('usage errors exit 2 without a stack trace', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('fencedep: unknown command "chekc" (did you mean "check"?), and no file or directory is called so');
     expect(r.out).toBe('');
-    // A missing path that is not close to a command is a missing file, as before.
+    // A missing path that is not close to a command is a missing file, as before; so is any
+    // path after an explicit `check`.
     const missing = await cli(['fixturez-missing', c('good')]);
     expect(missing.code).toBe(2);
     expect(missing.out).toContain('fixturez-missing: error: no such file or directory');
+    const named = await cli(['check', 'grpah', c('good')]);
+    expect(named.code).toBe(2);
+    expect(named.out).toContain('grpah: error: no such file or directory');
+    expect(named.err).not.toContain('unknown command');
   });
 
   it('unknown option before the paths of the default command', async () => {

@@ -96,7 +96,7 @@ describe('limits the replay enforces', () => {
       expect(errors(out)).toEqual([
         [
           'too many lock dependencies (more than 11; the kernel\'s lockdep keeps 16,384 by default): lockdep is off from here, as the kernel turns ' +
-            'it off ("BUG: MAX_LOCKDEP_ENTRIES too low!"), so nothing after this step is checked for lock order',
+            'it off ("BUG: MAX_LOCKDEP_ENTRIES too low!"), so no lockdep check runs after this step',
           39, 26,
         ],
       ]);
@@ -108,13 +108,22 @@ describe('limits the replay enforces', () => {
       expect(replayScenario(late, { limits: { ...LOCKDEP_LIMITS, dependencies: 13 } }).findings).toHaveLength(2);
     });
 
+    it('with lockdep off, the held locks are still kept: a sleep under a spinlock is still reported, as the kernel reads preempt_count', async () => {
+      const late = await loadScenario(fx.write('ladder-sleep.yaml', `${ladder(10).replace('locks:\n', 'locks:\n  S: spinlock\n')}  - name: sleeper\n    steps: [{lock: L3}, {spin_lock: S}, msleep, {spin_unlock: S}, {unlock: L3}]\n`));
+      for (const limits of [{ dependencies: 11 }, { chains: 8 }]) {
+        const out = replayScenario(late, { limits: { ...LOCKDEP_LIMITS, ...limits } });
+        expect(out.errors).toHaveLength(1);
+        expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency', 'sleep-in-atomic']);
+      }
+    });
+
     it('one chain too many: the same, for "MAX_LOCKDEP_CHAINS too low"', async () => {
       // Chains: [A], [A, B], [B], [B, A], then [Li], [Li, Li+1] for each path.
       const out = await replay(10, { chains: 8 });
       expect(errors(out)).toEqual([
         [
           'too many lock chains (more than 8; the kernel\'s lockdep keeps 65,536 by default): lockdep is off from here, as the kernel turns ' +
-            'it off ("BUG: MAX_LOCKDEP_CHAINS too low!"), so nothing after this step is checked for lock order',
+            'it off ("BUG: MAX_LOCKDEP_CHAINS too low!"), so no lockdep check runs after this step',
           25, 14,
         ],
       ]);

@@ -198,6 +198,52 @@ describe('importLog', () => {
     expect(r.verification!.reproduced).toBe(true);
   });
 
+  it('an inconsistent lock state found where irqs are enabled with the lock held replays that, however deep lockdep\'s frames go', async () => {
+    const header = [
+      '================================',
+      'WARNING: inconsistent lock state',
+      '6.9.0 #1 Not tainted',
+      '--------------------------------',
+      'inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.',
+      'kworker/1:2/40 [HC0[0]:SC0[0]:HE1:SE1] takes:',
+      'ffff888012340000 (&ring->lock){?.+.}-{2:2}, at: ring_kick+0x21/0x90',
+      '{IN-HARDIRQ-W} state was registered at:',
+      '  lock_acquire+0x10/0x20',
+      '  _raw_spin_lock+0x2a/0x40',
+      '  ring_irq+0x13/0x50',
+      '  __handle_irq_event_percpu+0x88/0x2a0',
+      '',
+      'other info that might help us debug this:',
+      ' *** DEADLOCK ***',
+      '',
+      '1 lock held by kworker/1:2/40:',
+      ' #0: ffff888012340000 (&ring->lock){?.+.}-{2:2}, at: ring_kick+0x21/0x90',
+      '',
+      'stack backtrace:',
+      'Call Trace:',
+      ' <TASK>',
+    ];
+    // syzbot prints the inlined frames too: lockdep's own run seven deep before the irq enable.
+    const lockdepFrames = [
+      ' __dump_stack lib/dump_stack.c:88 [inline]',
+      ' dump_stack_lvl+0x116/0x1b0 lib/dump_stack.c:106',
+      ' print_usage_bug kernel/locking/lockdep.c:3980 [inline]',
+      ' valid_state kernel/locking/lockdep.c:4022 [inline]',
+      ' mark_lock_irq kernel/locking/lockdep.c:4225 [inline]',
+      ' mark_lock.part.0+0x1be/0x2210 kernel/locking/lockdep.c:4687',
+      ' mark_held_locks+0x9f/0xe0 kernel/locking/lockdep.c:4272',
+      ' __trace_hardirqs_on_caller kernel/locking/lockdep.c:4290 [inline]',
+      ' lockdep_hardirqs_on_prepare+0x137/0x420 kernel/locking/lockdep.c:4357',
+      ' trace_hardirqs_on+0x36/0x40',
+      ' _raw_spin_unlock_irq+0x23/0x50',
+    ];
+    const tail = [' ring_kick+0x61/0x90', ' process_one_work+0x9a1/0x1b50', ' worker_thread+0x67e/0xe90', ' </TASK>'];
+    const r = (await importLog([...header, ...lockdepFrames, ...tail].join('\n'))).reports[0]!;
+    expect(r.error).toBeNull();
+    expect(r.yaml).toMatch(/- local_irq_enable {2}# irqs enabled with &ring->lock held/);
+    expect(r.verification!.reproduced).toBe(true);
+  });
+
   it('reports a report cut before the lock as not importable, without throwing', async () => {
     const { reports } = await importLog(AA.slice(0, 5).join('\n'));
     expect(reports[0]!.error).toMatch(/cut short/);
