@@ -136,6 +136,7 @@ function family(hints: readonly Prim[]): 'spin' | 'sleep' | null {
  * from v6.13) a mutex prints {4:4} and a spinlock_t {3:3}; without it {3:3} and {2:2}.
  */
 export function chooseProfile(report: KernelReport, classes: ReadonlyMap<string, ClassInfo>): ProfileChoice {
+  if (report.profile !== null) return { profile: report.profile, why: 'the profile fencedep\'s report names', guessed: false };
   let saw3 = 0;
   let spin3 = false;
   let sleep3 = false;

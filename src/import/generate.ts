@@ -350,7 +350,9 @@ export class Generator {
     if (base === 'dma_fence_map') {
       this.info(name).info.used = true;
       if (has('signalling')) {
-        if (this.profile.profile === '6.13') {
+        // A kernel's dma_fence_begin_signalling: on 6.13 a trylock-then-read acquisition; in
+        // fencedep's own report the scenario's signalling section, replayed as it was.
+        if (this.profile.profile === '6.13' && !this.r.fencedep) {
           return [
             { key: 'lock_map_acquire_read', arg: base, comment: 'dma_fence_begin_signalling() before the 6.13 trylock change' },
             { key: 'lock_map_release', arg: base },

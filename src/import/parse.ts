@@ -4,6 +4,7 @@
  * it, a small state machine reads the blocks lockdep prints (kernel-semantics.md §1.14), and
  * skips whatever does not fit (another task's lines, a mailer's signature, a truncated tail).
  */
+import type { KernelProfile } from '../model/scenario.js';
 import { normalizeLog, type LogLine } from './lines.js';
 import { parseAt, parseFrame, parseLock, withAt } from './frames.js';
 import { emptyReport, type ChainEntry, type DependencyBlock, type Frame, type KernelReport, type LockRef, type ReportKind, type UsageTrace } from './report.js';
@@ -208,6 +209,12 @@ class ReportParser {
       const v = /^(\d+\.\d+\S*)\s+#\S+\s+(?:Not tainted|Tainted:)/.exec(text);
       if (v) {
         r.version = v[1]!;
+        return;
+      }
+      // fencedep prints the kernel profile it replayed there.
+      const fd = /^(5\.10|6\.13) kernel profile \(fencedep\)$/.exec(text);
+      if (fd) {
+        r.profile = fd[1] as KernelProfile;
         return;
       }
     }

@@ -2,6 +2,7 @@
  * What a kernel lockdep report (or the scheduler's sleeping-function BUG) says, as data: the
  * parser (parse.ts) fills it, the generator (generate.ts) turns it into a scenario.
  */
+import type { KernelProfile } from '../model/scenario.js';
 
 export type ReportKind =
   | 'circular-dependency'
@@ -93,6 +94,8 @@ export interface KernelReport {
   task: string | null;
   /** The report came from `fencedep check`'s text output. */
   fencedep: boolean;
+  /** fencedep's own reports: the kernel profile replayed. */
+  profile: KernelProfile | null;
   irq: IrqState | null;
   /** The lock being acquired (circular, recursive, safe→unsafe, invalid wait), taken (inconsistent), changed (inversion), released (bad unlock). */
   next: LockRef | null;
@@ -157,7 +160,7 @@ export interface KernelReport {
 
 export function emptyReport(kind: ReportKind, title: string, line: number, fencedep: boolean): KernelReport {
   return {
-    kind, title, startLine: line, endLine: line, version: null, task: null, fencedep, irq: null,
+    kind, title, startLine: line, endLine: line, version: null, task: null, fencedep, profile: null, irq: null,
     next: null, prev: null, chain: [], backwardChain: [], chainExists: null, prevRead: false, state: null,
     safe: null, unsafe: null, safeAt: null, unsafeAt: null, oldUsage: null, newUsage: null, registered: null,
     other: null, direction: null, backwardDeps: [], forwardDeps: [], context: null, notAllowedInside: null,

@@ -4,6 +4,7 @@
  * markdown reporters render. Reporters only format these; they never compute.
  */
 import type { SourceLoc } from './location.js';
+import type { KernelProfile } from './scenario.js';
 
 export type Severity = 'error' | 'warn';
 
@@ -74,6 +75,8 @@ export interface Finding {
   readonly chain: readonly ChainEntry[];
   /** The lockdep heading, e.g. `WARNING: possible circular locking dependency detected`. */
   readonly heading: string;
+  /** The kernel profile replayed (printed under the heading, where the kernel prints its release). */
+  readonly kernel?: KernelProfile;
   readonly report: readonly ReportBlock[];
 }
 

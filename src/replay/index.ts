@@ -6,7 +6,7 @@
 import type { Finding } from '../model/finding.js';
 import { LOCKDEP_LIMITS, tableFull, type LockdepLimits } from '../model/limits.js';
 import type { SourceLoc } from '../model/location.js';
-import type { FenceDecl, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import type { FenceDecl, KernelProfile, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
 import { diagnose } from '../patterns/index.js';
 import { ruleById } from '../rules/index.js';
@@ -78,6 +78,7 @@ export class Replayer {
   private readonly seen = new Set<string>();
   private readonly errors: InputError[] = [];
   private readonly warn: ReadonlySet<string>;
+  private readonly kernel: KernelProfile;
   private events = 0;
 
   constructor(setup: ReplayerSetup, tuning: ReplayTuning = {}) {
@@ -86,6 +87,7 @@ export class Replayer {
     this.functions = new Map(setup.functions);
     this.hooks = new Map([...setup.hooks].map(([h, fns]) => [h, [...fns]]));
     this.warn = new Set(setup.options.warn);
+    this.kernel = setup.options.kernel;
     for (const name of this.locks.keys()) this.declIndex.set(name, this.declIndex.size);
     const limits = tuning.limits ?? LOCKDEP_LIMITS;
     this.lockdep = new Lockdep(
@@ -188,6 +190,7 @@ export class Replayer {
       rule: id,
       severity: rule.meta.defaultSeverity,
       heading: heading ?? rule.meta.heading,
+      kernel: this.kernel,
       expected: false,
       ...rest,
     };

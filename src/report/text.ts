@@ -123,7 +123,10 @@ export function renderFinding(f: Finding, c: ChalkInstance): string[] {
   const out = [`${c.dim(formatLoc(f.location))}: ${severityWord(f, c)}: ${f.message} ${c.dim(`[${f.rule}]`)}${expected}`];
   if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern} (fencedep explain ${f.pattern})`);
   if (f.remedy !== undefined) out.push(`  remedy: ${f.remedy}`);
-  out.push('', '='.repeat(f.heading.length), f.heading, '-'.repeat(f.heading.length));
+  out.push('', '='.repeat(f.heading.length), f.heading);
+  // Where the kernel prints its release: the profile whose rules applied.
+  if (f.kernel !== undefined) out.push(`${f.kernel} kernel profile (fencedep)`);
+  out.push('-'.repeat(f.heading.length));
   // One line at a time: a block of a 100,000-class cycle is too many arguments for push(...).
   for (const block of f.report) for (const l of renderBlock(block)) out.push(l);
   return out;

@@ -45,6 +45,7 @@ const circular: Finding = {
     { from: 'dma_fence_map', to: 'fs_reclaim', path: 'scheduler run_job', location: { file: F, line: 31, column: 13 }, stack: [signalling, kmalloc] },
   ],
   heading: 'WARNING: possible circular locking dependency detected',
+  kernel: '6.13',
   report: [
     { kind: 'text', text: 'scheduler run_job/1 is trying to acquire lock:' },
     { kind: 'lock', lock: lock('fs_reclaim', '{+.+.}', '{0:0}', kmalloc) },
