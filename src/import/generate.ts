@@ -655,7 +655,6 @@ export class Generator {
         name: e.path ?? `${prevName} -> ${e.lock.name}`,
         comment: [`the dependency ${prevName} -> ${e.lock.name}`],
         frames: e.frames,
-        context: onlyInIrq(e.lock.usage),
         held: [{ ref: { name: prevName, usage: null, wait: null, instance: null, at: [] }, atTop: true, ...read }],
         op: (s, p) => this.targetSteps(e.lock, s, p),
       });
@@ -1078,14 +1077,6 @@ function enablesIrqs(stack: readonly Frame[]): boolean {
 /** Do two of fencedep's traces name the same steps (a non-empty stack)? */
 function sameSteps(a: readonly Frame[], b: readonly Frame[]): boolean {
   return a.length > 0 && a.length === b.length && a.every((f, i) => f.where !== undefined && f.where === b[i]!.where);
-}
-
-/** The interrupt a class was only ever taken in, by its usage (`{-...}`: hardirq), else null. */
-function onlyInIrq(usage: string | null): Context | null {
-  const on = irqEnabled(usage);
-  if (!on || on.hard || on.soft) return null;
-  const inIrq = irqSafe(usage);
-  return inIrq.hard ? 'hardirq' : inIrq.soft ? 'softirq' : null;
 }
 
 /** Were two of fencedep's chain entries recorded by one step (the same path and steps)? */
