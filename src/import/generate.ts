@@ -177,10 +177,7 @@ export class Generator {
     const safe = irqSafe(c.usage);
     if (safe.hard) return { irq: 'irqsave', guess: `${c.base} is taken in hardirq context elsewhere: irqs saved here` };
     if (safe.soft) return { irq: 'bh', guess: `${c.base} is taken in softirq context elsewhere: bottom halves disabled here` };
-    // Never taken with irqs on, says its usage: so here too. (Only when no ENABLED bit shows:
-    // a report made while marking ENABLED_HARDIRQ stops before ENABLED_SOFTIRQ is marked.)
-    const on = irqEnabled(c.usage);
-    if (on && !on.hard && !on.soft) return { irq: 'irqsave', guess: `${c.base} is never taken with irqs on (its usage): irqs saved here` };
+    if (neverWithIrqsOn(c.usage)) return { irq: 'irqsave', guess: `${c.base} is never taken with irqs on (its usage): irqs saved here` };
     return { irq: 'none', guess: null };
   }
 
@@ -651,12 +648,18 @@ export class Generator {
       prev = e;
       // The report does not say how `from` was held; exclusively makes the dependency strong.
       const read = fromExclusive && prevName === from ? { read: false } : {};
+      // fs_reclaim -> the notifier map by fs_reclaim_acquire or an allocation: the step takes both
+      // (under a held fs_reclaim, a reclaim: block, it would take neither).
+      const op = e.frames[0]?.step !== undefined ? stepPrim(e.frames[0].step)?.op : undefined;
+      const stepTakesFrom = splitSubclass(prevName)[0] === 'fs_reclaim' && (op === 'fs_reclaim' || op === 'alloc');
       this.buildPath({
         name: e.path ?? `${prevName} -> ${e.lock.name}`,
         comment: [`the dependency ${prevName} -> ${e.lock.name}`],
         frames: e.frames,
-        held: [{ ref: { name: prevName, usage: null, wait: null, instance: null, at: [] }, atTop: true, ...read }],
+        held: stepTakesFrom ? [] : [{ ref: { name: prevName, usage: null, wait: null, instance: null, at: [] }, atTop: true, ...read }],
         op: (s, p) => this.targetSteps(e.lock, s, p),
+        // fs_reclaim, which the step takes itself, never taken with irqs on: nor here.
+        irqsDisabled: stepTakesFrom && neverWithIrqsOn(this.info(prevName).info.usage),
       });
       prevName = e.lock.name;
     }
@@ -1077,6 +1080,15 @@ function enablesIrqs(stack: readonly Frame[]): boolean {
 /** Do two of fencedep's traces name the same steps (a non-empty stack)? */
 function sameSteps(a: readonly Frame[], b: readonly Frame[]): boolean {
   return a.length > 0 && a.length === b.length && a.every((f, i) => f.where !== undefined && f.where === b[i]!.where);
+}
+
+/**
+ * Does a usage string show the class never taken with irqs on? (Only when no ENABLED bit
+ * shows: a report made while marking ENABLED_HARDIRQ stops before ENABLED_SOFTIRQ is marked.)
+ */
+function neverWithIrqsOn(usage: string | null): boolean {
+  const on = irqEnabled(usage);
+  return on !== null && !on.hard && !on.soft;
 }
 
 /** Were two of fencedep's chain entries recorded by one step (the same path and steps)? */

@@ -40,7 +40,9 @@
  * - irq-inversion-kmalloc-chain-under-irqsave: two chain entries of one kmalloc replayed as
  *   two paths, the second with irqs on;
  * - circular-dependency-signalling-in-work-5.10: the kernel profile, which the report did not
- *   say (and wait types did not tell).
+ *   say (and wait types did not tell);
+ * - irq-inversion-reclaim-in-softirq: fs_reclaim -> the notifier map recorded by
+ *   fs_reclaim_acquire itself, replayed under a held fs_reclaim and with irqs on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -75,6 +77,7 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'circular-dependency-write-trylock-held-in-shrinker.yaml': ['circular-dependency', ['reservation_ww_class_acquire', 'reservation_ww_class_mutex', 'fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'irq-inversion-kmalloc-chain-under-irqsave.yaml': ['irq-inversion', ['fe_1_->lock', 'mmu_notifier_invalidate_range_start']],
   'circular-dependency-signalling-in-work-5.10.yaml': ['circular-dependency', ['dma_fence_map', 'fe_0_->lock', '(wq_completion)qu_0_', '(work_completion)wk_0_']],
+  'irq-inversion-reclaim-in-softirq.yaml': ['irq-inversion', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
