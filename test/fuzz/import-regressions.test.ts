@@ -81,13 +81,23 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
+/**
+ * Counterexamples not fixed yet (`known-*.yaml`, `it.fails`: when one passes, move it above).
+ * Both need what fencedep's traces do not print: the context of the path that recorded a
+ * dependency (`context: hardirq`; the kernel's traces show it by their irq entry frames).
+ */
+const KNOWN: Record<string, readonly [string, readonly string[]]> = {
+  'known-irq-inversion-chain-in-hardirq-paths.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
+  'known-irq-inversion-work-fs-reclaim-via-mmap-lock.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
+};
+
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
   it('every counterexample is listed here', () => {
-    expect(readdirSync(DIR).sort()).toEqual(Object.keys(RULE).sort());
+    expect(readdirSync(DIR).sort()).toEqual([...Object.keys(RULE), ...Object.keys(KNOWN)].sort());
   });
 
-  for (const [name, [rule, classes]] of Object.entries(RULE)) {
-    it(`${name}: its ${rule} finding, re-imported, is reported again`, async () => {
+  for (const [name, [rule, classes]] of [...Object.entries(RULE), ...Object.entries(KNOWN)]) {
+    (name in KNOWN ? it.fails : it)(`${name}: its ${rule} finding, re-imported, is reported again`, async () => {
       const s1 = await checkFile(fx.write(name, readFileSync(path.join(DIR, name), 'utf8')));
       expect(s1.status).toBe('pass');
       const key = (xs: readonly string[]) => JSON.stringify([...new Set(xs)].sort());
