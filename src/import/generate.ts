@@ -449,6 +449,10 @@ export class Generator {
           context = f.fn;
           fns.length = 0;
           markers.clear();
+        } else if (f.fn === 'context' || f.fn === 'irqs') {
+          // The bottom of a path's traces: `context: hardirq` (and `irqs: disabled`).
+          const c = /context: (hardirq|softirq)/.exec(f.step ?? '');
+          if (c) context = c[1] as Context;
         } else if (f.where) markers.set(f.where, fns.length);
       }
       const prims: Prim[] = [];

@@ -119,7 +119,10 @@ export class Interpreter implements Machine {
     const task = this.newTask(path.name, path.context, path.irqsEnabled);
     task.branchAt = branchAt;
     if (!path.work) {
-      this.run(task, path.steps, null);
+      // A path in an interrupt or with irqs off says so at the bottom of its traces, where the
+      // kernel's show the irq entry frames.
+      const how = [path.context !== 'process' ? `context: ${path.context}` : '', path.irqsEnabled ? '' : 'irqs: disabled'].filter((x) => x).join(', ');
+      this.run(task, path.steps, how ? { loc: path.loc, label: how, parent: null } : null);
       this.lockdep.pathEnd(task);
       return task.branchSeen;
     }

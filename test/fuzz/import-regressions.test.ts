@@ -42,7 +42,9 @@
  * - circular-dependency-signalling-in-work-5.10: the kernel profile, which the report did not
  *   say (and wait types did not tell);
  * - irq-inversion-reclaim-in-softirq: fs_reclaim -> the notifier map recorded by
- *   fs_reclaim_acquire itself, replayed under a held fs_reclaim and with irqs on.
+ *   fs_reclaim_acquire itself, replayed under a held fs_reclaim and with irqs on;
+ * - irq-inversion-chain-in-hardirq-paths, irq-inversion-work-fs-reclaim-via-mmap-lock:
+ *   dependencies recorded by paths with `context: hardirq`, which traces did not show.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -78,26 +80,19 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'irq-inversion-kmalloc-chain-under-irqsave.yaml': ['irq-inversion', ['fe_1_->lock', 'mmu_notifier_invalidate_range_start']],
   'circular-dependency-signalling-in-work-5.10.yaml': ['circular-dependency', ['dma_fence_map', 'fe_0_->lock', '(wq_completion)qu_0_', '(work_completion)wk_0_']],
   'irq-inversion-reclaim-in-softirq.yaml': ['irq-inversion', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
+  'irq-inversion-chain-in-hardirq-paths.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
+  'irq-inversion-work-fs-reclaim-via-mmap-lock.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
   'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
-/**
- * Counterexamples not fixed yet (`known-*.yaml`, `it.fails`: when one passes, move it above).
- * Both need what fencedep's traces do not print: the context of the path that recorded a
- * dependency (`context: hardirq`; the kernel's traces show it by their irq entry frames).
- */
-const KNOWN: Record<string, readonly [string, readonly string[]]> = {
-  'known-irq-inversion-chain-in-hardirq-paths.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
-  'known-irq-inversion-work-fs-reclaim-via-mmap-lock.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
-};
 
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
   it('every counterexample is listed here', () => {
-    expect(readdirSync(DIR).sort()).toEqual([...Object.keys(RULE), ...Object.keys(KNOWN)].sort());
+    expect(readdirSync(DIR).sort()).toEqual(Object.keys(RULE).sort());
   });
 
-  for (const [name, [rule, classes]] of [...Object.entries(RULE), ...Object.entries(KNOWN)]) {
-    (name in KNOWN ? it.fails : it)(`${name}: its ${rule} finding, re-imported, is reported again`, async () => {
+  for (const [name, [rule, classes]] of Object.entries(RULE)) {
+    it(`${name}: its ${rule} finding, re-imported, is reported again`, async () => {
       const s1 = await checkFile(fx.write(name, readFileSync(path.join(DIR, name), 'utf8')));
       expect(s1.status).toBe('pass');
       const key = (xs: readonly string[]) => JSON.stringify([...new Set(xs)].sort());
