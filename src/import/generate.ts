@@ -178,6 +178,11 @@ export class Generator {
     if (safe.hard) return { irq: 'irqsave', guess: `${c.base} is taken in hardirq context elsewhere: irqs saved here` };
     if (safe.soft) return { irq: 'bh', guess: `${c.base} is taken in softirq context elsewhere: bottom halves disabled here` };
     if (neverWithIrqsOn(c.usage)) return { irq: 'irqsave', guess: `${c.base} is never taken with irqs on (its usage): irqs saved here` };
+    // Taken with hardirqs on but never with softirqs on: bottom halves disabled. Not for the lock
+    // whose state a report is about: marking ENABLED_HARDIRQ reported and stopped before ENABLED_SOFTIRQ.
+    const on = irqEnabled(c.usage);
+    const marking = (this.r.kind === 'irq-inversion' || this.r.kind === 'inconsistent-lock-state') && this.r.next !== null && splitSubclass(this.r.next.name)[0] === c.base;
+    if (on && on.hard && !on.soft && !marking) return { irq: 'bh', guess: `${c.base} is never taken with softirqs on (its usage): bottom halves disabled here` };
     return { irq: 'none', guess: null };
   }
 

@@ -44,7 +44,9 @@
  * - irq-inversion-reclaim-in-softirq: fs_reclaim -> the notifier map recorded by
  *   fs_reclaim_acquire itself, replayed under a held fs_reclaim and with irqs on;
  * - irq-inversion-chain-in-hardirq-paths, irq-inversion-work-fs-reclaim-via-mmap-lock:
- *   dependencies recorded by paths with `context: hardirq`, which traces did not show.
+ *   dependencies recorded by paths with `context: hardirq`, which traces did not show;
+ * - irq-inversion-bh-disabled-lock-in-chain: a lock never taken with softirqs on (its usage
+ *   {+...}) imported as taken with bottom halves on.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -82,17 +84,27 @@ const RULE: Record<string, readonly [string, readonly string[]]> = {
   'irq-inversion-reclaim-in-softirq.yaml': ['irq-inversion', ['fs_reclaim', 'mmu_notifier_invalidate_range_start']],
   'irq-inversion-chain-in-hardirq-paths.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
   'irq-inversion-work-fs-reclaim-via-mmap-lock.yaml': ['irq-inversion', ['(work_completion)wk_0_', 'fs_reclaim']],
+  'irq-inversion-bh-disabled-lock-in-chain.yaml': ['irq-inversion', ['lk_0_']],
   'circular-dependency-fs-reclaim-acquire-in-chain.yaml': ['circular-dependency', ['&ld_0_->lock', 'fs_reclaim', 'mmu_notifier_invalidate_range_start', 'lk_1_', '(work_completion)wk_1_', 'dma_fence_map']],
 };
 
 
+/**
+ * Counterexamples not fixed yet (`known-*.yaml`, `it.fails`: when one passes, move it above).
+ * The last soak (6 × 3,000 random scenarios) found one such; the replay reports, in order,
+ * other findings of the kernel model's locks that the re-imported scenario meets first.
+ */
+const KNOWN: Record<string, readonly [string, readonly string[]]> = {
+  'known-irq-inversion-read-safe-map-in-hardirq-of-work.yaml': ['irq-inversion', ['&ld_1_->lock', '&mm->mmap_lock']],
+};
+
 describe('import fixed point: counterexamples found by the fuzz suite', () => {
   it('every counterexample is listed here', () => {
-    expect(readdirSync(DIR).sort()).toEqual(Object.keys(RULE).sort());
+    expect(readdirSync(DIR).sort()).toEqual([...Object.keys(RULE), ...Object.keys(KNOWN)].sort());
   });
 
-  for (const [name, [rule, classes]] of Object.entries(RULE)) {
-    it(`${name}: its ${rule} finding, re-imported, is reported again`, async () => {
+  for (const [name, [rule, classes]] of [...Object.entries(RULE), ...Object.entries(KNOWN)]) {
+    (name in KNOWN ? it.fails : it)(`${name}: its ${rule} finding, re-imported, is reported again`, async () => {
       const s1 = await checkFile(fx.write(name, readFileSync(path.join(DIR, name), 'utf8')));
       expect(s1.status).toBe('pass');
       const key = (xs: readonly string[]) => JSON.stringify([...new Set(xs)].sort());
