@@ -207,7 +207,7 @@ export class Lockdep {
     for (const e of entries) {
       const decl = e.cls.decl;
       if (!decl || this.debugLocksOff) {
-        // RCU entries: tracked only, re-pushed with a fresh chain key.
+        // RCU entries, and every entry once lockdep is off: tracked only, re-pushed with a fresh chain key.
         this.pushUnchecked(task, e);
         continue;
       }
