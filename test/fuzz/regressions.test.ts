@@ -130,6 +130,19 @@ describe('properties that are false by design (the test states what holds instea
     }
   });
 
+  it('a read-held lock that becomes irq-safe before or after it takes an irq-unsafe one: the kernel finds the inversion only after', async () => {
+    // check_irq_usage() starts its backward search at prev with only_xr = (prev->read != 0),
+    // masking prev's own _READ usage; mark_lock_irq()'s forward search from a reader of read
+    // 1 does not. So M (read) -> B, then M HARDIRQ-READ-safe, is found; the reverse is not.
+    // (Shrunk by hand from a soak of the reordering property.)
+    const b = '  - name: b\n    steps: [{mutex_lock: B}, {mutex_unlock: B}]';
+    const reader = '  - name: reader\n    irqs: disabled\n    steps: [{lock: {name: M, mode: read}}, {mutex_lock: B}, {mutex_unlock: B}, {unlock: M}]';
+    const irq = '  - name: irq\n    context: hardirq\n    steps: [{lock: {name: M, mode: read}}, {unlock: M}]';
+    const text = (paths: string[]) => ['locks: {M: map, B: mutex}', 'paths:', ...paths, ''].join('\n');
+    expect(await findings('read-safe-after.yaml', text([b, reader, irq]))).toEqual(['sleep-in-atomic {B}', 'irq-inversion {B, M}']);
+    expect(await findings('read-safe-before.yaml', text([irq, b, reader]))).toEqual(['sleep-in-atomic {B}']);
+  });
+
   it('an inconsistent usage is not also checked for an irq inversion (mark_lock_irq stops at the first): which of the two is reported depends on the order', async () => {
     const text = (paths: string[]) => ['paths:', ...paths].join('\n');
     const q1 = '  - name: w1\n    work: {item: w1, queue: q}\n    steps: []';
