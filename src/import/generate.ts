@@ -7,7 +7,7 @@
  * comment in the YAML and a line of the summary.
  */
 import type { KernelProfile, LockType } from '../model/scenario.js';
-import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, kernelLockType, type KernelLockName, classKind, collectLocks, hintsOf, inferType, irqEnabled, irqSafe, readableName, splitSubclass, type ClassInfo, type ProfileChoice } from './classes.js';
+import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqEnabled, irqSafe, kernelLockType, readableName, splitSubclass, type ClassInfo, type KernelLockName, type ProfileChoice } from './classes.js';
 import { isInternal, primitive, splitStack, type Context, type Prim, type SplitStack } from './classify.js';
 import { ruleOf, type ChainEntry, type Frame, type HeldLock, type KernelReport, type LockRef } from './report.js';
 import type { YStep, YVal } from './yaml.js';
@@ -659,7 +659,7 @@ export class Generator {
       const read = fromExclusive && prevName === from ? { read: false } : {};
       // fs_reclaim -> the notifier map by fs_reclaim_acquire or an allocation: the step takes both
       // (under a held fs_reclaim, a reclaim: block, it would take neither).
-      const op = e.frames[0]?.step !== undefined ? stepPrim(e.frames[0].step)?.op : undefined;
+      const op = e.frames[0] ? framePrim(e.frames[0])?.op : undefined;
       const stepTakesFrom = splitSubclass(prevName)[0] === 'fs_reclaim' && (op === 'fs_reclaim' || op === 'alloc');
       this.buildPath({
         name: e.path ?? `${prevName} -> ${e.lock.name}`,
@@ -844,8 +844,9 @@ export class Generator {
           // fencedep prints where the other lock got its usage ("... which became ... at:").
           const became = tookUnsafe ? r.unsafeAt : r.safeAt;
           const rw = /READ/.test(r.state ?? '') ? 'R' : 'W';
+          const becameUsage = tookUnsafe ? `${state}-ON-${rw}` : `IN-${state}-${rw}`;
           if (u) this.usagePath(u.usage, other, u.frames, u.usage, u.path);
-          else if (became) this.usagePath(tookUnsafe ? `${state}-ON-${rw}` : `IN-${state}-${rw}`, other, became.frames, tookUnsafe ? `${state}-ON-${rw}` : `IN-${state}-${rw}`, became.path);
+          else if (became) this.usagePath(becameUsage, other, became.frames, becameUsage, became.path);
           else this.guesses.push(`no trace of how ${other.name} became ${tookUnsafe ? `${state}-unsafe` : `${state}-safe`}: not reproduced`);
         }
         if (r.fencedep) {
