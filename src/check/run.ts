@@ -17,7 +17,6 @@ import { selectShard, type Shard } from './shard.js';
 import { fileStats, totalStats } from './stats.js';
 import { Expansion, formatCount, MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION } from '../load/expansion.js';
 import { MAX_ERRORS } from '../load/scenario.js';
-import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { notText } from '../load/source.js';
 
 export interface CheckOptions {
@@ -224,19 +223,14 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     stop(`too many steps to replay: the stream's calls, hooks and fence callbacks expand to more than ${formatCount(MAX_STREAM_EXPANSION)} steps besides its events`, loc);
     return false;
   };
-  let classes = 0;
-  const countClass = (loc: SourceLoc): boolean => {
-    if (++classes <= MAX_LOCK_CLASSES) return true;
-    stop(tooManyDeclaredClasses(), loc);
-    return false;
-  };
+  // The stream's declarations are counted against MAX_LOCK_CLASSES by the reader (it stops there).
   const declareLock = (decl: LockDecl): void => {
-    if (locks.has(decl.name) || !countClass(decl.loc)) return;
+    if (locks.has(decl.name)) return;
     locks.set(decl.name, decl);
     replayer?.declareLock(decl);
   };
   const declareFence = (decl: FenceDecl): void => {
-    if (fences.has(decl.name) || !countClass(decl.loc)) return;
+    if (fences.has(decl.name)) return;
     fences.set(decl.name, decl);
     expansion.clear();
     replayer?.declareFence(decl);

@@ -1,14 +1,20 @@
 /**
- * Declarations shared by the file loader and the JSONL reader: lock classes (§3), options
- * (§2), and comparing two declarations of one name.
+ * Declarations, one implementation for scenario files and JSON Lines streams: lock classes
+ * (§3), fences (§5), functions, hooks and paths, with their duplicates, undeclared names,
+ * recursion and the class limit, and one set of messages for all of them.
+ *
+ * A scenario file declares everything first and converts steps afterwards (a name may be
+ * used before it is declared); a stream declares line by line, each name before its use.
+ * Both go through `Declarations`: declare, then `convertPending()`, then the checks.
  */
-import type { FenceDecl, KernelProfile, LockDecl, ScenarioOptions } from '../model/scenario.js';
+import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import type { SourceLoc } from '../model/location.js';
-import { InputError } from './errors.js';
-import { didYouMean } from './errors.js';
-import { nameProblem, parseLockRef, printableProblem, quote } from './names.js';
+import type { Expectation, FenceDecl, KernelProfile, LockDecl, PathContext, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import { InputError, didYouMean } from './errors.js';
+import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
-import type { FenceInput, LockInput, OptionsInput } from './schema.js';
+import type { ExpectationInput, FenceInput, LockInput, OptionsInput, PathInput, ScenarioFile } from './schema.js';
+import { StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.js';
 
 export const DEFAULT_WW_CLASS = 'reservation_ww_class';
 
@@ -162,4 +168,438 @@ export function sameValue(a: unknown, b: unknown, limit = 1_000_000): boolean {
 
 export function formatPlace(loc: SourceLoc): string {
   return loc.line > 0 ? `${loc.file}:${loc.line}:${loc.column}` : loc.file;
+}
+
+/** Scenario files declare under top-level keys; streams on `{"decl": ...}` lines. */
+export type DeclFormat = 'file' | 'stream';
+
+/** How to declare a missing name, in the words of the input's format. */
+function declareHint(format: DeclFormat, kind: 'function'): string {
+  return format === 'file' ? ` (declare it under \`${kind}s:\`)` : ` (declare it on a {"decl":"${kind}"} line before it is used)`;
+}
+
+/** A function: its input (to compare a second declaration with) and, once converted, its steps. */
+interface FunctionEntry {
+  readonly loc: SourceLoc;
+  readonly raw: unknown;
+  readonly pos: Pos;
+  steps: readonly Step[] | null;
+}
+
+interface FenceEntry {
+  readonly fence: FenceDecl;
+  readonly pos: Pos;
+  readonly raw: unknown;
+}
+
+interface HookEntry {
+  readonly fn: string;
+  readonly loc: SourceLoc;
+}
+
+interface PathEntry {
+  readonly raw: PathInput;
+  readonly loc: SourceLoc;
+  readonly pos: Pos;
+  decl: PathDecl | null;
+}
+
+/**
+ * The names of one scenario or stream. Every `declare*` reports what is wrong and returns
+ * whether the name is newly declared; a name declared again identically is accepted (an
+ * include shared by two models, a stream that repeats its declarations), except a path
+ * written twice in one file; declared again differently, it is an error naming both places.
+ */
+export class Declarations implements StepEnv {
+  readonly locks: Map<string, LockDecl> = builtinLockMap();
+  readonly fences = new Map<string, FenceEntry>();
+  readonly functions = new Map<string, FunctionEntry>();
+  readonly hooks = new Map<string, HookEntry[]>();
+  readonly paths = new Map<string, PathEntry>();
+  readonly conv: StepConverter;
+  /** Locks and fences declared (the built-in pseudo-locks not counted). */
+  private classes = 0;
+  /** While a stream's function is converted: the hooks it invokes may be registered later. */
+  private anyHook = false;
+
+  constructor(
+    readonly format: DeclFormat,
+    private readonly report: (e: InputError) => void,
+  ) {
+    this.conv = new StepConverter(this, report);
+  }
+
+  /** Past MAX_LOCK_CLASSES: nothing more is declared (the limit is reported once). */
+  get overClassLimit(): boolean {
+    return this.classes > MAX_LOCK_CLASSES;
+  }
+
+  private countClass(loc: SourceLoc): boolean {
+    if (++this.classes <= MAX_LOCK_CLASSES) return true;
+    if (this.classes === MAX_LOCK_CLASSES + 1) {
+      // A stream stops there; a file is not checked further either (the class names, unknown).
+      const rest = this.format === 'stream' ? '; the rest of the stream is not checked' : '';
+      this.report(new InputError(`${tooManyDeclaredClasses()}${rest}`, loc));
+    }
+    return false;
+  }
+
+  /** Declared twice in one scenario file, identically or not (a stream may repeat a declaration). */
+  private twiceInOneFile(first: SourceLoc, second: SourceLoc): boolean {
+    return this.format === 'file' && first.file === second.file;
+  }
+
+  /** Every declaration of a scenario file (its includes' before it). */
+  declareFile(data: ScenarioFile, pos: Pos): void {
+    const lp = pos.child('locks');
+    for (const [name, input] of Object.entries(data.locks ?? {})) {
+      if (this.overClassLimit) break;
+      this.declareLock(name, input, lp.keyLoc(name), lp.child(name));
+    }
+    const fp = pos.child('fences');
+    for (const [name, input] of Object.entries(data.fences ?? {})) {
+      if (this.overClassLimit) break;
+      this.declareFence(name, input, fp.keyLoc(name), fp.child(name));
+    }
+    const fnp = pos.child('functions');
+    for (const [name, body] of Object.entries(data.functions ?? {})) this.declareFunction(name, body, fnp.keyLoc(name), fnp.child(name));
+    const hp = pos.child('hooks');
+    for (const [hook, fns] of Object.entries(data.hooks ?? {})) {
+      const at = hp.child(hook);
+      fns.forEach((fn, i) => this.registerHook(hook, fn, hp.keyLoc(hook), at.child(i).loc()));
+    }
+    const pp = pos.child('paths');
+    (data.paths ?? []).forEach((p, i) => this.declarePath(p, pp.child(i)));
+  }
+
+  /** A lock class: the new declaration, or null. */
+  declareLock(name: string, input: LockInput, keyLoc: SourceLoc, valuePos: Pos): LockDecl | null {
+    const errors: InputError[] = [];
+    const decl = buildLockDecl(name, input, keyLoc, valuePos, errors);
+    errors.forEach(this.report);
+    if (!decl) return null;
+    const prev = this.locks.get(name);
+    if (prev) {
+      if (!sameLockDecl(prev, decl)) this.report(duplicate('lock', name, prev.loc, keyLoc, false, describeBuiltin(prev)));
+      return null;
+    }
+    if (!this.countClass(keyLoc)) return null;
+    this.locks.set(name, decl);
+    return decl;
+  }
+
+  /** A fence (and its own lock class when it has no `lock:`): the new declaration, or null. */
+  declareFence(name: string, input: FenceInput, keyLoc: SourceLoc, valuePos: Pos): FenceDecl | null {
+    const errors: InputError[] = [];
+    const prev = this.fences.get(name);
+    if (!prev && !this.countClass(keyLoc)) return null;
+    // A second declaration is only compared: its own lock class (if any) is not declared.
+    const fence = buildFenceDecl(name, input, keyLoc, valuePos, prev ? new Map(this.locks) : this.locks, errors);
+    errors.forEach(this.report);
+    if (!fence) return null;
+    if (prev) {
+      const same = sameValue(prev.raw, input);
+      if (!same || this.twiceInOneFile(prev.fence.loc, keyLoc)) this.report(duplicate('fence', name, prev.fence.loc, keyLoc, same));
+      return null;
+    }
+    this.fences.set(name, { fence, pos: valuePos, raw: input });
+    return fence;
+  }
+
+  /** A function, its steps converted by `convertPending` (or at once, for a stream). */
+  declareFunction(name: string, body: unknown, loc: SourceLoc, pos: Pos): boolean {
+    const np = nameProblem(name);
+    if (np) {
+      this.report(new InputError(`invalid function name ${quote(name)}: ${np}`, loc));
+      return false;
+    }
+    const prev = this.functions.get(name);
+    if (prev) {
+      const same = sameValue(prev.raw, body);
+      if (!same || this.twiceInOneFile(prev.loc, loc)) this.report(duplicate('function', name, prev.loc, loc, same));
+      return false;
+    }
+    this.functions.set(name, { loc, raw: body, pos, steps: null });
+    return true;
+  }
+
+  /** Forget a fence again (a stream's fence naming functions not declared). */
+  undeclareFence(name: string): void {
+    this.fences.delete(name);
+  }
+
+  /** Forget a function again (a stream's function whose steps are wrong or recurse). */
+  undeclareFunction(name: string): void {
+    this.functions.delete(name);
+  }
+
+  /** `fn` registered for `hook` (once); whether `fn` exists is for `hookProblems`. */
+  registerHook(hook: string, fn: string, keyLoc: SourceLoc, loc: SourceLoc): boolean {
+    const np = nameProblem(hook);
+    if (np) {
+      this.report(new InputError(`invalid hook name ${quote(hook)}: ${np}`, keyLoc));
+      return false;
+    }
+    let list = this.hooks.get(hook);
+    if (!list) this.hooks.set(hook, (list = []));
+    if (list.some((r) => r.fn === fn)) return false;
+    list.push({ fn, loc });
+    return true;
+  }
+
+  /** Undo the last `registerHook(hook, ...)` (a stream's registration that recurses). */
+  unregisterLastHook(hook: string): void {
+    const list = this.hooks.get(hook);
+    list?.pop();
+    if (list?.length === 0) this.hooks.delete(hook);
+  }
+
+  declarePath(p: PathInput, pos: Pos): boolean {
+    const nameLoc = pos.child('name').loc();
+    const np = nameProblem(p.name);
+    if (np) {
+      this.report(new InputError(`invalid path name ${quote(p.name)}: ${np}`, nameLoc));
+      return false;
+    }
+    const prev = this.paths.get(p.name);
+    if (prev) {
+      const same = sameValue(prev.raw, p);
+      if (!same || this.twiceInOneFile(prev.loc, nameLoc)) this.report(duplicate('path', p.name, prev.loc, nameLoc, same));
+      return false;
+    }
+    this.paths.set(p.name, { raw: p, loc: pos.loc(), pos, decl: null });
+    return true;
+  }
+
+  /**
+   * Convert the steps of every function and path declared since the last call, now that
+   * the names they use are declared; the paths converted, in order.
+   */
+  convertPending(): PathDecl[] {
+    for (const f of this.functions.values()) if (f.steps === null) f.steps = this.conv.list(f.raw, f.pos, 1);
+    const out: PathDecl[] = [];
+    for (const e of this.paths.values()) {
+      if (e.decl) continue;
+      const p = e.raw;
+      e.decl = {
+        name: p.name,
+        context: (p.context ?? 'process') as PathContext,
+        irqsEnabled: (p.irqs ?? 'enabled') === 'enabled',
+        ...(p.work ? { work: { item: p.work.item, queue: p.work.queue } } : {}),
+        steps: p.steps ? this.conv.list(p.steps, e.pos.child('steps'), 1) : [],
+        loc: e.loc,
+      };
+      out.push(e.decl);
+    }
+    return out;
+  }
+
+  /**
+   * A stream's function, converted at once: the hooks it invokes may be registered by later
+   * lines. Declared while converted, so a call of itself is recursion, not an undeclared name.
+   */
+  convertFunctionNow(name: string): readonly Step[] {
+    const f = this.functions.get(name)!;
+    this.anyHook = true;
+    try {
+      f.steps = this.conv.list(f.raw, f.pos, 1);
+    } finally {
+      this.anyHook = false;
+    }
+    return f.steps;
+  }
+
+  undeclaredFunction(owner: string, fn: string, at: SourceLoc): InputError {
+    return new InputError(`${owner}: undeclared function ${quote(fn)}${didYouMean(fn, this.functions.keys()) || declareHint(this.format, 'function')}`, at);
+  }
+
+  /** Registrations naming a function that is not declared: forgotten, each reported once. */
+  dropUndeclaredHookFunctions(): InputError[] {
+    const out: InputError[] = [];
+    for (const [hook, regs] of this.hooks) {
+      const bad = regs.filter((r) => !this.functions.has(r.fn));
+      if (!bad.length) continue;
+      for (const r of bad) out.push(this.undeclaredFunction(`hook ${quote(hook)}`, r.fn, r.loc));
+      this.hooks.set(hook, regs.filter((r) => this.functions.has(r.fn)));
+    }
+    return out;
+  }
+
+  /** Functions a fence names that are not declared; `at` for a stream's line, else each field. */
+  fenceProblems(name: string, at?: SourceLoc): InputError[] {
+    const e = this.fences.get(name);
+    if (!e) return [];
+    const out: InputError[] = [];
+    for (const { fn, field, index } of fenceFunctions(e.fence)) {
+      if (this.functions.has(fn)) continue;
+      const loc = at ?? (index === undefined ? e.pos.child(field).loc() : e.pos.child(field).child(index).loc());
+      out.push(this.undeclaredFunction(`fence ${quote(name)}`, fn, loc));
+    }
+    return out;
+  }
+
+  /** Functions reaching themselves through `call` or `invoke`. */
+  recursion(): InputError[] {
+    const out: InputError[] = [];
+    checkRecursion(this.functionSteps(), this.hookMap(), (e) => out.push(e));
+    return out;
+  }
+
+  /** The converted functions. */
+  functionSteps(): Map<string, readonly Step[]> {
+    const out = new Map<string, readonly Step[]>();
+    for (const [name, f] of this.functions) if (f.steps) out.set(name, f.steps);
+    return out;
+  }
+
+  /** Hook → its registered functions that are declared, in registration order. */
+  hookMap(): Map<string, readonly string[]> {
+    const out = new Map<string, readonly string[]>();
+    for (const [hook, regs] of this.hooks) out.set(hook, regs.filter((r) => this.functions.has(r.fn)).map((r) => r.fn));
+    return out;
+  }
+
+  fenceDecls(): Map<string, FenceDecl> {
+    return new Map([...this.fences].map(([n, f]) => [n, f.fence]));
+  }
+
+  /** The `involves` and `path` names of expectations that name nothing declared. */
+  expectProblems(expect: readonly ExpectationInput[], pos: (i: number) => Pos, paths: ReadonlySet<string> = new Set(this.paths.keys())): InputError[] {
+    const out: InputError[] = [];
+    const known = involvableNames(this.locks);
+    expect.forEach((x, i) => {
+      const ip = pos(i);
+      if (x.path !== undefined && !paths.has(x.path)) out.push(new InputError(`expect: unknown path ${quote(x.path)}${didYouMean(x.path, paths)}`, ip.child('path').loc()));
+      (x.involves ?? []).forEach((n, j) => {
+        if (known.has(n) || isImplicitClass(n)) return;
+        const what = `a declared lock by its name or lockdep name, a ww class lock, or ${RCU_LOCKS.join(', ')}`;
+        out.push(new InputError(`expect: ${quote(n)} is not a lock of this ${this.format === 'file' ? 'scenario' : 'stream'} (${what})${didYouMean(n, known)}`, ip.child('involves').child(j).loc()));
+      });
+    });
+    return out;
+  }
+
+  /** The scenario so far, with `paths`. */
+  scenario(head: { file: string; name: string; description: string | null; expect: Scenario['expect']; options: ScenarioOptions }, paths: readonly PathDecl[]): Scenario {
+    return { ...head, locks: this.locks, fences: this.fenceDecls(), functions: this.functionSteps(), hooks: this.hookMap(), paths };
+  }
+
+  // StepEnv
+  lock(name: string): LockDecl | undefined {
+    return this.locks.get(name);
+  }
+  lockNames(): Iterable<string> {
+    return this.locks.keys();
+  }
+  hasFunction(name: string): boolean {
+    return this.functions.has(name);
+  }
+  functionNames(): Iterable<string> {
+    return this.functions.keys();
+  }
+  hasHook(hook: string): boolean {
+    return this.anyHook || this.hooks.has(hook) || isKernelHook(hook);
+  }
+  hookNames(): Iterable<string> {
+    return this.hooks.keys();
+  }
+  hasFence(name: string): boolean {
+    return this.fences.has(name);
+  }
+  fenceNames(): Iterable<string> {
+    return this.fences.keys();
+  }
+}
+
+/** Expectations as the IR has them. */
+export function buildExpectations(input: readonly ExpectationInput[], loc: (i: number) => SourceLoc): Expectation[] {
+  return input.map((x, i) => ({ rule: x.rule, involves: x.involves ?? [], path: x.path ?? null, loc: loc(i) }));
+}
+
+function describeBuiltin(d: LockDecl): string {
+  return d.loc.line === 0 ? ` (a built-in ${d.type}; declare it as \`${d.name}: ${d.type}\` or not at all)` : '';
+}
+
+/** `kind "name" is declared twice[, differently]: at FIRST and at SECOND`, at the second. */
+function duplicate(kind: string, name: string, first: SourceLoc, second: SourceLoc, same: boolean, extra = ''): InputError {
+  const how = same ? 'twice' : 'twice, differently';
+  return new InputError(`${kind} ${quote(name)} is declared ${how}: at ${formatPlace(first)} and at ${formatPlace(second)}${extra}`, second);
+}
+
+const RCU_LOCKS = ['rcu_read_lock', 'rcu_read_lock_bh', 'rcu_read_lock_sched'];
+
+/**
+ * Classes that exist without a declaration: the workqueue maps `(wq_completion)Q` and
+ * `(work_completion)W`, and a fence's own class `fence:F` in the precise fence model.
+ */
+export function isImplicitClass(name: string): boolean {
+  return name.startsWith('(wq_completion)') || name.startsWith('(work_completion)') || name.startsWith('fence:');
+}
+
+/** Every name an `involves` entry may use. */
+export function involvableNames(locks: ReadonlyMap<string, LockDecl>): Set<string> {
+  const s = new Set<string>(RCU_LOCKS);
+  for (const d of locks.values()) {
+    s.add(d.name);
+    s.add(d.lockdep);
+    if (d.wwClass) {
+      s.add(`${d.wwClass}_mutex`);
+      s.add(`${d.wwClass}_acquire`);
+    }
+  }
+  return s;
+}
+
+interface Edge {
+  readonly to: string;
+  readonly loc: SourceLoc;
+  readonly hook: string | null;
+}
+
+/** A function reaching itself through `call` or `invoke` is an input error (iterative DFS). */
+export function checkRecursion(
+  functions: ReadonlyMap<string, readonly Step[]>,
+  hooks: ReadonlyMap<string, readonly string[]>,
+  report: (e: InputError) => void,
+): void {
+  const edges = new Map<string, Edge[]>();
+  for (const [fn, steps] of functions) {
+    const list: Edge[] = [];
+    forEachStep(steps, (s) => {
+      if (s.op === 'call') list.push({ to: s.fn, loc: s.loc, hook: null });
+      else if (s.op === 'invoke') for (const to of hooks.get(s.hook) ?? []) list.push({ to, loc: s.loc, hook: s.hook });
+    });
+    edges.set(fn, list);
+  }
+  const colour = new Map<string, 1 | 2>();
+  for (const start of functions.keys()) {
+    if (colour.has(start)) continue;
+    const stack: { fn: string; i: number; via: Edge | null }[] = [{ fn: start, i: 0, via: null }];
+    colour.set(start, 1);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const es = edges.get(top.fn) ?? [];
+      if (top.i >= es.length) {
+        colour.set(top.fn, 2);
+        stack.pop();
+        continue;
+      }
+      const e = es[top.i++];
+      const c = colour.get(e.to);
+      if (c === undefined) {
+        if (!functions.has(e.to)) continue;
+        colour.set(e.to, 1);
+        stack.push({ fn: e.to, i: 0, via: e });
+      } else if (c === 1) {
+        const from = stack.findIndex((f) => f.fn === e.to);
+        const cycle = stack.slice(from);
+        const chain = [...cycle.map((f) => f.fn), e.to].join(' -> ');
+        const viaHooks: string[] = [];
+        for (const f of cycle.slice(1)) if (f.via?.hook) viaHooks.push(`${quote(f.fn)} through hook ${quote(f.via.hook)}`);
+        if (e.hook) viaHooks.push(`${quote(e.to)} through hook ${quote(e.hook)}`);
+        const note = viaHooks.length ? ` (${viaHooks.join(', ')})` : '';
+        report(new InputError(`recursive call: ${chain}${note}; a function must not reach itself through \`call\` or \`invoke\``, e.loc));
+      }
+    }
+  }
 }

@@ -21,19 +21,18 @@
  * The built-in pseudo-locks (`builtinLockMap()`) are not emitted: every stream has them.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import { z } from 'zod';
 import type { SourceLoc } from '../model/location.js';
 import { LOCK_TYPES, type Expectation, type FenceDecl, type LockDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
-import { buildFenceDecl, buildLockDecl, buildOptions, fenceFunctions, formatPlace, sameValue } from './decls.js';
-import { InputError, InputErrors, didYouMean } from './errors.js';
+import { buildExpectations, buildOptions, Declarations, DEFAULT_OPTIONS } from './decls.js';
+import { InputError, didYouMean } from './errors.js';
 import { validate } from './issues.js';
-import { builtinModelFile, builtinModelNames, isModelName } from './models.js';
-import { builtinLockMap, nameProblem, quote, sameLockDecl } from './names.js';
+import { quote, nameProblem } from './names.js';
 import { FlatPos } from './pos.js';
-import { checkRecursion, involvableNames, isImplicitClass, loadScenarioFile, modelDisplay, resolveExtraInclude, type ExtraInclude } from './scenario.js';
-import { expectSchema, lockTypeSchema, optionsSchema } from './schema.js';
-import { StepConverter, isBlockStep, isKernelHook, type StepEnv } from './steps.js';
+import { checkExpansion, FileLoader, resolveExtraInclude, resolveInclude, type ExtraInclude, type Frame } from './scenario.js';
+import { expectSchema, lockTypeSchema, optionsSchema, type ExpectationInput } from './schema.js';
+import { isBlockStep } from './steps.js';
 import type { WireMessage } from './trace-worker.js';
 import { scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
 import { notUtf8 } from './utf8.js';
@@ -157,52 +156,6 @@ export function eventToStep(ev: Record<string, unknown>): unknown {
   return { [op]: rest };
 }
 
-class TraceState implements StepEnv {
-  readonly locks = builtinLockMap();
-  readonly functions = new Map<string, { steps: readonly Step[]; raw: unknown; loc: SourceLoc }>();
-  readonly hooks = new Map<string, string[]>();
-  readonly fences = new Map<string, FenceDecl>();
-  readonly included = new Set<string>();
-  meta: TraceMeta | null = null;
-
-  lock(name: string): LockDecl | undefined {
-    return this.locks.get(name);
-  }
-  lockNames(): Iterable<string> {
-    return this.locks.keys();
-  }
-  hasFunction(name: string): boolean {
-    return this.functions.has(name);
-  }
-  functionNames(): Iterable<string> {
-    return this.functions.keys();
-  }
-  /** While a function is declared: its hooks may be registered later in the stream. */
-  anyHook = false;
-
-  hasHook(hook: string): boolean {
-    return this.anyHook || this.hooks.has(hook) || isKernelHook(hook);
-  }
-  hookNames(): Iterable<string> {
-    return this.hooks.keys();
-  }
-  hasFence(name: string): boolean {
-    return this.fences.has(name);
-  }
-  fenceNames(): Iterable<string> {
-    return this.fences.keys();
-  }
-
-  /** Would these functions and hooks recurse? The errors if so. */
-  recursion(): InputError[] {
-    const fns = new Map<string, readonly Step[]>();
-    for (const [k, v] of this.functions) fns.set(k, v.steps);
-    const errors: InputError[] = [];
-    checkRecursion(fns, this.hooks, (e) => errors.push(e));
-    return errors;
-  }
-}
-
 /** A run of a stream: its events compactly, everything else as items between them. */
 export interface TraceBatch {
   /** (task, template, line) per event, in stream order; task and template index the tables. */
@@ -320,9 +273,14 @@ export async function* readTraceBatches(file: string, opts: TraceReadOptions = {
  * table indexes; anything else is read here, line by line, as the JSON it is.
  */
 class TraceReader {
-  private readonly st = new TraceState();
   private pending: InputError[] = [];
-  private readonly conv = new StepConverter(this.st, (e) => this.pending.push(e));
+  private readonly decls = new Declarations('stream', (e) => this.pending.push(e));
+  private readonly conv = this.decls.conv;
+  /** Reads the scenario files the stream includes, each once. */
+  private readonly loader = new FileLoader((e) => this.pending.push(e));
+  private meta: TraceMeta | null = null;
+  /** The header's expectations, checked at the end (they may name what is declared after it). */
+  private expectInput: readonly ExpectationInput[] | null = null;
   private readonly b = new BatchBuilder();
   private readonly taskIds = new Map<string, number>();
   /** Templates by `OP","name":"NAME`, the tail of a common event line. */
@@ -348,6 +306,125 @@ class TraceReader {
     return p;
   }
 
+  /** A declaration other than an include, as the items it yields. */
+  private declaration(obj: Record<string, unknown>, loc: SourceLoc): TraceItem[] {
+    const { decls } = this;
+    const pos = new FlatPos(loc);
+    const check = <T extends z.ZodType>(schema: T): z.output<T> | InputError[] => {
+      const r = validate(schema, obj, pos, '');
+      return r.ok ? r.data : r.errors;
+    };
+    const kind = obj.decl;
+    switch (kind) {
+      case 'lock': {
+        const d = plainLockDecl(obj) ?? check(lockDeclLine);
+        if (Array.isArray(d)) return errs(d);
+        const decl = decls.declareLock(d.name, { type: d.type, lockdep: d.lockdep, ww_class: d.ww_class, description: d.description }, loc, pos);
+        const out = errs(this.takePending());
+        if (decl) out.push({ kind: 'lock', decl });
+        return out;
+      }
+      case 'function': {
+        const d = check(functionDeclLine);
+        if (Array.isArray(d)) return errs(d);
+        if (!decls.declareFunction(d.name, d.steps, loc, pos)) return errs(this.takePending());
+        const steps = decls.convertFunctionNow(d.name);
+        // A function whose steps are wrong, or that reaches itself, is not declared.
+        const problems = [...this.takePending(), ...decls.recursion()];
+        if (problems.length) {
+          decls.undeclareFunction(d.name);
+          return errs(problems.map((e) => new InputError(e.message, loc)));
+        }
+        return [{ kind: 'function', name: d.name, steps, loc }];
+      }
+      case 'hook': {
+        const d = check(hookDeclLine);
+        if (Array.isArray(d)) return errs(d);
+        if (!decls.hasFunction(d.fn)) return errs([decls.undeclaredFunction(`hook ${quote(d.hook)}`, d.fn, loc)]);
+        if (!decls.registerHook(d.hook, d.fn, loc, loc)) return errs(this.takePending());
+        const rec = decls.recursion();
+        if (rec.length) {
+          decls.unregisterLastHook(d.hook);
+          return errs(rec.map((e) => new InputError(e.message, loc)));
+        }
+        return [{ kind: 'hook', hook: d.hook, fn: d.fn, loc }];
+      }
+      case 'scenario': {
+        const d = check(scenarioDeclLine);
+        if (Array.isArray(d)) return errs(d);
+        const expect = d.expect === 'clean' ? 'clean' : d.expect ? buildExpectations(d.expect, () => loc) : undefined;
+        const meta: TraceMeta = {
+          kind: 'meta',
+          loc,
+          ...(d.name !== undefined ? { name: d.name } : {}),
+          ...(d.description !== undefined ? { description: d.description } : {}),
+          ...(expect !== undefined ? { expect } : {}),
+        };
+        this.meta = meta;
+        this.expectInput = d.expect === 'clean' ? null : (d.expect ?? null);
+        return d.options ? [meta, { kind: 'options', options: buildOptions(d.options) }] : [meta];
+      }
+      case 'fence': {
+        const d = check(fenceDeclLine);
+        if (Array.isArray(d)) return errs(d);
+        const { decl: _kind, name, ...input } = d;
+        const locksBefore = decls.locks.size;
+        const fence = decls.declareFence(name, input, loc, pos);
+        const problems = [...this.takePending(), ...(fence ? decls.fenceProblems(name, loc) : [])];
+        if (!fence || problems.length) {
+          if (fence) decls.undeclareFence(name);
+          return errs(problems);
+        }
+        // Its own lock class, when it has no lock: declared with it.
+        const own: TraceItem[] = decls.locks.size > locksBefore ? [{ kind: 'lock', decl: decls.locks.get(fence.lock.cls)! }] : [];
+        return [...own, { kind: 'fence', decl: fence }];
+      }
+      default:
+        return errs([
+          new InputError(
+            typeof kind === 'string'
+              ? `unknown declaration ${quote(kind)}; expected one of ${DECL_KINDS.join(', ')}${didYouMean(kind, DECL_KINDS)}`
+              : `"decl" must be a string, one of ${DECL_KINDS.join(', ')}`,
+            loc,
+          ),
+        ]);
+    }
+  }
+
+  /** `{"decl":"include",...}`: a built-in model, or a scenario file relative to the stream. */
+  private async includeLine(obj: Record<string, unknown>, loc: SourceLoc): Promise<TraceItem[]> {
+    const r = validate(includeDeclLine, obj, new FlatPos(loc), '');
+    if (!r.ok) return errs(r.errors);
+    const target = resolveInclude(r.data.name, { abs: resolve(this.file), display: this.file }, loc);
+    if (target instanceof InputError) return errs([target]);
+    return this.include(target, loc, false);
+  }
+
+  /**
+   * A scenario file and what it includes, declared in the stream as a scenario's includes
+   * are declared in it (the same `Declarations`): an `include` item with its paths, after its
+   * errors. `preset`: asked for from outside the stream (a config file).
+   */
+  private async include(target: Frame, loc: SourceLoc, preset: boolean): Promise<TraceItem[]> {
+    const { decls, loader } = this;
+    if (loader.loaded(target.abs)) return [];
+    const before = loader.order.length;
+    await loader.load(target.display, target.abs, [{ abs: resolve(this.file), display: this.file }], [], loc);
+    const files = loader.order.slice(before);
+    const fencesBefore = new Set(decls.fences.keys());
+    for (const f of files) decls.declareFile(f.data, f.pos);
+    const paths = decls.convertPending();
+    for (const e of decls.dropUndeclaredHookFunctions()) this.pending.push(e);
+    for (const name of decls.fences.keys()) if (!fencesBefore.has(name)) for (const e of decls.fenceProblems(name)) this.pending.push(e);
+    for (const e of decls.recursion()) this.pending.push(e);
+    const scenario = decls.scenario({ file: target.display, name: basename(target.display, extname(target.display)), description: null, expect: null, options: DEFAULT_OPTIONS }, paths);
+    if (!this.pending.length) checkExpansion(paths, scenario, (e) => this.pending.push(e));
+    const out = errs(this.takePending());
+    // A model with errors is not run (its declarations stand: later lines may use them).
+    out.push({ kind: 'include', scenario: out.length ? { ...scenario, paths: [] } : scenario, ...(preset ? { preset } : {}) });
+    return out;
+  }
+
   private taskId(path: string): number {
     let k = this.taskIds.get(path);
     if (k === undefined) {
@@ -368,7 +445,11 @@ class TraceReader {
       }
       if (!started) {
         started = true;
-        for (const item of await presetIncludes(this.st, this.opts.include ?? [], file)) b.item(item);
+        for (const x of this.opts.include ?? []) {
+          const target = resolveExtraInclude(x);
+          if (target instanceof InputError) b.item({ kind: 'error', error: target });
+          else for (const item of await this.include(target, x.loc ?? { file, line: 1, column: 1 }, true)) b.item(item);
+        }
       }
       if (m.kind === 'end') break;
       try {
@@ -377,6 +458,10 @@ class TraceReader {
           throw new Error(m.message);
         }
         await this.batch(m);
+        if (this.decls.overClassLimit) {
+          yield b.take();
+          return;
+        }
       } catch (e) {
         // A read that failed, or a line that broke the reader: the batches before it stand.
         const msg = e instanceof Error ? e.message : String(e);
@@ -387,14 +472,11 @@ class TraceReader {
       }
       if (!b.empty) yield b.take();
     }
-    // End of stream: `expect` may name locks declared after the header.
-    const { st } = this;
-    if (st.meta?.expect && st.meta.expect !== 'clean') {
-      const known = involvableNames(st.locks);
-      for (const x of st.meta.expect)
-        for (const n of x.involves)
-          if (!known.has(n) && !isImplicitClass(n))
-            b.item({ kind: 'error', error: new InputError(`expect: ${quote(n)} is not a lock of this stream${didYouMean(n, known)}`, x.loc) });
+    // End of stream: `expect` may name locks and paths declared after the header.
+    const { meta, expectInput } = this;
+    if (meta && expectInput) {
+      const paths = new Set([...this.decls.paths.keys(), ...this.taskIds.keys()]);
+      for (const error of this.decls.expectProblems(expectInput, () => new FlatPos(meta.loc), paths)) b.item({ kind: 'error', error });
     }
     if (!b.empty) yield b.take();
   }
@@ -418,8 +500,10 @@ class TraceReader {
       const decl = this.line(raw.text, raw.line);
       if (!decl) continue;
       const loc = { file: this.file, line: raw.line, column: 1 };
-      if (decl.decl === 'include') for await (const item of includeDeclaration(decl, loc, this.st, this.file)) this.b.item(item);
-      else for (const item of declaration(decl, loc, this.st, this.conv, () => this.takePending())) this.b.item(item);
+      const items = decl.decl === 'include' ? await this.includeLine(decl, loc) : this.declaration(decl, loc);
+      for (const item of items) this.b.item(item);
+      // Past the class limit the stream is not read further (its declarations said why).
+      if (this.decls.overClassLimit) return;
     }
   }
 
@@ -591,228 +675,12 @@ function withLoc(t: Step, loc: SourceLoc): Step {
   }
 }
 
-/** The same steps, wherever they were written (nesting is bounded, so JSON is safe). */
-function sameSteps(a: readonly Step[], b: readonly Step[]): boolean {
-  const noLoc = (k: string, v: unknown) => (k === 'loc' ? undefined : v);
-  return a === b || JSON.stringify(a, noLoc) === JSON.stringify(b, noLoc);
-}
-
 function hasBody(s: Step): boolean {
   return 'body' in s || s.op === 'if_blockable';
 }
 
-/** A declaration other than an include (those are `includeDeclaration`'s). */
-function* declaration(
-  obj: Record<string, unknown>,
-  loc: SourceLoc,
-  st: TraceState,
-  conv: StepConverter,
-  takePending: () => InputError[],
-): Generator<TraceItem> {
-  const pos = new FlatPos(loc);
-  const fail = (message: string): TraceItem => ({ kind: 'error', error: new InputError(message, loc) });
-  const check = <T extends z.ZodType>(schema: T): z.output<T> | InputError[] => {
-    const r = validate(schema, obj, pos, '');
-    return r.ok ? r.data : r.errors;
-  };
-  const kind = obj.decl;
-  switch (kind) {
-    case 'lock': {
-      const d = plainLockDecl(obj) ?? check(lockDeclLine);
-      if (Array.isArray(d)) return yield* errs(d);
-      const errors: InputError[] = [];
-      const decl = buildLockDecl(d.name, { type: d.type, lockdep: d.lockdep, ww_class: d.ww_class, description: d.description }, loc, pos, errors);
-      if (!decl) return yield* errs(errors);
-      const prev = st.locks.get(d.name);
-      if (prev) {
-        if (!sameLockDecl(prev, { ...decl, loc: prev.loc })) yield fail(`lock ${quote(d.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(loc)}`);
-        return;
-      }
-      st.locks.set(d.name, decl);
-      yield { kind: 'lock', decl };
-      return;
-    }
-    case 'function': {
-      const d = check(functionDeclLine);
-      if (Array.isArray(d)) return yield* errs(d);
-      const np = nameProblem(d.name);
-      if (np) return yield fail(`invalid function name ${quote(d.name)}: ${np}`);
-      const prev = st.functions.get(d.name);
-      if (prev) {
-        if (!sameValue(prev.raw, d.steps)) yield fail(`function ${quote(d.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(loc)}`);
-        return;
-      }
-      // Declared before its steps are converted, so a call of itself is reported as recursion.
-      st.functions.set(d.name, { steps: [], raw: d.steps, loc });
-      st.anyHook = true;
-      let steps: Step[];
-      try {
-        steps = conv.list(d.steps, pos, 1);
-      } finally {
-        st.anyHook = false;
-      }
-      const stepErrors = takePending();
-      if (stepErrors.length) {
-        st.functions.delete(d.name);
-        return yield* errs(stepErrors);
-      }
-      st.functions.set(d.name, { steps, raw: d.steps, loc });
-      const rec = st.recursion();
-      if (rec.length) {
-        st.functions.delete(d.name);
-        return yield* errs(rec.map((e) => new InputError(e.message, loc)));
-      }
-      yield { kind: 'function', name: d.name, steps, loc };
-      return;
-    }
-    case 'hook': {
-      const d = check(hookDeclLine);
-      if (Array.isArray(d)) return yield* errs(d);
-      const np = nameProblem(d.hook);
-      if (np) return yield fail(`invalid hook name ${quote(d.hook)}: ${np}`);
-      if (!st.functions.has(d.fn)) return yield fail(`hook ${quote(d.hook)}: undeclared function ${quote(d.fn)}${didYouMean(d.fn, st.functions.keys())}`);
-      let list = st.hooks.get(d.hook);
-      if (list?.includes(d.fn)) return;
-      const created = !list;
-      if (!list) st.hooks.set(d.hook, (list = []));
-      list.push(d.fn);
-      const rec = st.recursion();
-      if (rec.length) {
-        list.pop();
-        if (created) st.hooks.delete(d.hook);
-        return yield* errs(rec.map((e) => new InputError(e.message, loc)));
-      }
-      yield { kind: 'hook', hook: d.hook, fn: d.fn, loc };
-      return;
-    }
-    case 'scenario': {
-      const d = check(scenarioDeclLine);
-      if (Array.isArray(d)) return yield* errs(d);
-      let expect: TraceMeta['expect'];
-      if (d.expect === 'clean') expect = 'clean';
-      else if (d.expect) expect = d.expect.map((x) => ({ rule: x.rule, involves: x.involves ?? [], path: x.path ?? null, loc }));
-      const meta: TraceMeta = {
-        kind: 'meta',
-        loc,
-        ...(d.name !== undefined ? { name: d.name } : {}),
-        ...(d.description !== undefined ? { description: d.description } : {}),
-        ...(expect !== undefined ? { expect } : {}),
-      };
-      st.meta = meta;
-      yield meta;
-      if (d.options) yield { kind: 'options', options: buildOptions(d.options) };
-      return;
-    }
-    case 'fence': {
-      const d = check(fenceDeclLine);
-      if (Array.isArray(d)) return yield* errs(d);
-      const { decl: _kind, name: fenceName, ...input } = d;
-      const errors: InputError[] = [];
-      const locksBefore = st.locks.size;
-      const fence = buildFenceDecl(fenceName, input, loc, pos, st.locks, errors);
-      for (const { fn } of fence ? fenceFunctions(fence) : [])
-        if (!st.functions.has(fn)) errors.push(new InputError(`fence ${quote(fenceName)}: undeclared function ${quote(fn)}${didYouMean(fn, st.functions.keys()) || ' (declare it before the fence)'}`, loc));
-      if (!fence || errors.length) return yield* errs(errors);
-      const prev = st.fences.get(fenceName);
-      if (prev) return yield fail(`fence ${quote(fenceName)} is declared twice: at ${formatPlace(prev.loc)} and at ${formatPlace(loc)}`);
-      st.fences.set(fenceName, fence);
-      // Its own lock class, when it has no lock: declared with it.
-      if (st.locks.size > locksBefore) yield { kind: 'lock', decl: st.locks.get(fence.lock.cls)! };
-      yield { kind: 'fence', decl: fence };
-      return;
-    }
-    default:
-      return yield fail(
-        typeof kind === 'string'
-          ? `unknown declaration ${quote(kind)}; expected one of ${DECL_KINDS.join(', ')}${didYouMean(kind, DECL_KINDS)}`
-          : `"decl" must be a string, one of ${DECL_KINDS.join(', ')}`,
-      );
-  }
-}
-
-/** `{"decl":"include",...}`: a built-in model, or a file relative to the stream. */
-async function* includeDeclaration(obj: Record<string, unknown>, loc: SourceLoc, st: TraceState, file: string): AsyncGenerator<TraceItem> {
-  const fail = (message: string): TraceItem => ({ kind: 'error', error: new InputError(message, loc) });
-  const r = validate(includeDeclLine, obj, new FlatPos(loc), '');
-  if (!r.ok) return yield* errs(r.errors);
-  const d = r.data;
-  let abs: string;
-  let display: string;
-  if (isModelName(d.name)) {
-    const f = builtinModelFile(d.name);
-    if (!f) {
-      const names = builtinModelNames();
-      return yield fail(`unknown model ${quote(d.name)}${names.length ? `; built-in models: ${names.join(', ')}` : '; no built-in model is installed'}${didYouMean(d.name, names)}`);
-    }
-    abs = resolve(f);
-    display = modelDisplay(f);
-  } else {
-    abs = resolve(dirname(resolve(file)), d.name);
-    display = isAbsolute(d.name) ? d.name : join(dirname(file), d.name);
-    if (!existsSync(abs)) return yield fail(`include not found: ${quote(d.name)} (no file ${display})${didYouMean(basename(d.name, extname(d.name)), builtinModelNames())}`);
-  }
-  if (st.included.has(abs)) return;
-  st.included.add(abs);
-  let scenario: Scenario;
-  try {
-    scenario = await loadScenarioFile(display, abs);
-  } catch (e) {
-    if (e instanceof InputErrors) return yield* errs(e.errors);
-    return yield fail(`cannot include ${display}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  yield* errs(mergeInclude(st, scenario, display, loc));
-  yield { kind: 'include', scenario };
-}
-
-/** An included scenario's declarations into the stream's; the conflicts, located at `loc`. */
-function mergeInclude(st: TraceState, scenario: Scenario, display: string, loc: SourceLoc): InputError[] {
-  const conflicts: InputError[] = [];
-  for (const decl of scenario.locks.values()) {
-    const prev = st.locks.get(decl.name);
-    if (!prev) st.locks.set(decl.name, decl);
-    else if (!sameLockDecl(prev, decl)) conflicts.push(new InputError(`lock ${quote(decl.name)} is declared twice, differently: at ${formatPlace(prev.loc)} and at ${formatPlace(decl.loc)}`, loc));
-  }
-  for (const [name, steps] of scenario.functions) {
-    const prev = st.functions.get(name);
-    if (!prev) st.functions.set(name, { steps, raw: steps, loc });
-    else if (!sameSteps(prev.steps, steps)) conflicts.push(new InputError(`function ${quote(name)} is declared twice, differently: at ${formatPlace(prev.loc)} and in ${display}`, loc));
-  }
-  for (const [hook, fns] of scenario.hooks) {
-    let list = st.hooks.get(hook);
-    if (!list) st.hooks.set(hook, (list = []));
-    for (const fn of fns) if (!list.includes(fn)) list.push(fn);
-  }
-  conflicts.push(...st.recursion().map((e) => new InputError(e.message, loc)));
-  return conflicts;
-}
-
-/** Includes from outside the stream (a config file's), as `preset` include items. */
-async function presetIncludes(st: TraceState, extra: readonly ExtraInclude[], file: string): Promise<TraceItem[]> {
-  const out: TraceItem[] = [];
-  for (const x of extra) {
-    const r = resolveExtraInclude(x);
-    if (r instanceof InputError) {
-      out.push({ kind: 'error', error: r });
-      continue;
-    }
-    if (st.included.has(r.abs)) continue;
-    st.included.add(r.abs);
-    let scenario: Scenario;
-    try {
-      scenario = await loadScenarioFile(r.display, r.abs);
-    } catch (e) {
-      if (e instanceof InputErrors) out.push(...e.errors.map((error) => ({ kind: 'error' as const, error })));
-      else out.push({ kind: 'error', error: new InputError(`cannot include ${r.display}: ${e instanceof Error ? e.message : String(e)}`, x.loc) });
-      continue;
-    }
-    for (const error of mergeInclude(st, scenario, r.display, x.loc ?? { file, line: 1, column: 1 })) out.push({ kind: 'error', error });
-    out.push({ kind: 'include', scenario, preset: true });
-  }
-  return out;
-}
-
-function* errs(list: readonly InputError[]): Generator<TraceItem> {
-  for (const error of list) yield { kind: 'error', error };
+function errs(list: readonly InputError[]): TraceItem[] {
+  return list.map((error) => ({ kind: 'error', error }));
 }
 
 /**

@@ -3,7 +3,8 @@
  * every value has a position) into a plain value plus a `Pos` for locating it.
  * Everything that can go wrong becomes an InputError with file, line and column.
  */
-import { open, stat } from 'node:fs/promises';
+import { constants, statSync, type Stats } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { LineCounter, isCollection, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceLoc } from '../model/location.js';
 import { InputError, InputErrors } from './errors.js';
@@ -26,52 +27,84 @@ function fileLoc(file: string): SourceLoc {
   return { file, line: 1, column: 1 };
 }
 
-/** Read a file, refusing what cannot be a scenario (too big, binary, unreadable). */
-export async function readText(file: string, abs: string): Promise<string> {
-  let size: number;
+/**
+ * What is at `abs` (symlinks followed): a regular `file`, a `directory`, something else as
+ * words ("a FIFO", "a character device", ...), or null if it cannot be looked at.
+ */
+export function fileKind(abs: string): string | null {
+  let st;
   try {
-    const st = await stat(abs);
-    if (st.isDirectory()) throw new InputErrors([new InputError(`cannot read ${file}: it is a directory`, null)]);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof InputErrors) throw e;
-    throw new InputErrors([new InputError(`cannot read ${file}: ${ioMessage(e)}`, null)]);
+    st = statSync(abs);
+  } catch {
+    return null;
   }
-  if (size > MAX_FILE_BYTES) {
-    throw new InputErrors([new InputError(`file too large: ${size} bytes (the limit is 16 MiB)`, fileLoc(file))]);
-  }
-  let buf: Buffer;
-  try {
-    buf = await readAtMost(abs, MAX_FILE_BYTES + 1);
-  } catch (e) {
-    throw new InputErrors([new InputError(`cannot read ${file}: ${ioMessage(e)}`, null)]);
-  }
-  if (buf.length > MAX_FILE_BYTES) {
-    // A file that grew since, or a device or pipe (its size says 0): /dev/zero never ends.
-    throw new InputErrors([new InputError('file too large: more than 16 MiB (the limit)', fileLoc(file))]);
-  }
-  const bad = notText(buf, file, 'a scenario', false);
-  if (bad) throw new InputErrors([bad]);
-  return buf.toString('utf8');
+  return kindOf(st);
 }
 
-/** The first `max` bytes of a file, or all of it if shorter. */
-async function readAtMost(abs: string, max: number): Promise<Buffer> {
-  const fh = await open(abs, 'r');
+function kindOf(st: Stats): string {
+  if (st.isFile()) return 'file';
+  if (st.isDirectory()) return 'directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * Read a file, refusing what cannot be a scenario (too big, binary, unreadable, not a
+ * regular file). Opened without blocking, so a FIFO or a device is refused, never waited on.
+ */
+export async function readText(file: string, abs: string): Promise<string> {
+  const fail = (why: string): InputErrors => new InputErrors([new InputError(`cannot read ${file}: ${why}`, null)]);
+  let fh: FileHandle;
   try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total < max) {
-      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max - total));
-      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
+    fh = await open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw fail(ioMessage(e));
+  }
+  try {
+    let st: Stats;
+    try {
+      st = await fh.stat();
+    } catch (e) {
+      throw fail(ioMessage(e));
     }
-    return Buffer.concat(chunks, total);
+    if (st.isDirectory()) throw fail('it is a directory');
+    if (!st.isFile()) throw new InputErrors([new InputError(`cannot read ${file}: it is ${kindOf(st)}, not a regular file`, fileLoc(file))]);
+    if (st.size > MAX_FILE_BYTES) {
+      throw new InputErrors([new InputError(`file too large: ${st.size} bytes (the limit is 16 MiB)`, fileLoc(file))]);
+    }
+    let buf: Buffer;
+    try {
+      buf = await readAtMost(fh, MAX_FILE_BYTES + 1);
+    } catch (e) {
+      throw fail(ioMessage(e));
+    }
+    if (buf.length > MAX_FILE_BYTES) {
+      // A file that grew since it was looked at.
+      throw new InputErrors([new InputError('file too large: more than 16 MiB (the limit)', fileLoc(file))]);
+    }
+    const bad = notText(buf, file, 'a scenario', false);
+    if (bad) throw new InputErrors([bad]);
+    return buf.toString('utf8');
   } finally {
     await fh.close();
   }
+}
+
+/** The first `max` bytes of a file, or all of it if shorter. */
+async function readAtMost(fh: FileHandle, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  while (total < max) {
+    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max - total));
+    const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+    if (bytesRead === 0) break;
+    chunks.push(chunk.subarray(0, bytesRead));
+    total += bytesRead;
+  }
+  return Buffer.concat(chunks, total);
 }
 
 /** Where byte `offset` of `buf` is, as line and column (columns count characters). */
@@ -372,5 +405,10 @@ export function unexpected(e: unknown, file: string): InputError {
 /** Read and parse a scenario file (kind from its extension). Throws InputErrors. */
 export async function readScenarioFile(file: string, abs: string): Promise<ParsedFile> {
   const text = await readText(file, abs);
-  return parseText(text, file, /\.json$/i.test(file));
+  return parseText(text, file, isJsonName(file));
+}
+
+/** A `.json` file is read as JSON (a scenario's other names as YAML). */
+export function isJsonName(file: string): boolean {
+  return /\.json$/i.test(file);
 }
