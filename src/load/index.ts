@@ -3,10 +3,11 @@
  * src/model/scenario.ts. Every problem with the input is an `InputErrors` with positions;
  * no other exception escapes for bad input.
  */
+import { resolve } from 'node:path';
 import type { Scenario } from '../model/scenario.js';
 import { InputError, InputErrors } from './errors.js';
 import { loadScenarioFile, type ExtraInclude } from './scenario.js';
-import { MAX_NESTING } from './source.js';
+import { isJsonName, MAX_NESTING } from './source.js';
 
 export { InputError, InputErrors, didYouMean } from './errors.js';
 export { scenarioSchema, fileSchema, lockSchema, expectationSchema, optionsSchema } from './schema.js';
@@ -32,6 +33,27 @@ export async function loadScenario(file: string, opts: LoadOptions = {}): Promis
     return await loadScenarioFile(file, undefined, opts.include ?? []);
   } catch (e) {
     throw asInputErrors(e, file);
+  }
+}
+
+export interface TextOptions extends LoadOptions {
+  /** How locations name the scenario; its includes are relative to it. */
+  readonly file: string;
+  /** Default: JSON for a `.json` name, else YAML. */
+  readonly format?: 'yaml' | 'json';
+}
+
+/**
+ * Load a scenario from its text, exactly as `loadScenario` loads a file holding that text
+ * (same limits, same errors; includes read relative to `file`). Throws `InputErrors`.
+ * A JSON Lines stream from text: `readTrace(file, { text })`.
+ */
+export async function loadScenarioText(text: string, opts: TextOptions): Promise<Scenario> {
+  const json = opts.format ? opts.format === 'json' : isJsonName(opts.file);
+  try {
+    return await loadScenarioFile(opts.file, resolve(opts.file), opts.include ?? [], { text, json });
+  } catch (e) {
+    throw asInputErrors(e, opts.file);
   }
 }
 

@@ -34,7 +34,7 @@ import { checkExpansion, FileLoader, resolveExtraInclude, resolveInclude, type E
 import { expectSchema, lockTypeSchema, optionsSchema, type ExpectationInput } from './schema.js';
 import { isBlockStep } from './steps.js';
 import type { WireMessage } from './trace-worker.js';
-import { scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
+import { scanText, scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
 import { notUtf8 } from './utf8.js';
 
 /** The `scenario` declaration of a stream (our extension of §10). */
@@ -207,9 +207,9 @@ export class TraceTables {
  * Read a JSONL event stream. Yields declarations, steps and errors in stream order;
  * never throws for bad input (an unreadable file is an `error` item).
  */
-export async function* readTrace(file: string): AsyncGenerator<TraceItem> {
+export async function* readTrace(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceItem> {
   const tables = new TraceTables();
-  for await (const batch of readTraceBatches(file)) {
+  for await (const batch of readTraceBatches(file, opts)) {
     const out: TraceItem[] = [];
     tables.replay(batch, file, (path, t, loc) => out.push({ kind: 'step', path, step: withLoc(t, loc), loc }), (item) => out.push(item));
     yield* out;
@@ -256,6 +256,8 @@ class BatchBuilder {
 export interface TraceReadOptions {
   /** Includes added before the stream's own (a config file's `include`). */
   readonly include?: readonly ExtraInclude[];
+  /** The stream's text, not read from `file` (which still names it and anchors its includes). */
+  readonly text?: string;
 }
 
 /**
@@ -264,7 +266,7 @@ export interface TraceReadOptions {
  * the events machines write most are read without JSON.parse and without an object each.
  */
 export async function* readTraceBatches(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceBatch> {
-  yield* new TraceReader(file, opts).batches(scanTrace(file));
+  yield* new TraceReader(file, opts).batches(opts.text === undefined ? scanTrace(file) : scanText(opts.text));
 }
 
 /**
@@ -690,7 +692,7 @@ function errs(list: readonly InputError[]): TraceItem[] {
  */
 export async function* readTraceParallel(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceBatch> {
   const workerFile = new URL('./trace-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.js') || !existsSync(workerFile)) {
+  if (opts.text !== undefined || !import.meta.url.endsWith('.js') || !existsSync(workerFile)) {
     yield* readTraceBatches(file, opts);
     return;
   }

@@ -19,7 +19,7 @@ import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from '.
 import { quote } from './names.js';
 import type { Pos } from './pos.js';
 import { fileSchema, type ScenarioFile } from './schema.js';
-import { fileKind, parseText, readScenarioFile } from './source.js';
+import { checkGivenText, fileKind, parseText, readScenarioFile } from './source.js';
 import { Expansion, formatCount, heaviestStep, MAX_EXPANDED_STEPS, type ExpansionEnv } from './expansion.js';
 
 /** At most this many errors are reported for one file (then a count of the rest). */
@@ -97,6 +97,7 @@ export class FileLoader {
   async load(display: string, abs: string, stack: readonly Frame[], extra: readonly ExtraInclude[] = [], at: SourceLoc | null = null, text?: RootText): Promise<LoadedFile | null> {
     let parsed;
     try {
+      if (text) checkGivenText(text.text, display);
       parsed = text ? parseText(text.text, display, text.json) : await readScenarioFile(display, abs);
     } catch (e) {
       if (!(e instanceof InputErrors)) throw e;

@@ -402,6 +402,19 @@ export function unexpected(e: unknown, file: string): InputError {
   return new InputError(`cannot parse ${file}: ${msg}`, fileLoc(file));
 }
 
+/**
+ * A scenario's text given rather than read (`loadScenarioText`), held to what a file is held
+ * to: the size limit, and no NUL bytes. Throws InputErrors.
+ */
+export function checkGivenText(text: string, file: string): void {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > MAX_FILE_BYTES) throw new InputErrors([new InputError(`file too large: ${size} bytes (the limit is 16 MiB)`, fileLoc(file))]);
+  if (text.includes('\0')) {
+    const bad = notText(Buffer.from(text, 'utf8'), file, 'a scenario', false);
+    if (bad) throw new InputErrors([bad]);
+  }
+}
+
 /** Read and parse a scenario file (kind from its extension). Throws InputErrors. */
 export async function readScenarioFile(file: string, abs: string): Promise<ParsedFile> {
   const text = await readText(file, abs);

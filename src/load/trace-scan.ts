@@ -10,6 +10,7 @@
  */
 import { createReadStream, type ReadStream } from 'node:fs';
 import { firstInvalidUtf8 } from './utf8.js';
+import { fileKind } from './source.js';
 
 /** A line passed on as text, standing before the event numbered `at` of its batch. */
 export interface RawLine {
@@ -282,6 +283,9 @@ function keyPiece(buf: Buffer, start: number, end: number): number {
   return buf[end - 2] === QUOTE && buf[end - 1] === 125 ? opEnd : -1;
 }
 
+/** A stream is read this many bytes at a time. */
+const CHUNK_BYTES = 1 << 18;
+
 /** Why a file cannot be opened, as the reader says it. */
 function openProblem(e: unknown): string {
   const code = (e as { code?: string }).code;
@@ -290,9 +294,15 @@ function openProblem(e: unknown): string {
 
 /** Scan a stream: a batch per chunk of the file, then `end` (or why it stopped). */
 export async function* scanTrace(file: string): AsyncGenerator<ScanMessage> {
+  // A FIFO or a device would be waited on (or read forever): only a regular file is read.
+  const kind = fileKind(file);
+  if (kind !== null && kind !== 'file') {
+    yield { kind: 'open-error', why: kind === 'directory' ? 'it is a directory' : `it is ${kind}, not a regular file` };
+    return;
+  }
   let stream: ReadStream;
   try {
-    stream = createReadStream(file, { highWaterMark: 1 << 18 });
+    stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
     await new Promise<void>((res, rej) => {
       stream.once('open', () => res());
       stream.once('error', rej);
@@ -315,6 +325,20 @@ export async function* scanTrace(file: string): AsyncGenerator<ScanMessage> {
   } finally {
     stream.destroy();
   }
+  if (!scanner.empty) yield scanner.take();
+  yield { kind: 'end' };
+}
+
+/** Scan a stream given as text, as `scanTrace` scans a file holding it. */
+export async function* scanText(text: string): AsyncGenerator<ScanMessage> {
+  const scanner = new TraceScanner();
+  const buf = Buffer.from(text, 'utf8');
+  // In chunks as a file is read, so batches stay as large as a file's.
+  for (let at = 0; at < buf.length; at += CHUNK_BYTES) {
+    scanner.chunk(buf.subarray(at, at + CHUNK_BYTES));
+    if (!scanner.empty) yield scanner.take();
+  }
+  scanner.finish();
   if (!scanner.empty) yield scanner.take();
   yield { kind: 'end' };
 }

@@ -4,11 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { replayYaml, yaml } from '../rules/rule-tester.js';
-import { loadScenario } from '../../src/load/index.js';
+import { loadScenarioText } from '../../src/load/index.js';
 import { InputErrors } from '../../src/load/errors.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 async function findings(source: string): Promise<string[]> {
   const out = await replayYaml(source);
@@ -105,10 +102,8 @@ describe('allocations', () => {
   });
 
   it('gfp flags are checked: position and did-you-mean', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fencedep-gfp-'));
-    const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'paths:\n  - name: t\n    steps:\n      - kmalloc: GFP_KERNEL | __GFP_NOWRAN\n');
-    const err = await loadScenario(file).then(() => null, (e: unknown) => e);
+    const text = 'paths:\n  - name: t\n    steps:\n      - kmalloc: GFP_KERNEL | __GFP_NOWRAN\n';
+    const err = await loadScenarioText(text, { file: 'bad.yaml' }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(InputErrors);
     const e = (err as InputErrors).errors[0]!;
     expect(e.message).toContain('unknown gfp flag "__GFP_NOWRAN"');

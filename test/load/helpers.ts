@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
-import { InputErrors, loadScenario } from '../../src/load/index.js';
+import { InputErrors, loadScenario, loadScenarioText, readTrace, type TraceItem } from '../../src/load/index.js';
 import type { Scenario, Step } from '../../src/model/scenario.js';
 
 /** A fresh temp dir; `write(name, text)` puts a fixture in it and returns its path. */
@@ -19,6 +19,38 @@ export function fixtures(): { dir: string; write: (name: string, text: string | 
   };
 }
 
+/** Texts kept by `scenarios().write`, by the name they are loaded as. */
+const texts = new Map<string, string>();
+
+/**
+ * Scenarios and streams in memory: `write(name, text)` keeps the text under `name` and
+ * returns the name, which `load`, `loadErrors`, `oneError` and `traceItems` load from that
+ * text (as a file of that name would be loaded) — nothing is written to disk. Files that
+ * must exist (an include, a file's bytes) are `fixtures()`'.
+ */
+export function scenarios(): { write: (name: string, text: string) => string } {
+  return {
+    write(name, text) {
+      texts.set(name, text);
+      return name;
+    },
+  };
+}
+
+/** Load a scenario written by `scenarios()` (else the file of that name). */
+export function load(file: string): Promise<Scenario> {
+  const text = texts.get(file);
+  return text === undefined ? loadScenario(file) : loadScenarioText(text, { file });
+}
+
+/** Every item of a stream written by `scenarios()` (else the file of that name). */
+export async function traceItems(file: string): Promise<TraceItem[]> {
+  const out: TraceItem[] = [];
+  const text = texts.get(file);
+  for await (const it of readTrace(file, text === undefined ? {} : { text })) out.push(it);
+  return out;
+}
+
 export interface Err {
   readonly message: string;
   readonly file?: string;
@@ -29,7 +61,7 @@ export interface Err {
 /** The input errors of loading `file` (fails the test if it loads). */
 export async function loadErrors(file: string): Promise<Err[]> {
   try {
-    await loadScenario(file);
+    await load(file);
   } catch (e) {
     expect(e).toBeInstanceOf(InputErrors);
     return (e as InputErrors).errors.map((x) => x.toInfo());

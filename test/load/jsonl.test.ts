@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/load/index.js';
-import { eventToStep, readTrace, type TraceItem } from '../../src/load/jsonl.js';
+import { join } from 'node:path';
+import { eventToStep } from '../../src/load/jsonl.js';
 import type { Step } from '../../src/model/scenario.js';
-import { fixtures, strip } from './helpers.js';
+import { fixtures, load, scenarios, strip, traceItems as items } from './helpers.js';
 
-const fx = fixtures();
-
-async function items(file: string): Promise<TraceItem[]> {
-  const out: TraceItem[] = [];
-  for await (const it of readTrace(file)) out.push(it);
-  return out;
-}
+const fx = scenarios();
 
 function lines(...objs: (object | string)[]): string {
   return objs.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
@@ -117,9 +111,9 @@ describe('readTrace', () => {
         { path: 'p', op: 'rcu', do: ['might_sleep'] },
       ),
     );
-    const s = await loadScenario(yaml);
+    const s = await load(yaml);
     const got: Step[] = [];
-    for await (const it of readTrace(jsonl)) {
+    for (const it of await items(jsonl)) {
       if (it.kind === 'error') throw it.error;
       if (it.kind === 'step') got.push(it.step);
     }
@@ -225,8 +219,10 @@ describe('readTrace', () => {
   });
 
   it('includes a model relative to the stream', async () => {
-    fx.write('model.yaml', ['locks: {L: mutex}', 'functions: {f: [{lock: L}, {unlock: L}]}', 'hooks: {h: [f]}', 'paths: [{name: boot, steps: [{call: f}]}]'].join('\n'));
-    const f = fx.write('inc.jsonl', lines({ decl: 'include', name: './model.yaml' }, { decl: 'include', name: 'model.yaml' }, { path: 'p', op: 'lock', name: 'L' }, { path: 'p', op: 'invoke', name: 'h' }));
+    // The model is a file (an include is read from disk); the stream is not.
+    const files = fixtures();
+    files.write('model.yaml', ['locks: {L: mutex}', 'functions: {f: [{lock: L}, {unlock: L}]}', 'hooks: {h: [f]}', 'paths: [{name: boot, steps: [{call: f}]}]'].join('\n'));
+    const f = fx.write(join(files.dir, 'inc.jsonl'), lines({ decl: 'include', name: './model.yaml' }, { decl: 'include', name: 'model.yaml' }, { path: 'p', op: 'lock', name: 'L' }, { path: 'p', op: 'invoke', name: 'h' }));
     const out = await items(f);
     expect(out.map((i) => i.kind)).toEqual(['include', 'step', 'step']);
     const inc = out[0] as unknown as { scenario: { paths: { name: string }[]; locks: Map<string, unknown> } };
@@ -235,7 +231,7 @@ describe('readTrace', () => {
   });
 
   it('an unreadable stream is an error item, not an exception', async () => {
-    const out = await items(fx.dir + '/missing.jsonl');
+    const out = await items(join(fixtures().dir, 'missing.jsonl'));
     expect(out).toHaveLength(1);
     expect(out[0].kind === 'error' && out[0].error.message).toContain('no such file');
   });
@@ -254,7 +250,7 @@ describe('readTrace', () => {
     for (let i = 0; i < n; i++) parts.push(i % 2 ? '{"path":"t","op":"mutex_unlock","name":"A"}' : '{"path":"t","op":"mutex_lock","name":"A"}');
     const f = fx.write('many.jsonl', parts.join('\n') + '\n');
     let steps = 0;
-    for await (const it of readTrace(f)) if (it.kind === 'step') steps++;
+    for (const it of await items(f)) if (it.kind === 'step') steps++;
     expect(steps).toBe(n);
   });
 

@@ -2,13 +2,15 @@ import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputErrors, loadScenario } from '../../src/load/index.js';
 import { findExcessiveNesting } from '../../src/load/source.js';
-import { fixtures, loadErrors, oneError } from './helpers.js';
+import { fixtures, load, loadErrors, oneError, scenarios } from './helpers.js';
 
-const fx = fixtures();
+/** Files on disk, for what is about reading files; everything else is loaded from its text. */
+const files = fixtures();
+const fx = scenarios();
 
 describe('reading files', () => {
   it('keeps the path as given in every location', async () => {
-    const abs = fx.write('given.yaml', 'locks: {A: mutex}\npaths:\n  - name: p\n    steps: [{lock: A}, {unlock: A}]\n');
+    const abs = files.write('given.yaml', 'locks: {A: mutex}\npaths:\n  - name: p\n    steps: [{lock: A}, {unlock: A}]\n');
     const rel = relative(process.cwd(), abs);
     const s = await loadScenario(rel);
     expect(s.file).toBe(rel);
@@ -25,18 +27,18 @@ describe('reading files', () => {
   });
 
   it('refuses binary files', async () => {
-    const e = await oneError(fx.write('bin.yaml', Buffer.from('locks:\n  A: mu\0tex\n')), 'binary file');
+    const e = await oneError(files.write('bin.yaml', Buffer.from('locks:\n  A: mu\0tex\n')), 'binary file');
     expect(e).toMatchObject({ line: 2, column: 8 });
   });
 
   it('refuses files over 16 MiB', async () => {
-    const big = fx.write('big.yaml', Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
+    const big = files.write('big.yaml', Buffer.alloc(16 * 1024 * 1024 + 1, 0x20));
     const e = await oneError(big, 'file too large');
     expect(e.message).toContain('16 MiB');
   });
 
   it('reports an unreadable file', async () => {
-    const errs = await loadErrors(fx.dir + '/nope.yaml');
+    const errs = await loadErrors(files.dir + '/nope.yaml');
     expect(errs).toHaveLength(1);
     expect(errs[0].message).toMatch(/cannot read .*nope\.yaml: no such file/);
   });
@@ -79,7 +81,7 @@ describe('reading files', () => {
     expect(e.message).toMatch(/YAML merge keys are YAML 1\.1: a scenario is YAML 1\.2/);
     expect(e).toMatchObject({ line: 3, column: 7 });
     // A lock called `<<`, as yaml.stringify writes it.
-    const s = await loadScenario(fx.write('lt.yaml', 'locks:\n  <<: mutex\npaths:\n  - name: p\n    steps:\n      - lock: <<\n      - unlock: <<\n'));
+    const s = await load(fx.write('lt.yaml', 'locks:\n  <<: mutex\npaths:\n  - name: p\n    steps:\n      - lock: <<\n      - unlock: <<\n'));
     expect([...s.locks.keys()]).toContain('<<');
   });
 
@@ -106,7 +108,7 @@ describe('reading files', () => {
       'anchors.yaml',
       ['locks: {A: mutex}', 'functions:', '  f: &body', '    - lock: A', '    - unlock: A', 'paths:', '  - name: p', '    steps: *body'].join('\n'),
     );
-    const s = await loadScenario(f);
+    const s = await load(f);
     expect(s.paths[0].steps.map((x) => x.label)).toEqual(['lock: A', 'unlock: A']);
   });
 
@@ -166,14 +168,14 @@ describe('JSON', () => {
   it('long keys are fine in JSON (YAML limits implicit keys to 1024 characters)', async () => {
     const key = 'k'.repeat(1100);
     const f = fx.write('longkey.json', `{"locks": {"A": "mutex"}, "description": "x", "functions": {"${key}": []}}`);
-    const s = await loadScenario(f);
+    const s = await load(f);
     expect(s.functions.has(key)).toBe(true);
   });
 
   it('never throws anything but InputErrors', async () => {
     for (const text of ['{', '[1,', '"\\u12"', '\u0000', '{"a": 1e999999}', '{"version": 1, "paths": [null]}']) {
       const f = fx.write('weird.json', text);
-      await expect(loadScenario(f)).rejects.toBeInstanceOf(InputErrors);
+      await expect(load(f)).rejects.toBeInstanceOf(InputErrors);
     }
   });
 });

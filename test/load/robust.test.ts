@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { InputErrors, loadScenario } from '../../src/load/index.js';
-import { readTrace } from '../../src/load/jsonl.js';
-import { fixtures, loadErrors } from './helpers.js';
+import { InputErrors } from '../../src/load/index.js';
+import { load, loadErrors, scenarios, traceItems } from './helpers.js';
 
-const fx = fixtures();
+const fx = scenarios();
 
 const BASE = `version: 1
 name: fuzz base
@@ -50,7 +49,7 @@ function prng(seed: number): () => number {
 
 describe('robustness', () => {
   it('the fuzz base loads', async () => {
-    const s = await loadScenario(fx.write('base.yaml', BASE));
+    const s = await load(fx.write('base.yaml', BASE));
     expect(s.name).toBe('fuzz base');
   });
 
@@ -72,7 +71,7 @@ describe('robustness', () => {
       }
       const f = fx.write(`m${i % 10}.yaml`, t);
       try {
-        await loadScenario(f);
+        await load(f);
       } catch (e) {
         expect(e).toBeInstanceOf(InputErrors);
         for (const x of (e as InputErrors).errors) {
@@ -102,7 +101,7 @@ describe('robustness', () => {
         t = rnd() < 0.5 ? t.slice(0, p) + pieces[Math.floor(rnd() * pieces.length)] + t.slice(p) : t.slice(0, p) + t.slice(p + 3);
       }
       const f = fx.write('m.jsonl', t);
-      for await (const it of readTrace(f)) if (it.kind === 'error') expect(it.error.loc?.line).toBeGreaterThan(0);
+      for (const it of await traceItems(f)) if (it.kind === 'error') expect(it.error.loc?.line).toBeGreaterThan(0);
     }
   });
 
@@ -117,7 +116,7 @@ describe('robustness', () => {
   it('keys that are lists or maps are errors; odd names are just names', async () => {
     const errs = await loadErrors(fx.write('ck.yaml', 'locks:\n  ? [a, b]\n  : mutex\n'));
     expect(errs[0]).toMatchObject({ line: 2, column: 5, message: 'a key must be a plain name, not a list or a map' });
-    const s = await loadScenario(fx.write('proto.yaml', 'locks:\n  __proto__: mutex\n  constructor: spinlock\npaths:\n  - name: p\n    steps: [{lock: __proto__}, {unlock: __proto__}, {spin_lock: constructor}, {spin_unlock: constructor}]\n'));
+    const s = await load(fx.write('proto.yaml', 'locks:\n  __proto__: mutex\n  constructor: spinlock\npaths:\n  - name: p\n    steps: [{lock: __proto__}, {unlock: __proto__}, {spin_lock: constructor}, {spin_unlock: constructor}]\n'));
     expect(s.locks.get('__proto__')!.type).toBe('mutex');
     expect(s.paths[0].steps).toHaveLength(4);
   });

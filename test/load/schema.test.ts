@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadScenario, scenarioSchema } from '../../src/load/index.js';
-import { fixtures, loadErrors, oneError } from './helpers.js';
+import { scenarioSchema } from '../../src/load/index.js';
+import { load, loadErrors, oneError, scenarios } from './helpers.js';
 
-const fx = fixtures();
+const fx = scenarios();
 
 describe('top level', () => {
   it('defaults', async () => {
-    const s = await loadScenario(fx.write('min.yaml', 'locks: {A: mutex}\n'));
+    const s = await load(fx.write('min.yaml', 'locks: {A: mutex}\n'));
     expect(s.name).toBe('min');
     expect(s.description).toBeNull();
     expect(s.expect).toBeNull();
@@ -35,7 +35,7 @@ describe('top level', () => {
         '  - rule: bad-unlock',
       ].join('\n'),
     );
-    const s = await loadScenario(f);
+    const s = await load(f);
     expect(s.name).toBe('my scenario');
     expect(s.description).toBe('hello');
     expect(s.options).toEqual({ kernel: '5.10', fenceModel: 'precise', warn: ['ww-lock-between-reservations'] });
@@ -52,7 +52,7 @@ describe('top level', () => {
       ['6.13', '6.13'],
       ['"6.13"', '6.13'],
     ]) {
-      const s = await loadScenario(fx.write('k.yaml', `options: {kernel: ${v}}\n`));
+      const s = await load(fx.write('k.yaml', `options: {kernel: ${v}}\n`));
       expect(s.options.kernel).toBe(want);
     }
     const e = await oneError(fx.write('k2.yaml', 'options:\n  kernel: "6.1"\n'), 'options.kernel');
@@ -60,7 +60,7 @@ describe('top level', () => {
   });
 
   it('expect: clean', async () => {
-    const s = await loadScenario(fx.write('clean.yaml', 'expect: clean\n'));
+    const s = await load(fx.write('clean.yaml', 'expect: clean\n'));
     expect(s.expect).toBe('clean');
     const e = await oneError(fx.write('clean2.yaml', 'expect: cleen\n'), 'expect');
     expect(e).toMatchObject({ line: 1, column: 9 });
@@ -147,25 +147,25 @@ describe('top level', () => {
   });
 
   it('fences are declared with their lock and functions; paths may be work items', async () => {
-    const s = await loadScenario(fx.write('f.yaml', 'fences:\n  job: {description: x}\n'));
+    const s = await load(fx.write('f.yaml', 'fences:\n  job: {description: x}\n'));
     expect(s.fences.get('job')).toMatchObject({ name: 'job', lock: { cls: 'job->lock', instance: null }, signalledIn: 'process', callbacks: [] });
     expect(s.locks.get('job->lock')).toMatchObject({ type: 'spinlock' });
     const e = await oneError(fx.write('f1.yaml', 'locks: {m: mutex}\nfences:\n  job: {lock: m}\n'), 'spinlock');
     expect(e).toMatchObject({ line: 3, column: 15 });
     const e1 = await oneError(fx.write('f3.yaml', 'fences:\n  job: {callbacks: [done_cb]}\n'), 'undeclared function');
     expect(e1).toMatchObject({ line: 2, column: 21 });
-    await loadScenario(fx.write('f2.yaml', 'fences: {}\n'));
-    const w = await loadScenario(fx.write('w.yaml', 'paths:\n  - name: p\n    work: {item: w, queue: q}\n'));
+    await load(fx.write('f2.yaml', 'fences: {}\n'));
+    const w = await load(fx.write('w.yaml', 'paths:\n  - name: p\n    work: {item: w, queue: q}\n'));
     expect(w.paths[0]!.work).toEqual({ item: 'w', queue: 'q' });
   });
 
   it('empty sections are fine', async () => {
-    const s = await loadScenario(fx.write('e.yaml', 'locks:\nfunctions:\nhooks:\npaths:\ninclude:\n'));
+    const s = await load(fx.write('e.yaml', 'locks:\nfunctions:\nhooks:\npaths:\ninclude:\n'));
     expect(s.paths).toEqual([]);
   });
 
   it('paths: context, irqs, defaults', async () => {
-    const s = await loadScenario(
+    const s = await load(
       fx.write('p.yaml', 'paths:\n  - name: a\n  - name: b\n    context: hardirq\n    irqs: disabled\n    steps: [might_sleep]\n'),
     );
     expect(s.paths.map((p) => [p.name, p.context, p.irqsEnabled, p.steps.length, p.loc.line, p.loc.column])).toEqual([
@@ -204,7 +204,7 @@ describe('locks', () => {
         '  crtc: { type: ww_mutex, ww_class: crtc_ww_class }',
       ].join('\n'),
     );
-    const s = await loadScenario(f);
+    const s = await load(f);
     expect(s.locks.get('A')).toEqual({ name: 'A', type: 'mutex', lockdep: 'A', loc: { file: f, line: 2, column: 3 } });
     expect(s.locks.get('vm->lock')).toEqual({ name: 'vm->lock', type: 'mutex', lockdep: '&vm->lock', description: 'the VM lock', loc: { file: f, line: 3, column: 3 } });
     expect(s.locks.get('bo')).toMatchObject({ type: 'ww_mutex', lockdep: 'reservation_ww_class_mutex', wwClass: 'reservation_ww_class' });
@@ -216,7 +216,7 @@ describe('locks', () => {
     expect(e).toMatchObject({ line: 2, column: 20 });
     const e2 = await oneError(fx.write('w2.yaml', 'locks:\n  A: {type: ww_mutex, lockdep: foo}\n'), 'reservation_ww_class_mutex');
     expect(e2).toMatchObject({ line: 2, column: 32 });
-    await loadScenario(fx.write('w3.yaml', 'locks:\n  A: {type: ww_mutex, lockdep: reservation_ww_class_mutex}\n'));
+    await load(fx.write('w3.yaml', 'locks:\n  A: {type: ww_mutex, lockdep: reservation_ww_class_mutex}\n'));
   });
 
   it('names: no brackets, no control characters', async () => {
@@ -230,7 +230,7 @@ describe('locks', () => {
   });
 
   it('redeclaring a built-in lock identically is fine, differently an error', async () => {
-    await loadScenario(fx.write('b1.yaml', 'locks:\n  fs_reclaim: map\n'));
+    await load(fx.write('b1.yaml', 'locks:\n  fs_reclaim: map\n'));
     const e = await oneError(fx.write('b2.yaml', 'locks:\n  fs_reclaim: mutex\n'), 'declared twice');
     expect(e).toMatchObject({ line: 2, column: 3 });
     expect(e.message).toContain('<builtin>');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { loadScenario, STEP_NAMES } from '../../src/load/index.js';
+import { STEP_NAMES } from '../../src/load/index.js';
 import type { AcquireStep, Step } from '../../src/model/scenario.js';
-import { fixtures, loadErrors, oneError, pathSteps, strip } from './helpers.js';
+import { load, loadErrors, oneError, pathSteps, scenarios, strip } from './helpers.js';
 
-const fx = fixtures();
+const fx = scenarios();
 
 const LOCKS = [
   'locks:',
@@ -27,7 +27,7 @@ async function steps(lines: string[], extra: string[] = []): Promise<readonly St
   // A line starting with two spaces continues the previous step (`with:` + `  do:`).
   const items = lines.map((l) => (l.startsWith('  ') ? '      ' + l : '      - ' + l));
   const text = [...LOCKS, ...extra, 'paths:', '  - name: p', '    steps:', ...items].join('\n') + '\n';
-  const s = await loadScenario(fx.write('steps.yaml', text));
+  const s = await load(fx.write('steps.yaml', text));
   return pathSteps(s, 'p');
 }
 
@@ -243,7 +243,7 @@ describe('context, irq and sleeping steps', () => {
   it('locations: the step key, or the scalar of a bare step', async () => {
     const text = [...LOCKS, 'paths:', '  - name: p', '    steps:', '      - might_sleep', '      -   lock: M', '      - with: M', '        do:', '          - unlock: M'].join('\n');
     const f = fx.write('loc.yaml', text);
-    const s = pathSteps(await loadScenario(f), 'p');
+    const s = pathSteps(await load(f), 'p');
     const base = LOCKS.length + 4;
     expect(s[0].loc).toEqual({ file: f, line: base, column: 9 });
     expect(s[1].loc).toEqual({ file: f, line: base + 1, column: 11 });
@@ -275,7 +275,7 @@ describe('calls and hooks', () => {
 
   it('functions and hooks reach the IR', async () => {
     const f = fx.write('fh.yaml', ['functions:', '  a: [might_sleep]', '  b: []', 'hooks:', '  h: [a, b]', '  shrinker.scan: [b]'].join('\n'));
-    const s = await loadScenario(f);
+    const s = await load(f);
     expect([...s.functions.keys()]).toEqual(['a', 'b']);
     expect(s.functions.get('a')!.map((x) => x.op)).toEqual(['sleep']);
     expect([...s.hooks]).toEqual([
@@ -326,7 +326,7 @@ describe('calls and hooks', () => {
     const lines = ['functions:'];
     for (let i = 0; i < 5000; i++) lines.push(`  f${i}: [{call: f${i + 1}}]`);
     lines.push('  f5000: [might_sleep]');
-    const s = await loadScenario(fx.write('chain.yaml', lines.join('\n')));
+    const s = await load(fx.write('chain.yaml', lines.join('\n')));
     expect(s.functions.size).toBe(5001);
   });
 });
@@ -458,7 +458,7 @@ describe('nesting of steps', () => {
   }
 
   it('64 levels are fine', async () => {
-    const s = await loadScenario(fx.write('n64.yaml', nested(63)));
+    const s = await load(fx.write('n64.yaml', nested(63)));
     let depth = 1;
     let st: Step = s.paths[0].steps[0];
     while (st.op === 'irq_context') {

@@ -2,11 +2,8 @@
  * A RuleTester in the spirit of ESLint's: per rule, a table of scenarios that must not
  * trigger it and scenarios that must, with the locks and line of each finding.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../../src/load/index.js';
+import { loadScenarioText } from '../../src/load/index.js';
 import { replayScenario, type ReplayOutput } from '../../src/replay/index.js';
 
 /** Strip the common indentation of a template literal, so a case reads as the file it is. */
@@ -17,13 +14,10 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
   return lines.map((l) => l.slice(indent)).join('\n') + '\n';
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'fencedep-rules-'));
 let counter = 0;
 
 export async function replayYaml(source: string): Promise<ReplayOutput> {
-  const file = join(dir, `case-${++counter}.yaml`);
-  writeFileSync(file, source);
-  return replayScenario(await loadScenario(file));
+  return replayScenario(await loadScenarioText(source, { file: `case-${++counter}.yaml` }));
 }
 
 export interface ExpectedFinding {
