@@ -4,11 +4,16 @@
  * fail `check` (an error AFTER does not expect) — the pre-review gate; 2 for a usage or input
  * error; 0 otherwise.
  */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { type Command, Option } from 'commander';
-import type { CheckOptions } from '../check/run.js';
-import { DIFF_FORMATS, diffInputs, DiffUsageError, formatDiff, gateFails, type DiffFormat } from '../diff/index.js';
+import { expandInputs, inspectFile, type CheckOptions } from '../check/run.js';
+import { compareSides, gateFails, summarizeDiff, type DiffResult, type FileDiff, type Side } from '../diff/index.js';
+import { byteOrder } from '../graph/model.js';
+import { jsonText, terminalText } from '../model/escape.js';
 import type { FenceModel, KernelProfile } from '../model/scenario.js';
 import { useColor } from '../report/color.js';
+import { defaultFormat, formatHelp, formatNames, outputFormat } from '../report/registry.js';
 import { addReplayOptions, choice, emit } from './graph.js';
 import type { CliIO } from './main.js';
 
@@ -16,8 +21,77 @@ const OK = 0;
 const FAILED = 1;
 const ERROR = 2;
 
+/** A usage problem with the two inputs themselves (exit 2, nothing compared). */
+export class DiffUsageError extends Error {}
+
+/** One side: the file's check result and its graph. */
+async function inspect(file: string, opts: CheckOptions): Promise<Side> {
+  const { result, graph } = await inspectFile(file, opts);
+  return { scenario: result.scenario, findings: result.findings, graph, errors: result.errors };
+}
+
+
+/** What an errno of stat() means for an input, in words (never the raw error string). */
+const STAT_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  ELOOP: 'a loop of symbolic links (too many levels of symbolic links to resolve)',
+  ENOTDIR: 'a component of the path is not a directory',
+  ENAMETOOLONG: 'the file name is too long',
+};
+
+async function kindOf(p: string, which: string): Promise<'file' | 'dir'> {
+  try {
+    return (await stat(p)).isDirectory() ? 'dir' : 'file';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | null)?.code ?? '';
+    const why = STAT_ERRORS[code] ?? `it cannot be read${code !== '' ? ` (${code})` : ''}`;
+    throw new DiffUsageError(`cannot read ${which} ${jsonText(p)}: ${why}; expected a scenario file or a directory`);
+  }
+}
+
+/** The scenario files under `dir` by path relative to it (an empty directory has none). */
+async function filesUnder(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const input of await expandInputs([dir])) {
+    if ('error' in input) {
+      if (input.error.startsWith('no scenario files')) continue;
+      throw new DiffUsageError(`cannot read ${jsonText(input.file)}: ${terminalText(input.error)}`);
+    }
+    out.set(path.relative(dir, input.file).split(path.sep).join('/'), input.file);
+  }
+  return out;
+}
+
+/** `fencedep diff BEFORE AFTER`: two files, or two directories paired by relative path. */
+export async function diffInputs(before: string, after: string, opts: CheckOptions = {}): Promise<DiffResult> {
+  const kb = await kindOf(before, 'BEFORE');
+  const ka = await kindOf(after, 'AFTER');
+  if (kb !== ka) {
+    throw new DiffUsageError(
+      `BEFORE and AFTER must both be scenario files or both directories (${jsonText(before)} is a ${kb === 'dir' ? 'directory' : 'file'}, ${jsonText(after)} a ${ka === 'dir' ? 'directory' : 'file'})`,
+    );
+  }
+  if (kb === 'file') {
+    const [b, a] = [await inspect(before, opts), await inspect(after, opts)];
+    return summarizeDiff(before, after, [compareSides(after, before, b, after, a)]);
+  }
+  const [bf, af] = [await filesUnder(before), await filesUnder(after)];
+  const names = [...new Set([...bf.keys(), ...af.keys()])].sort(byteOrder);
+  const files: FileDiff[] = [];
+  for (const name of names) {
+    const bp = bf.get(name) ?? null;
+    const ap = af.get(name) ?? null;
+    const b = bp !== null ? await inspect(bp, opts) : null;
+    const a = ap !== null ? await inspect(ap, opts) : null;
+    files.push(compareSides(name, bp, b, ap, a));
+  }
+  return summarizeDiff(before, after, files);
+}
+
 export interface DiffFlags {
-  readonly format: DiffFormat;
+  readonly format: string;
   readonly output?: string;
   readonly kernel?: KernelProfile;
   readonly fenceModel?: FenceModel;
@@ -31,13 +105,15 @@ export async function runDiff(before: string, after: string, flags: DiffFlags, i
     diff = await diffInputs(before, after, opts);
   } catch (err) {
     if (err instanceof DiffUsageError) {
-      io.stderr.write(`fencedep: ${err.message}\n`);
+      io.stderr.write(`fencedep: ${err.message}\n`); // its input strings are escaped where it is made
       return ERROR;
     }
     throw err;
   }
   const color = useColor({ flag: flags.color, env: io.env, isTTY: flags.output === undefined && io.stdout.isTTY === true });
-  if (!(await emit(formatDiff(diff, flags.format, { color }), flags.output, io))) return ERROR;
+  const writer = outputFormat('diff', flags.format);
+  if (!writer) throw new Error(`no writer for diff format "${flags.format}"`); // validated by the option parser
+  if (!(await emit(writer.write(diff, { color }), flags.output, io))) return ERROR;
   if (diff.summary.errors > 0) return ERROR;
   return gateFails(diff.summary) ? FAILED : OK;
 }
@@ -50,9 +126,9 @@ export function registerDiffCommand(program: Command, io: CliIO, setCode: (code:
     .argument('<before>', 'the scenario file or directory before the change')
     .argument('<after>', 'the scenario file or directory after the change')
     .addOption(
-      new Option('--format <format>', `output format: ${DIFF_FORMATS.join(', ')}`)
-        .default('text')
-        .argParser(choice('format', DIFF_FORMATS)),
+      new Option('--format <format>', formatHelp('diff'))
+        .default(defaultFormat('diff'))
+        .argParser(choice('format', formatNames('diff'))),
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout');
   addReplayOptions(cmd)

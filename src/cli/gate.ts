@@ -16,6 +16,7 @@ import { applySeverities } from '../config/severity.js';
 import { InputError, InputErrors } from '../load/errors.js';
 import type { BaselineEntry, CheckStats, RunResult } from '../model/finding.js';
 import { painter } from '../report/color.js';
+import { terminalText as t } from '../model/escape.js';
 import type { FenceModel, KernelProfile } from '../model/scenario.js';
 import { Progress, progressWanted, type ProgressStream } from './progress.js';
 
@@ -62,7 +63,7 @@ export interface Gate {
 /** `file:line:column: error: message`, or `fencedep: message` without a position. */
 export function inputErrorLines(e: InputErrors): string {
   return e.errors
-    .map((x: InputError) => (x.loc ? `${x.loc.file}:${x.loc.line}:${x.loc.column}: error: ${x.message}` : `fencedep: ${x.message}`))
+    .map((x: InputError) => (x.loc ? `${t(x.loc.file)}:${x.loc.line}:${x.loc.column}: error: ${t(x.message)}` : `fencedep: ${t(x.message)}`))
     .map((l) => `${l}\n`)
     .join('');
 }
@@ -73,7 +74,7 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 /** The `--stats` table: one row per file, then the total. */
 export function statsTable(run: RunResult): string {
-  const rows = run.results.filter((r) => r.stats).map((r) => [r.file, r.stats!] as const);
+  const rows = run.results.filter((r) => r.stats).map((r) => [t(r.file), r.stats!] as const);
   if (rows.length === 0) return '';
   const total = run.summary.stats;
   const all: (readonly [string, CheckStats])[] = total ? [...rows, ['total', total] as const] : rows;
@@ -85,7 +86,7 @@ export function statsTable(run: RunResult): string {
 }
 
 function staleLine(e: BaselineEntry): string {
-  return `  ${e.file}: ${e.rule} ${e.locks.join(', ')} (${e.fingerprint.slice(0, 12)})`;
+  return `  ${t(e.file)}: ${t(e.rule)} ${e.locks.map(t).join(', ')} (${t(e.fingerprint.slice(0, 12))})`;
 }
 
 /** The baseline's lines: how many findings it hid, then its stale entries. */
@@ -94,7 +95,7 @@ export function baselineLines(run: RunResult, failOnStale: boolean, color: boole
   if (!b) return [];
   const c = painter(color);
   const lines: string[] = [];
-  if (b.ignored > 0) lines.push(c.yellow(`‼ ${plural(b.ignored, 'known finding')} ignored (baseline ${b.file})`));
+  if (b.ignored > 0) lines.push(c.yellow(`‼ ${plural(b.ignored, 'known finding')} ignored (baseline ${t(b.file)})`));
   if (b.stale.length > 0) {
     const head = `${plural(b.stale.length, 'stale baseline entry', 'stale baseline entries')} (no longer found; rewrite the baseline with --update-baseline)`;
     lines.push(failOnStale ? c.red(`✖ ${head}`) : c.yellow(`⚠ ${head}`));
@@ -185,19 +186,19 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
       try {
         await writeFile(baselineAbs!, formatBaseline(b));
       } catch (e) {
-        io.stderr.write(`fencedep: cannot write the baseline to "${baselineShown}": ${e instanceof Error ? e.message : String(e)}\n`);
+        io.stderr.write(`fencedep: cannot write the baseline to "${t(baselineShown!)}": ${t(e instanceof Error ? e.message : String(e))}\n`);
         return 2;
       }
       const files = new Set(b.findings.map((f) => f.file)).size;
-      out.write(`✔ wrote ${baselineShown}: ${plural(b.findings.length, 'known finding')} in ${plural(files, 'file')}\n`);
+      out.write(`✔ wrote ${t(baselineShown!)}: ${plural(b.findings.length, 'known finding')} in ${plural(files, 'file')}\n`);
       const unmet = run.results.filter((r) => r.unmet.length > 0);
       if (unmet.length > 0) {
-        io.stderr.write(`fencedep: a baseline cannot hold unmet expectations; still failing: ${unmet.map((r) => r.file).join(', ')}\n`);
+        io.stderr.write(`fencedep: a baseline cannot hold unmet expectations; still failing: ${unmet.map((r) => t(r.file)).join(', ')}\n`);
       }
       const errors = run.results.filter((r) => r.status === 'error');
       if (errors.length > 0) {
         io.stderr.write(`fencedep: not in the baseline, could not be checked: ${plural(errors.length, 'file')}\n`);
-        for (const r of errors) for (const e of r.errors) io.stderr.write(`${e.file ?? r.file}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ''}: error: ${e.message}\n`);
+        for (const r of errors) for (const e of r.errors) io.stderr.write(`${t(e.file ?? r.file)}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ''}: error: ${t(e.message)}\n`);
         return 2;
       }
       return 0;

@@ -7,10 +7,12 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { inspectFile, type CheckOptions } from '../check/run.js';
-import { buildGraph, cyclesOnly, formatGraph, GRAPH_FORMATS, type GraphFormat } from '../graph/index.js';
+import { buildGraph, cyclesOnly } from '../graph/index.js';
 import { didYouMean } from '../load/errors.js';
+import { jsonText, terminalText as t } from '../model/escape.js';
 import type { InputErrorInfo } from '../model/finding.js';
 import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import { defaultFormat, formatHelp, formatNames, outputFormat } from '../report/registry.js';
 import type { CliIO } from './main.js';
 
 const OK = 0;
@@ -23,7 +25,7 @@ export const KERNEL_CHOICES: readonly KernelProfile[] = ['5.10', '6.13'];
 export function choice<T extends string>(what: string, values: readonly T[]): (value: string) => T {
   return (value) => {
     if ((values as readonly string[]).includes(value)) return value as T;
-    throw new InvalidArgumentError(`unknown ${what} "${value}"${didYouMean(value, values)}; expected one of: ${values.join(', ')}.`);
+    throw new InvalidArgumentError(`unknown ${what} ${jsonText(value)}${didYouMean(value, values)}; expected one of: ${values.join(', ')}.`);
   };
 }
 
@@ -44,9 +46,9 @@ export function addReplayOptions(cmd: Command): Command {
 
 /** `file:line:column: error: message` */
 export function inputErrorLine(e: InputErrorInfo, file: string): string {
-  let at = e.file ?? file;
+  let at = t(e.file ?? file);
   if (e.line !== undefined) at += `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}`;
-  return `${at}: error: ${e.message}\n`;
+  return `${at}: error: ${t(e.message)}\n`;
 }
 
 /** Write `text` to `-o FILE` or stdout; false (after saying why) if the file cannot be written. */
@@ -60,13 +62,13 @@ export async function emit(text: string, output: string | undefined, io: CliIO):
     return true;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    io.stderr.write(`fencedep: cannot write to "${output}": ${reason}\n`);
+    io.stderr.write(`fencedep: cannot write to ${jsonText(output)}: ${t(reason)}\n`);
     return false;
   }
 }
 
 export interface GraphFlags {
-  readonly format: GraphFormat;
+  readonly format: string;
   readonly cycles?: boolean;
   readonly output?: string;
   readonly kernel?: KernelProfile;
@@ -76,7 +78,7 @@ export interface GraphFlags {
 export async function runGraph(file: string, flags: GraphFlags, io: CliIO): Promise<number> {
   try {
     if ((await stat(file)).isDirectory()) {
-      io.stderr.write(`fencedep: "${file}" is a directory: graph takes one scenario file (.yaml, .yml, .json or .jsonl)\n`);
+      io.stderr.write(`fencedep: ${jsonText(file)} is a directory: graph takes one scenario file (.yaml, .yml, .json or .jsonl)\n`);
       return ERROR;
     }
   } catch {
@@ -88,7 +90,9 @@ export async function runGraph(file: string, flags: GraphFlags, io: CliIO): Prom
   if (graph === null) return ERROR;
   let g = buildGraph({ file, scenario: result.scenario, graph, findings: result.findings });
   if (flags.cycles === true) g = cyclesOnly(g);
-  const text = await formatGraph(g, flags.format);
+  const writer = outputFormat('graph', flags.format);
+  if (!writer) throw new Error(`no writer for graph format "${flags.format}"`); // validated by the option parser
+  const text = await writer.write(g);
   if (!(await emit(text, flags.output, io))) return ERROR;
   return result.errors.length > 0 ? ERROR : OK;
 }
@@ -100,9 +104,9 @@ export function registerGraphCommand(program: Command, io: CliIO, setCode: (code
     .description('the dependency graph of one scenario (or stream): DOT, Mermaid, JSON or SVG, cycle edges highlighted')
     .argument('<path>', 'a scenario file (.yaml, .yml, .json) or a stream (.jsonl)')
     .addOption(
-      new Option('--format <format>', `output format: ${GRAPH_FORMATS.join(', ')}`)
-        .default('dot')
-        .argParser(choice('format', GRAPH_FORMATS)),
+      new Option('--format <format>', formatHelp('graph'))
+        .default(defaultFormat('graph'))
+        .argParser(choice('format', formatNames('graph'))),
     )
     .option('--cycles', 'keep only the classes and dependencies that lie on a cycle')
     .option('-o, --output <file>', 'write the graph to a file instead of stdout');

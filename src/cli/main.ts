@@ -14,8 +14,10 @@ import { checkInputs } from '../check/run.js';
 import { didYouMean } from '../load/errors.js';
 import type { RunResult } from '../model/finding.js';
 import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import { disarmCommands, jsonText, terminalLines, terminalText } from '../model/escape.js';
 import { useColor } from '../report/color.js';
-import { FORMATS, getReporter } from '../report/index.js';
+import { getReporter } from '../report/index.js';
+import { defaultFormat, formatHelp, formatNames } from '../report/registry.js';
 import { TOOL } from '../report/tool.js';
 import { PATTERNS } from '../patterns/index.js';
 import { RULES } from '../rules/index.js';
@@ -51,7 +53,7 @@ function oneOf<T extends string>(what: string, values: readonly T[]): (value: st
   return (value) => {
     if ((values as readonly string[]).includes(value)) return value as T;
     throw new InvalidArgumentError(
-      `unknown ${what} "${value}"${didYouMean(value, values)}; expected one of: ${values.join(', ')}.`,
+      `unknown ${what} ${jsonText(value)}${didYouMean(value, values)}; expected one of: ${values.join(', ')}.`,
     );
   };
 }
@@ -104,7 +106,7 @@ async function runCheck(given: readonly string[], flags: CheckFlags, io: CliIO, 
       await writeFile(flags.output, text);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
-      io.stderr.write(`fencedep: cannot write the report to "${flags.output}": ${reason}\n`);
+      io.stderr.write(`fencedep: cannot write the report to ${jsonText(flags.output)}: ${terminalText(reason)}\n`);
       return EXIT_ERROR;
     }
   } else {
@@ -133,7 +135,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
+      writeErr: (s) => io.stderr.write(terminalLines(s)), // commander echoes arguments
       getOutHasColors: () => false,
       getErrHasColors: () => false,
     })
@@ -145,9 +147,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly
     .description('check scenario files; a directory is searched recursively for *.yaml, *.yml, *.json, *.jsonl')
     .argument('[paths...]', 'scenario files and directories')
     .addOption(
-      new Option('--format <format>', `output format: ${FORMATS.join(', ')}`)
-        .default('text')
-        .argParser(oneOf('format', FORMATS)),
+      new Option('--format <format>', formatHelp('check'))
+        .default(defaultFormat('check'))
+        .argParser(oneOf('format', formatNames('check'))),
     )
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .addOption(
@@ -243,7 +245,10 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly
  * Run the CLI. `argv` is in process.argv form (`[node, script, ...args]`).
  * Returns the exit code; the bin sets `process.exitCode` to it.
  */
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(argv: readonly string[], given: CliIO = processIO()): Promise<number> {
+  // stderr is read by a CI runner too: no line of it may read as a workflow command.
+  const stderr = given.stderr;
+  const io: CliIO = { ...given, stderr: { write: (s: string) => stderr.write(disarmCommands(s)), get isTTY() { return stderr.isTTY; } } };
   let code = EXIT_OK;
   try {
     const program = buildProgram(io, (c) => {
@@ -256,7 +261,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       // --help and --version exit 0; every other commander error is a usage error.
       return err.exitCode === 0 ? EXIT_OK : EXIT_ERROR;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    const message = terminalText(err instanceof Error ? err.message : String(err));
     io.stderr.write(`fencedep: internal error: ${message}\n`);
     if (io.env.FENCEDEP_DEBUG === '1' && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT_ERROR;

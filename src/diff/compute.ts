@@ -1,13 +1,10 @@
 /**
  * `fencedep diff BEFORE AFTER`: what a change to a design does to its findings and to its
- * dependency graph. Two scenario files are compared as one pair; two directories are paired
- * by relative path, a file on one side only being added or removed. Findings are matched by
+ * dependency graph, computed from the two sides' check results and graphs (the command,
+ * src/cli/diff.ts, loads and replays them). Findings are matched by
  * their fingerprint (rule and class set: a cycle found from another lock, or moved lines, is
  * the same finding); dependencies by their two classes' lockdep names.
  */
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import { expandInputs, inspectFile, type CheckOptions } from '../check/run.js';
 import type { Finding, InputErrorInfo } from '../model/finding.js';
 import { findingFingerprint } from '../model/fingerprint.js';
 import type { SourceLoc } from '../model/location.js';
@@ -87,19 +84,12 @@ export interface DiffResult {
   readonly summary: DiffSummary;
 }
 
-/** A usage problem with the two inputs themselves (exit 2, nothing compared). */
-export class DiffUsageError extends Error {}
-
-interface Side {
+/** One side of a file's comparison: what its check found, and its dependency graph. */
+export interface Side {
   readonly scenario: string;
   readonly findings: readonly Finding[];
   readonly graph: GraphExport | null;
   readonly errors: readonly InputErrorInfo[];
-}
-
-async function inspect(file: string, opts: CheckOptions): Promise<Side> {
-  const { result, graph } = await inspectFile(file, opts);
-  return { scenario: result.scenario, findings: result.findings, graph, errors: result.errors };
 }
 
 function dependencies(graph: GraphExport | null): Map<string, DiffDependency> {
@@ -219,53 +209,4 @@ export function summarizeDiff(before: string, after: string, files: readonly Fil
       errors: sum((d) => (d.status === 'error' ? 1 : 0)),
     },
   };
-}
-
-async function kindOf(p: string, which: string): Promise<'file' | 'dir'> {
-  try {
-    return (await stat(p)).isDirectory() ? 'dir' : 'file';
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException | null)?.code;
-    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : String(err);
-    throw new DiffUsageError(`cannot read ${which} "${p}": ${why}`);
-  }
-}
-
-/** The scenario files under `dir` by path relative to it (an empty directory has none). */
-async function filesUnder(dir: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const input of await expandInputs([dir])) {
-    if ('error' in input) {
-      if (input.error.startsWith('no scenario files')) continue;
-      throw new DiffUsageError(`cannot read "${input.file}": ${input.error}`);
-    }
-    out.set(path.relative(dir, input.file).split(path.sep).join('/'), input.file);
-  }
-  return out;
-}
-
-/** `fencedep diff BEFORE AFTER`: two files, or two directories paired by relative path. */
-export async function diffInputs(before: string, after: string, opts: CheckOptions = {}): Promise<DiffResult> {
-  const kb = await kindOf(before, 'BEFORE');
-  const ka = await kindOf(after, 'AFTER');
-  if (kb !== ka) {
-    throw new DiffUsageError(
-      `BEFORE and AFTER must both be scenario files or both directories ("${before}" is a ${kb === 'dir' ? 'directory' : 'file'}, "${after}" a ${ka === 'dir' ? 'directory' : 'file'})`,
-    );
-  }
-  if (kb === 'file') {
-    const [b, a] = [await inspect(before, opts), await inspect(after, opts)];
-    return summarizeDiff(before, after, [compareSides(after, before, b, after, a)]);
-  }
-  const [bf, af] = [await filesUnder(before), await filesUnder(after)];
-  const names = [...new Set([...bf.keys(), ...af.keys()])].sort(byteOrder);
-  const files: FileDiff[] = [];
-  for (const name of names) {
-    const bp = bf.get(name) ?? null;
-    const ap = af.get(name) ?? null;
-    const b = bp !== null ? await inspect(bp, opts) : null;
-    const a = ap !== null ? await inspect(ap, opts) : null;
-    files.push(compareSides(name, bp, b, ap, a));
-  }
-  return summarizeDiff(before, after, files);
 }

@@ -6,12 +6,11 @@ import type { ChalkInstance } from 'chalk';
 import type { Finding, InputErrorInfo } from '../model/finding.js';
 import { formatLoc, type SourceLoc } from '../model/location.js';
 import { painter } from '../report/color.js';
+import { errorLine, findingHeader } from '../report/text.js';
+import { jsonText, mdCode, mdText, terminalText } from '../report/escape.js';
 import { findingJson } from '../report/json.js';
 import { TOOL } from '../report/tool.js';
 import type { ChangedDependency, DiffDependency, DiffFinding, DiffResult, DiffSummary, FileDiff } from './compute.js';
-
-export const DIFF_FORMATS = ['text', 'json', 'markdown'] as const;
-export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 export const DIFF_JSON_VERSION = 1;
 
@@ -38,48 +37,39 @@ function filesCount(s: DiffSummary): string {
 /** Whether the change fails the pre-review gate (exit 1). */
 export const gateFails = (s: DiffSummary): boolean => s.failing > 0;
 
+const t = terminalText;
+
 const where = (loc: SourceLoc | null, step: string | null): string =>
-  loc === null ? '' : `${formatLoc(loc)}${step !== null ? ` ${step}` : ''}`;
+  loc === null ? '' : `${t(formatLoc(loc))}${step !== null ? ` ${t(step)}` : ''}`;
 
 /** `a → b` */
-const arrow = (d: Pick<DiffDependency, 'from' | 'to'>): string => `${d.from} → ${d.to}`;
+const arrow = (d: Pick<DiffDependency, 'from' | 'to'>): string => `${t(d.from)} → ${t(d.to)}`;
 
 // ---------------------------------------------------------------- text
-
-function findingLine(f: Finding, c: ChalkInstance): string {
-  const sev = f.severity === 'error' ? c.red('error') : c.yellow('warning');
-  const expected = f.expected ? ` ${c.green('(expected)')}` : '';
-  return `${c.dim(formatLoc(f.location))}: ${sev}: ${f.message} ${c.dim(`[${f.rule}]`)}${expected}`;
-}
 
 function depText(d: DiffDependency): string {
   const kinds = d.kinds.length > 0 ? ` [${d.kinds.join(' ')}]` : '';
   const at = where(d.location, d.step);
-  return `${arrow(d)}${kinds}: path "${d.path}"${at !== '' ? `, ${at}` : ''}`;
+  return `${arrow(d)}${kinds}: path "${t(d.path)}"${at !== '' ? `, ${at}` : ''}`;
 }
 
 function changedText(d: ChangedDependency): string {
-  return `${arrow(d.after)} [${d.before.kinds.join(' ')} → ${d.after.kinds.join(' ')}]: path "${d.after.path}"${d.after.location ? `, ${where(d.after.location, d.after.step)}` : ''}`;
-}
-
-function errorText(e: InputErrorInfo, c: ChalkInstance): string {
-  let at = e.file ?? '';
-  if (e.line !== undefined) at += `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}`;
-  return `${at !== '' ? `${c.dim(at)}: ` : ''}${c.red('error')}: ${e.message}`;
+  return `${arrow(d.after)} [${d.before.kinds.join(' ')} → ${d.after.kinds.join(' ')}]: path "${t(d.after.path)}"${d.after.location ? `, ${where(d.after.location, d.after.step)}` : ''}`;
 }
 
 function fileHeader(d: FileDiff, pair: boolean, c: ChalkInstance): string {
-  const scenario = d.scenario !== '' ? ` (${d.scenario})` : '';
-  if (pair) return c.bold(`${d.before} → ${d.after}${scenario}`);
+  const scenario = d.scenario !== '' ? ` (${t(d.scenario)})` : '';
+  const file = t(d.file);
+  if (pair) return c.bold(`${t(d.before ?? '')} → ${t(d.after ?? '')}${scenario}`);
   switch (d.status) {
     case 'added':
-      return `${c.bold(`added ${d.file}${scenario}`)}: ${plural(d.introduced.length, 'finding')}, ${plural(d.dependencies, 'dependency', 'dependencies')}`;
+      return `${c.bold(`added ${file}${scenario}`)}: ${plural(d.introduced.length, 'finding')}, ${plural(d.dependencies, 'dependency', 'dependencies')}`;
     case 'removed':
-      return `${c.bold(`removed ${d.file}${scenario}`)}: ${plural(d.fixed.length, 'finding')} gone, ${plural(d.dependencies, 'dependency', 'dependencies')}`;
+      return `${c.bold(`removed ${file}${scenario}`)}: ${plural(d.fixed.length, 'finding')} gone, ${plural(d.dependencies, 'dependency', 'dependencies')}`;
     case 'error':
-      return c.bold(c.red(`error ${d.file}${scenario}`));
+      return c.bold(c.red(`error ${file}${scenario}`));
     default:
-      return c.bold(`${d.status} ${d.file}${scenario}`);
+      return c.bold(`${d.status} ${file}${scenario}`);
   }
 }
 
@@ -93,7 +83,7 @@ const isPair = (diff: DiffResult): boolean =>
   diff.files.length === 1 && diff.files[0]!.before === diff.before && diff.files[0]!.after === diff.after;
 
 function findingBlock(label: string, x: DiffFinding, paint: (s: string) => string, c: ChalkInstance): string[] {
-  const out = [`  ${paint(label)} ${findingLine(x.finding, c)}`];
+  const out = [`  ${paint(label)} ${findingHeader(x.finding, c)}`];
   if (x.finding.pattern !== undefined) out.push(`      pattern: ${x.finding.pattern} (fencedep explain ${x.finding.pattern})`);
   return out;
 }
@@ -105,7 +95,7 @@ export function formatDiffText(diff: DiffResult, opts: { readonly color: boolean
   for (const d of diff.files) {
     if (!shown(d, pair)) continue;
     lines.push(fileHeader(d, pair, c));
-    for (const e of d.errors) lines.push(`  ${errorText(e, c)}`);
+    for (const e of d.errors) lines.push(`  ${errorLine(e, '', c)}`);
     // One line at a time (push(...) of a huge block overflows the stack).
     for (const x of d.introduced) for (const l of findingBlock('introduced', x, c.red, c)) lines.push(l);
     for (const x of d.fixed) for (const l of findingBlock('fixed     ', x, c.green, c)) lines.push(l);
@@ -182,35 +172,21 @@ export function diffJson(diff: DiffResult) {
 }
 
 export function formatDiffJson(diff: DiffResult): string {
-  return `${JSON.stringify(diffJson(diff), null, 2)}\n`;
+  return `${jsonText(diffJson(diff), 2)}\n`;
 }
 
 // ---------------------------------------------------------------- Markdown
 
-/** Text for a Markdown table cell: every ASCII punctuation Markdown or a table could take is escaped. */
-export function mdText(s: string): string {
-  return s.replace(/[\\`*_[\]<>#|~!]/g, (ch) => `\\${ch}`).replace(/&/g, '&amp;').replace(/\r?\n/g, ' ');
-}
-
-/** An inline code span safe in a table cell (fence longer than any backtick run inside). */
-export function mdCode(s: string): string {
-  const runs = s.match(/`+/g) ?? [];
-  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
-  const body = s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-
 function mdFindingRow(label: string, x: DiffFinding): string {
   const f = x.finding;
-  const rule = `${mdCode(f.rule)}${f.pattern !== undefined ? ` (${mdCode(f.pattern)})` : ''}`;
+  const rule = `${mdCode(f.rule, true)}${f.pattern !== undefined ? ` (${mdCode(f.pattern, true)})` : ''}`;
   const expected = f.expected ? ' (expected)' : '';
-  return `| ${label} | ${mdText(f.message)}${expected} | ${rule} | ${mdCode(formatLoc(f.location))} |`;
+  return `| ${label} | ${mdText(f.message)}${expected} | ${rule} | ${mdCode(formatLoc(f.location), true)} |`;
 }
 
 function mdDepRow(label: string, d: DiffDependency, kinds = d.kinds.join(' ')): string {
-  const at = d.location !== null ? `${mdCode(formatLoc(d.location))}${d.step !== null ? ` ${mdCode(d.step)}` : ''}` : '';
-  return `| ${label} | ${mdCode(d.from)} → ${mdCode(d.to)} | ${mdText(kinds)} | ${mdText(d.path)} | ${at} |`;
+  const at = d.location !== null ? `${mdCode(formatLoc(d.location), true)}${d.step !== null ? ` ${mdCode(d.step, true)}` : ''}` : '';
+  return `| ${label} | ${mdCode(d.from, true)} → ${mdCode(d.to, true)} | ${mdText(kinds)} | ${mdText(d.path)} | ${at} |`;
 }
 
 export function formatDiffMarkdown(diff: DiffResult): string {
@@ -248,15 +224,4 @@ export function formatDiffMarkdown(diff: DiffResult): string {
     }
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
-}
-
-export function formatDiff(diff: DiffResult, format: DiffFormat, opts: { readonly color: boolean }): string {
-  switch (format) {
-    case 'text':
-      return formatDiffText(diff, opts);
-    case 'json':
-      return formatDiffJson(diff);
-    case 'markdown':
-      return formatDiffMarkdown(diff);
-  }
 }

@@ -1,8 +1,6 @@
 /** `fencedep diff`: compare two designs (files or directories), findings and dependencies. */
 export {
   compareSides,
-  diffInputs,
-  DiffUsageError,
   summarizeDiff,
   type ChangedDependency,
   type DiffDependency,
@@ -11,5 +9,6 @@ export {
   type DiffSummary,
   type FileDiff,
   type FileDiffStatus,
+  type Side,
 } from './compute.js';
-export { DIFF_FORMATS, diffJson, formatDiff, formatDiffJson, formatDiffMarkdown, formatDiffText, gateFails, mdCode, mdText, type DiffFormat } from './format.js';
+export { diffJson, formatDiffJson, formatDiffMarkdown, formatDiffText, gateFails } from './format.js';

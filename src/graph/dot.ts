@@ -4,23 +4,14 @@
  * red and bold, and so are the classes they join; pseudo-locks (lockdep maps such as
  * fs_reclaim and dma_fence_map) are ellipses, locks boxes.
  *
- * Quoted strings escape `\` and `"`; labels also escape `&` (Graphviz reads HTML entities in
- * labels) and put their lines on `\n`, so `&mm->mmap_lock`, `(work_completion)(&w)` and
- * names with quotes or backslashes come out as written.
+ * Ids and labels are written by the DOT escaper (escape.ts): controls visible (Graphviz copies
+ * them into SVG, where XML forbids them), `\` and `"` quoted, `&` disarmed in labels, lines on
+ * `\n`; so `&mm->mmap_lock`, `(work_completion)(&w)` and names with quotes or backslashes come
+ * out as written.
  */
+import { dotId, dotLabel } from '../report/escape.js';
 import { edgeLines, nodeLines, titleLines } from './labels.js';
 import type { FenceGraph } from './model.js';
-
-/** A DOT quoted string (an id): only `\` and `"` are special to the lexer. */
-export function dotId(s: string): string {
-  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r\n|\r|\n/g, '\\n')}"`;
-}
-
-/** A DOT label (escString): lines joined by `\n`, entities disarmed. */
-export function dotLabel(lines: readonly string[]): string {
-  const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/&/g, '&amp;').replace(/\r\n|\r|\n/g, '\\n');
-  return `"${lines.map(esc).join('\\n')}"`;
-}
 
 const HIGHLIGHT_NODE = 'color=red, fontcolor=red, penwidth=2';
 const HIGHLIGHT_EDGE = 'color=red, fontcolor=red, penwidth=2.5, style=bold';

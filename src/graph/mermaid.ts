@@ -1,35 +1,21 @@
 /**
  * `fencedep graph --format mermaid`: a Mermaid flowchart. Nodes get ids `n0`, `n1`… in the
- * graph's (sorted) order; labels are quoted, with Mermaid's entity codes for the characters
- * its parser or the HTML it renders to would take (`#amp;`, `#lt;`, `#gt;`, `#quot;`, `#35;`,
- * `#124;`, `#96;`) and `<br/>` between lines. Edges on a finding's chain get a red linkStyle,
+ * graph's (sorted) order; labels are quoted, written by the Mermaid escaper (escape.ts: entity
+ * codes for what Mermaid's parser, its directive scanner or the HTML it renders to would take)
+ * with `<br/>` between lines; the title comment goes through it too (Mermaid applies a
+ * `%%{init}%%` directive found in a comment). Edges on a finding's chain get a red linkStyle,
  * the classes they join the `reported` class; pseudo-locks are stadium-shaped.
  */
+import { mermaidLabel, mermaidText } from '../report/escape.js';
 import { edgeLines, nodeLines, titleLines } from './labels.js';
 import type { FenceGraph } from './model.js';
-
-const ENTITIES: Readonly<Record<string, string>> = {
-  '#': '#35;',
-  '&': '#amp;',
-  '<': '#lt;',
-  '>': '#gt;',
-  '"': '#quot;',
-  '|': '#124;',
-  '`': '#96;',
-};
-
-/** A quoted Mermaid label. */
-export function mermaidLabel(lines: readonly string[]): string {
-  const esc = (s: string) => s.replace(/[#&<>"|`]/g, (ch) => ENTITIES[ch]!).replace(/\r\n|\r|\n/g, '<br/>');
-  return `"${lines.map(esc).join('<br/>')}"`;
-}
 
 export const REPORTED_STYLE = 'stroke:red,stroke-width:3px,color:red';
 
 export function formatMermaid(g: FenceGraph): string {
   const { scenario, file, cyclesOnly } = g.getAttributes();
   const out: string[] = [];
-  const title = titleLines(scenario, file, cyclesOnly).join(' — ').replace(/[\r\n]+/g, ' ');
+  const title = mermaidText(titleLines(scenario, file, cyclesOnly).join(' — '));
   out.push(`%% fencedep graph: ${title}`);
   out.push('flowchart TD');
   const ids = new Map<string, string>();

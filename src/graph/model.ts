@@ -9,7 +9,7 @@ import { DirectedGraph } from 'graphology';
 import type { Finding } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 import type { GraphExport } from '../replay/index.js';
-import { onCycle, toCsr } from './scc.js';
+import { onCycle, toCsr } from '../model/scc.js';
 
 export interface NodeAttributes {
   /** The lockdep class name (`&mm->mmap_lock`), as lockdep prints it. */

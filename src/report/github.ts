@@ -9,13 +9,15 @@
  * - GitHub shows about 10 error and 10 warning annotations per step: at most `maxErrors`
  *   and `maxWarnings` (10 each) are written, then one `::notice::` says how many more there
  *   are and where to read them (the SARIF upload, or the markdown summary).
- * - Escaping as the runner's toolkit does it: `%`, CR and LF in the message; also `:` and
- *   `,` in property values.
+ * - Escaping as the runner's toolkit does it (`%` and line breaks in the message, also `:` and
+ *   `,` in property values), after the terminal escaper (escape.ts): a CR or any other control
+ *   from input is visible text, never a line of its own the runner would read as a command.
  * - File names relative to the working directory, forward slashes.
  * The log ends with the run's summary line, as the text format prints it.
  */
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import { painter } from './color.js';
+import { commandData, commandProperty } from './escape.js';
 import { isFailing, isUnexpectedWarning, mapFiles, plural } from './findings.js';
 import { relativeFile } from './paths.js';
 import { summaryLine } from './text.js';
@@ -29,16 +31,6 @@ export interface GithubLimits {
 /** What GitHub annotates per step (community discussions #26680, #68471). */
 export const GITHUB_LIMITS: GithubLimits = { maxErrors: 10, maxWarnings: 10 };
 
-/** The message of a workflow command: `%`, CR, LF. */
-export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** A property value of a workflow command: also `:` and `,`. */
-export function escapeProperty(s: string): string {
-  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
 export interface Annotation {
   readonly level: 'error' | 'warning';
   readonly file: string;
@@ -50,13 +42,13 @@ export interface Annotation {
 
 /** `::level file=…,line=…,col=…,title=…::message` */
 export function workflowCommand(a: Annotation): string {
-  const props: string[] = [`file=${escapeProperty(a.file)}`];
+  const props: string[] = [`file=${commandProperty(a.file)}`];
   if (a.line !== undefined && a.line >= 1) {
     props.push(`line=${a.line}`);
     if (a.col !== undefined && a.col >= 1) props.push(`col=${a.col}`);
   }
-  props.push(`title=${escapeProperty(a.title)}`);
-  return `::${a.level} ${props.join(',')}::${escapeData(a.message)}`;
+  props.push(`title=${commandProperty(a.title)}`);
+  return `::${a.level} ${props.join(',')}::${commandData(a.message)}`;
 }
 
 function findingAnnotation(f: Finding): Annotation {
@@ -126,8 +118,8 @@ export function githubCommands(run: RunResult, cwd: string, limits: GithubLimits
       .filter((s) => s !== '')
       .join(' and ');
     lines.push(
-      `::notice title=${escapeProperty('fencedep: annotations capped')}::` +
-        escapeData(
+      `::notice title=${commandProperty('fencedep: annotations capped')}::` +
+        commandData(
           `${more} not annotated (GitHub shows about ${limits.maxErrors} errors and ${limits.maxWarnings} warnings per step); ` +
             'read them all in the code scanning alerts (--format sarif) or the job summary (--format markdown)',
         ),

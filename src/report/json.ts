@@ -15,6 +15,7 @@ import type {
   UnmetExpectation,
 } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
+import { jsonText } from './escape.js';
 import { TOOL } from './tool.js';
 import type { ReportOptions } from './types.js';
 
@@ -110,5 +111,5 @@ export function jsonReport(run: RunResult) {
 
 /** `--quiet` does not change the JSON report: it is a contract, not a view. */
 export function formatJson(run: RunResult, _opts?: ReportOptions): string {
-  return `${JSON.stringify(jsonReport(run), null, 2)}\n`;
+  return `${jsonText(jsonReport(run), 2)}\n`;
 }

@@ -19,12 +19,13 @@
  * findings is one failed test): tests = files, failures = files that failed, errors = files in
  * error; tests = passed + failures + errors. A file in error is counted as an error even if
  * some of its lines could be checked. There are no times (the reporter is a pure function).
- * XML 1.0 cannot carry most control characters even as references: they are written as
- * `\uXXXX` text, and unpaired surrogates as U+FFFD.
+ * XML 1.0 cannot carry most control characters even as references: the XML escaper
+ * (escape.ts) writes them, and unpaired surrogates and noncharacters, as `\uXXXX` text.
  */
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import { formatLoc } from '../model/location.js';
 import { painter } from './color.js';
+import { xmlAttr, xmlText } from './escape.js';
 import { isFailing, mapFiles, plural } from './findings.js';
 import { relativeFile } from './paths.js';
 import { renderFinding } from './text.js';
@@ -32,52 +33,13 @@ import type { ReportOptions } from './types.js';
 
 export const SUITE_NAME = 'fencedep';
 
-/** Characters XML 1.0 forbids (C0 controls but TAB/LF/CR, U+FFFE, U+FFFF) and unpaired surrogates. */
-const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-function clean(s: string): string {
-  return s.replace(FORBIDDEN, (c) => {
-    const code = c.charCodeAt(0);
-    return code >= 0xd800 && code <= 0xdfff ? '\uFFFD' : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-  });
-}
-
-/** Character data: `&`, `<`, and `>` (so `]]>` never appears). */
-export function escapeText(s: string): string {
-  return clean(s).replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
-}
-
-/** An attribute value in double quotes; tabs and line breaks as references so parsers keep them. */
-export function escapeAttr(s: string): string {
-  return clean(s).replace(/[&<>"'\t\n\r]/g, (c) => {
-    switch (c) {
-      case '&':
-        return '&amp;';
-      case '<':
-        return '&lt;';
-      case '>':
-        return '&gt;';
-      case '"':
-        return '&quot;';
-      case "'":
-        return '&apos;';
-      case '\t':
-        return '&#9;';
-      case '\n':
-        return '&#10;';
-      default:
-        return '&#13;';
-    }
-  });
-}
-
 const attrs = (pairs: readonly (readonly [string, string | number])[]): string =>
-  pairs.map(([k, v]) => ` ${k}="${escapeAttr(String(v))}"`).join('');
+  pairs.map(([k, v]) => ` ${k}="${xmlAttr(String(v))}"`).join('');
 
 const plain = painter(false);
 
 function element(indent: string, name: string, attributes: readonly (readonly [string, string | number])[], body: string): string {
-  return `${indent}<${name}${attrs(attributes)}>${escapeText(body)}</${name}>`;
+  return `${indent}<${name}${attrs(attributes)}>${xmlText(body)}</${name}>`;
 }
 
 function findingFailure(f: Finding): string {

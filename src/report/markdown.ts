@@ -15,35 +15,11 @@
  */
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import { formatLoc } from '../model/location.js';
+import { mdCode, mdText } from './escape.js';
 import { closingIndex, isFailing, isUnexpectedWarning, lockdepNamer, mapFiles, plural, scenarioBlock } from './findings.js';
 import { chainFlowchart } from './mermaid.js';
 import { relativeFile } from './paths.js';
 import type { ReportOptions } from './types.js';
-
-/**
- * Inline markdown text: a backslash before what GitHub-flavoured markdown would read as
- * markup (code, emphasis, links, HTML, table pipes, strikethrough, entities, a block marker
- * at the start); `_` only at a word's edge, where it could start emphasis, and `>` only at
- * the start, so `fs_reclaim -> dma_fence_map` stays readable in a mail.
- */
-export function mdText(s: string): string {
-  return s
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[\\`*[\]<|~]/g, (c) => `\\${c}`)
-    .replace(/(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])/g, '\\_')
-    .replace(/&(?=#?[A-Za-z0-9]+;)/g, '\\&')
-    .replace(/^([#+\-=>]|\d+[.)])/, '\\$1');
-}
-
-/** A code span that holds any text (a longer fence than any backtick run inside). */
-export function mdCode(s: string, inTable = false): string {
-  const text = s.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') || (text.startsWith(' ') && text.endsWith(' ') && text.trim() !== '') ? ' ' : '';
-  const span = `${fence}${pad}${text}${pad}${fence}`;
-  return inTable ? span.replace(/\|/g, '\\|') : span;
-}
 
 /**
  * A review comment holds 65,536 characters and Mermaid draws at most 500 edges: past these,

@@ -10,30 +10,17 @@
  *
  * Nodes are lockdep class names, in order of first appearance along the chain; an edge is a
  * dependency (held → taken) labelled with the path and the file:line that recorded it; the
- * dependency that closed the cycle is thick and red. Every label is a quoted string whose
- * special characters are Mermaid entity codes (`#quot;`, `#35;`, …), so no class name can
- * break out of it. Only this subset of the syntax is ever written.
+ * dependency that closed the cycle is thick and red. Every label is a quoted string written by
+ * the Mermaid escaper (escape.ts: entity codes such as `#quot;`, `#35;`, `#37;`), so no class
+ * name can break out of it or carry a directive. Only this subset of the syntax is ever written.
  */
 import type { Finding } from '../model/finding.js';
+import { mermaidLabel } from './escape.js';
 import { closingIndex, lockdepNamer } from './findings.js';
 
 export const CLOSING_STYLE = 'stroke:#d73a49,stroke-width:3px';
 
-const ENTITIES: Readonly<Record<string, string>> = {
-  '#': '#35;',
-  '"': '#quot;',
-  '&': '#amp;',
-  '<': '#lt;',
-  '>': '#gt;',
-  '`': '#96;',
-};
-
-/** The inside of a Mermaid quoted label: entity codes for `# " & < > \``, line breaks as spaces. */
-export function mermaidText(s: string): string {
-  return s.replace(/[\r\n\t]+/g, ' ').replace(/[#"&<>`]/g, (c) => ENTITIES[c]!);
-}
-
-const quoted = (s: string): string => `"${mermaidText(s)}"`;
+const quoted = (s: string): string => mermaidLabel([s]);
 
 /** The flowchart of a finding's chain, or null for a finding without one. */
 export function chainFlowchart(f: Finding): string | null {

@@ -31,6 +31,7 @@ import type { SourceLoc } from '../model/location.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { docSection, firstParagraph, plainText, ruleDoc } from './docs.js';
+import { jsonText } from './escape.js';
 import { closingIndex, dependencyText, pathFlows } from './findings.js';
 import { MODEL_ROOT, sarifArtifact, SRCROOT } from './paths.js';
 import { TOOL } from './tool.js';
@@ -330,5 +331,5 @@ export function sarifLog(run: RunResult, opts: Pick<ReportOptions, 'cwd'> = {}):
 
 /** `--quiet` does not change SARIF: code scanning tracks what is fixed by what is no longer reported. */
 export function formatSarif(run: RunResult, opts: ReportOptions): string {
-  return `${JSON.stringify(sarifLog(run, opts), null, 2)}\n`;
+  return `${jsonText(sarifLog(run, opts), 2)}\n`;
 }

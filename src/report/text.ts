@@ -14,7 +14,8 @@
  *   ✖ 1 file: 0 passed, 1 failed, 0 errors; 1 finding
  *
  * Lockdep's instance pointers become instance names, its stack traces the scenario steps
- * (`file:line:col  step`, outermost first), `<comm>/<pid>` the path name.
+ * (`file:line:col  step`, outermost first), `<comm>/<pid>` the path name. Every string that
+ * came from input goes through the terminal escaper (escape.ts).
  */
 import type { ChalkInstance } from 'chalk';
 import type {
@@ -30,6 +31,7 @@ import type {
 } from '../model/finding.js';
 import { formatLoc } from '../model/location.js';
 import { painter } from './color.js';
+import { terminalText as t } from './escape.js';
 import type { ReportOptions } from './types.js';
 
 /** Where lockdep's second CPU column starts (`"                               lock("`). */
@@ -43,23 +45,23 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 const braced = (s: string): string => (s.startsWith('{') ? s : `{${s}}`);
 
-const stepText = (s: TraceStep, sep: string): string => `${s.file}:${s.line}:${s.column}${sep}${s.step}`;
+const stepText = (s: TraceStep, sep: string): string => `${t(s.file)}:${s.line}:${s.column}${sep}${t(s.step)}`;
 
 /** `(lockdep){usage}-{wait}`: a lock class as lockdep names it. */
 function classText(l: LockLine): string {
-  return `(${l.lockdep})${braced(l.usage)}-${braced(l.wait)}`;
+  return `(${t(l.lockdep)})${braced(l.usage)}-${braced(l.wait)}`;
 }
 
 /** print_lock(): the instance (lockdep's pointer) when the scenario named one, the class, where it was taken. */
 export function lockText(l: LockLine): string {
-  const who = l.instance !== null ? `${l.name}[${l.instance}] ` : '';
+  const who = l.instance !== null ? `${t(l.name)}[${t(l.instance)}] ` : '';
   const at = l.at ? `, at: ${stepText(l.at, ' ')}` : '';
   return `${who}${classText(l)}${at}`;
 }
 
 function stackLines(pathName: string, stack: readonly TraceStep[]): string[] {
   const out: string[] = [];
-  if (pathName !== '') out.push(`${INDENT}path "${pathName}"`);
+  if (pathName !== '') out.push(`${INDENT}path "${t(pathName)}"`);
   for (const s of stack) out.push(`${INDENT}${stepText(s, '  ')}`);
   return out;
 }
@@ -80,7 +82,7 @@ function scenarioRow(cells: readonly string[], start: (k: number) => number): st
 export function renderBlock(block: ReportBlock): string[] {
   switch (block.kind) {
     case 'text':
-      return [block.text];
+      return [t(block.text)];
     case 'lock':
       return [`  ${lockText(block.lock)}`];
     case 'chain': {
@@ -95,21 +97,22 @@ export function renderBlock(block: ReportBlock): string[] {
     case 'scenario': {
       const header = (k: number) => INDENT.length + (CPU_COLUMN - INDENT.length) * k;
       const cell = (k: number) => (k === 0 ? 0 : header(k));
-      const out = [block.title, ''];
-      out.push(scenarioRow(block.columns, header));
-      out.push(scenarioRow(block.columns.map((c) => '-'.repeat(c.length)), header));
-      for (const row of block.rows) out.push(scenarioRow(row.map((c, k) => (k === 0 && c !== '' ? `  ${c}` : c)), cell));
+      const columns = block.columns.map(t);
+      const out = [t(block.title), ''];
+      out.push(scenarioRow(columns, header));
+      out.push(scenarioRow(columns.map((c) => '-'.repeat(c.length)), header));
+      for (const row of block.rows) out.push(scenarioRow(row.map((c, k) => (k === 0 && c !== '' ? `  ${t(c)}` : t(c))), cell));
       return out;
     }
     case 'held': {
-      if (block.locks.length === 0) return [`no locks held by ${block.owner}.`];
+      if (block.locks.length === 0) return [`no locks held by ${t(block.owner)}.`];
       return [
-        `${plural(block.locks.length, 'lock')} held by ${block.owner}:`,
+        `${plural(block.locks.length, 'lock')} held by ${t(block.owner)}:`,
         ...block.locks.map((l, i) => ` #${i}: ${lockText(l)}`),
       ];
     }
     case 'trace':
-      return [block.title, ...stackLines(block.path, block.stack)];
+      return [t(block.title), ...stackLines(block.path, block.stack)];
   }
 }
 
@@ -117,12 +120,17 @@ function severityWord(f: Finding, c: ChalkInstance): string {
   return f.severity === 'error' ? c.red('error') : c.yellow('warning');
 }
 
-/** `file:line:col: error: message [rule]` (and the pattern, if any), then the lockdep banner and report. */
-export function renderFinding(f: Finding, c: ChalkInstance): string[] {
+/** `file:line:col: error: message [rule]`, and ` (expected)` when the file expects it. */
+export function findingHeader(f: Finding, c: ChalkInstance): string {
   const expected = f.expected ? ` ${c.green('(expected)')}` : '';
-  const out = [`${c.dim(formatLoc(f.location))}: ${severityWord(f, c)}: ${f.message} ${c.dim(`[${f.rule}]`)}${expected}`];
+  return `${c.dim(t(formatLoc(f.location)))}: ${severityWord(f, c)}: ${t(f.message)} ${c.dim(`[${f.rule}]`)}${expected}`;
+}
+
+/** The header line (and the pattern, if any), then the lockdep banner and report. */
+export function renderFinding(f: Finding, c: ChalkInstance): string[] {
+  const out = [findingHeader(f, c)];
   if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern} (fencedep explain ${f.pattern})`);
-  if (f.remedy !== undefined) out.push(`  remedy: ${f.remedy}`);
+  if (f.remedy !== undefined) out.push(`  remedy: ${t(f.remedy)}`);
   out.push('', '='.repeat(f.heading.length), f.heading);
   // Where the kernel prints its release: the profile whose rules applied.
   if (f.kernel !== undefined) out.push(`${f.kernel} kernel profile (fencedep)`);
@@ -132,30 +140,32 @@ export function renderFinding(f: Finding, c: ChalkInstance): string[] {
   return out;
 }
 
-function errorLine(e: InputErrorInfo, file: string, c: ChalkInstance): string {
-  let where = e.file ?? file;
+/** `file:line:column: error: message` (`error: message` when there is no file). */
+export function errorLine(e: InputErrorInfo, file: string, c: ChalkInstance): string {
+  let where = t(e.file ?? file);
   if (e.line !== undefined) where += `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}`;
-  return `${c.dim(where)}: ${c.red('error')}: ${e.message}`;
+  return `${where !== '' ? `${c.dim(where)}: ` : ''}${c.red('error')}: ${t(e.message)}`;
 }
 
 function unmetLine(u: UnmetExpectation, c: ChalkInstance): string {
-  const involves = u.involves.length > 0 ? ` involving ${u.involves.join(', ')}` : '';
-  const on = u.path !== null ? ` on path "${u.path}"` : '';
-  return `  ${c.dim(formatLoc(u.location))}: ${c.red('expectation unmet')}: ${u.rule}${involves}${on}`;
+  const involves = u.involves.length > 0 ? ` involving ${u.involves.map(t).join(', ')}` : '';
+  const on = u.path !== null ? ` on path "${t(u.path)}"` : '';
+  return `  ${c.dim(t(formatLoc(u.location)))}: ${c.red('expectation unmet')}: ${u.rule}${involves}${on}`;
 }
 
 function fileLine(r: FileResult, c: ChalkInstance): string {
-  const scenario = r.scenario !== '' ? ` (${r.scenario})` : '';
+  const scenario = r.scenario !== '' ? ` (${t(r.scenario)})` : '';
+  const file = t(r.file);
   if (r.status === 'pass') {
     const n = r.findings.length;
     const extra = n > 0 ? `: ${plural(n, 'finding')}, all expected or warnings` : '';
-    return `${c.green('PASS')} ${r.file}${scenario}${extra}`;
+    return `${c.green('PASS')} ${file}${scenario}${extra}`;
   }
-  if (r.status === 'error') return `${c.red('ERROR')} ${r.file}${scenario}: ${plural(r.errors.length, 'input error')}`;
+  if (r.status === 'error') return `${c.red('ERROR')} ${file}${scenario}: ${plural(r.errors.length, 'input error')}`;
   const unexpected = r.findings.filter((f) => !f.expected && f.severity === 'error').length;
   const parts = [plural(r.findings.length, 'finding'), `${unexpected} unexpected`];
   if (r.unmet.length > 0) parts.push(plural(r.unmet.length, 'expectation unmet', 'expectations unmet'));
-  return `${c.red('FAIL')} ${r.file}${scenario}: ${parts.join(', ')}`;
+  return `${c.red('FAIL')} ${file}${scenario}: ${parts.join(', ')}`;
 }
 
 export function summaryLine(s: RunSummary, c: ChalkInstance): string {

@@ -3,11 +3,11 @@
  * alloc-in-signalling cycle and adds dma_fence_map → fs_reclaim; the reverse change fixes it;
  * identical inputs change nothing; directories pair files by relative path.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { diffInputs } from '../../src/diff/index.js';
+import { diffInputs } from '../../src/cli/diff.js';
 import { cli, NO_STACK } from '../cli/helpers.js';
 import { expectGoldenIn, here } from '../helpers/golden.js';
 
@@ -69,7 +69,7 @@ describe('fencedep diff: a patch that allocates inside the signalling section', 
     const r = await cli(['diff', BEFORE, AFTER, '--format', 'markdown']);
     expect(r.code).toBe(1);
     expect(r.out).toContain('**✖ this change introduces findings**');
-    expect(r.out).toContain('| added | `dma_fence_map` → `fs_reclaim` | SN | drm\\_sched run\\_job |');
+    expect(r.out).toContain('| added | `dma_fence_map` → `fs_reclaim` | SN | drm_sched run_job |');
     expect(r.out).toContain('| **introduced** | possible circular locking dependency');
     expectGoldenIn(GOLDEN, 'introduced.md', r.out);
   });
@@ -183,6 +183,19 @@ describe('fencedep diff: errors and colour', () => {
     expect(bad.code).toBe(2);
     expect(bad.out).toMatch(/broken\.yaml:5:\d+.*error: /);
     for (const r of [mixed, missing, bad]) expect(r.err + r.out).not.toMatch(NO_STACK);
+  });
+
+  it('a symbolic link loop is a usage error naming the input and what is wrong, not an errno string', async () => {
+    const loop = path.join(tmp, 'loop.yaml');
+    symlinkSync(loop, loop);
+    for (const [args, which] of [[[loop, AFTER], 'BEFORE'], [[BEFORE, loop], 'AFTER']] as const) {
+      const r = await cli(['diff', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(
+        `fencedep: cannot read ${which} ${JSON.stringify(loop)}: a loop of symbolic links (too many levels of symbolic links to resolve); expected a scenario file or a directory\n`,
+      );
+      expect(r.err).not.toMatch(/ELOOP|Error:/);
+    }
   });
 
   it('an empty directory is a side with no files', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding, RunResult } from '../../src/model/finding.js';
-import { escapeData, escapeProperty, formatGithub, githubCommands, workflowCommand } from '../../src/report/github.js';
+import { commandData, commandProperty } from '../../src/report/escape.js';
+import { formatGithub, githubCommands, workflowCommand } from '../../src/report/github.js';
 import { expectGolden } from './golden.js';
 import { ABSOLUTE_RUN, CI_RUN, CWD, OPTS } from './fixture-ci.js';
 import { PASSING } from './fixture.js';
@@ -54,9 +55,9 @@ describe('github reporter', () => {
     expect(formatGithub(CI_RUN, OPTS)).not.toContain('recursive');
   });
 
-  it('escapes % CR LF in the message, and also : , in properties', () => {
-    expect(escapeData('100% done\r\nnext: a,b')).toBe('100%25 done%0D%0Anext: a,b');
-    expect(escapeProperty('100% done\r\nnext: a,b')).toBe('100%25 done%0D%0Anext%3A a%2Cb');
+  it('escapes % and LF in the message (a CR is visible text), and also : , in properties', () => {
+    expect(commandData('100% done\r\nnext: a,b')).toBe('100%25 done\\r%0Anext: a,b');
+    expect(commandProperty('100% done\r\nnext: a,b')).toBe('100%25 done\\r\\nnext%3A a%2Cb');
     const line = workflowCommand({ level: 'error', file: 'dir,x/a:b%.yaml', line: 3, col: 4, title: 'T: 1, 2', message: 'm::n\n%0A' });
     expect(line).toBe('::error file=dir%2Cx/a%3Ab%25.yaml,line=3,col=4,title=T%3A 1%2C 2::m::n%0A%250A');
     // and the runner reads back exactly what was meant
@@ -69,7 +70,7 @@ describe('github reporter', () => {
     const run: RunResult = { ...CI_RUN, results: [{ ...CI_RUN.results[0]!, findings: [hostile], unmet: [] }] };
     const [cmd] = githubCommands(run, CWD).map((l) => parseCommand(l)!);
     expect(cmd!.props).toMatchObject({ file: 'fixtures/we,ird:name.yaml', title: 'T: x, y% [circular-dependency]' });
-    expect(cmd!.data.startsWith('a%b\r\nc::d, e\n')).toBe(true);
+    expect(cmd!.data.startsWith('a%b\\r\nc::d, e\n')).toBe(true); // a CR is visible, a LF the message's
     expect(githubCommands(run, CWD).every((l) => !/[\r\n]/.test(l))).toBe(true);
   });
 

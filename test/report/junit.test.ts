@@ -2,7 +2,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { checkInputs } from '../../src/check/run.js';
 import type { Finding, RunResult } from '../../src/model/finding.js';
-import { escapeAttr, escapeText, formatJunit } from '../../src/report/junit.js';
+import { xmlAttr as escapeAttr, xmlText as escapeText } from '../../src/report/escape.js';
+import { formatJunit } from '../../src/report/junit.js';
 import { expectGolden } from './golden.js';
 import { ABSOLUTE_RUN, CI_RUN, OPTS } from './fixture-ci.js';
 import { PASSING } from './fixture.js';
@@ -91,9 +92,9 @@ describe('junit reporter', () => {
 
   it('escapes markup, quotes and line breaks, and writes the control characters XML 1.0 forbids as text', () => {
     expect(escapeText('a<b>&c]]>')).toBe('a&lt;b&gt;&amp;c]]&gt;');
-    expect(escapeAttr(`"it's"\n\t<x>`)).toBe('&quot;it&apos;s&quot;&#10;&#9;&lt;x&gt;');
+    expect(escapeAttr(`"it's"\n\t<x>`)).toBe('&quot;it&apos;s&quot;\\n\\t&lt;x&gt;');
     expect(escapeText('bell\u0007 esc\u001b nul\u0000 tab\t ok')).toBe('bell\\u0007 esc\\u001B nul\\u0000 tab\t ok');
-    expect(escapeText('lone \uD800 pair \uD83D\uDE00 \uFFFE')).toBe('lone \uFFFD pair \uD83D\uDE00 \\uFFFE');
+    expect(escapeText('lone \uD800 pair \uD83D\uDE00 \uFFFE')).toBe('lone \\uD800 pair \uD83D\uDE00 \\uFFFE');
 
     const f = CI_RUN.results[0]!.findings[0]!;
     const hostile: Finding = { ...f, message: 'cycle <a> & "b" \u0001\u001b[31m ]]> \uDC00', path: "it's" };
@@ -107,7 +108,7 @@ describe('junit reporter', () => {
     const tc = c.allCases[0];
     expect(tc['@_name']).toBe('fixtures/a&b <c>.yaml');
     expect(asArray(tc.failure)[0]['@_message']).toBe(
-      'fixtures/userptr.yaml:31:13: cycle <a> & "b" \\u0001\\u001B[31m ]]> \uFFFD [circular-dependency]',
+      'fixtures/userptr.yaml:31:13: cycle <a> & "b" \\u0001\\u001B[31m ]]> \\uDC00 [circular-dependency]',
     );
     // eslint-disable-next-line no-control-regex
     expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkInputs } from '../../src/check/run.js';
 import type { Finding, RunResult } from '../../src/model/finding.js';
-import { formatMarkdown, MARKDOWN_LIMITS, mdCode, mdText } from '../../src/report/markdown.js';
-import { chainFlowchart, mermaidText } from '../../src/report/mermaid.js';
+import { mdCode, mdText, mermaidText } from '../../src/report/escape.js';
+import { formatMarkdown, MARKDOWN_LIMITS } from '../../src/report/markdown.js';
+import { chainFlowchart } from '../../src/report/mermaid.js';
 import { expectGolden } from './golden.js';
 import { ABSOLUTE_RUN, CI_RUN, OPTS } from './fixture-ci.js';
 import { PASSING } from './fixture.js';
@@ -96,7 +97,7 @@ describe('markdown reporter', () => {
       chain: names.map((n, i) => ({ ...base.chain[0]!, from: n, to: names[(i + 1) % names.length]!, path: `path "${i}" #1` })),
     };
     const g = parseFlowchart(chainFlowchart(f)!);
-    expect([...g.nodes.values()]).toEqual(names.map((n) => n.replace(/\n/g, ' ')));
+    expect([...g.nodes.values()]).toEqual(names.map((n) => n.replace(/\n/g, '\\n')));
     expect(g.edges[0]!.label).toBe('path "0" #1 · <fencedep>/rules/kernel/reclaim.yaml:40 · closes the cycle');
     expect(decodeLabel(mermaidText('x#y"z'))).toBe('x#y"z');
     // and the markdown around it stays valid: one mermaid block, closed
