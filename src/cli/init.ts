@@ -13,11 +13,17 @@ import { installedSchemaFile, SCHEMA_FILES, type SchemaKind } from './schema.js'
 export const INIT_CONFIG = 'fencedep.config.yaml';
 export const INIT_SCENARIO = 'scenarios/example.yaml';
 
-/** The modeline's schema reference from a file in `fromDir`: relative, `/`-separated. */
+/**
+ * The modeline's schema reference from a file in `fromDir`, `/`-separated. When fencedep is a
+ * dependency of the project (installed in a `node_modules` of `fromDir` or above), a relative
+ * path: it holds on every checkout of the project. Otherwise (a global install, a clone run
+ * from elsewhere) the installed schema's absolute path: it holds wherever the file is moved.
+ */
 export function schemaRef(kind: SchemaKind, fromDir: string): string {
   const file = installedSchemaFile(kind);
   if (!file) return `./node_modules/fencedep/${SCHEMA_FILES[kind]}`;
   const rel = path.relative(fromDir, file).split(path.sep).join('/');
+  if (!/^(\.\.\/)*node_modules\//.test(rel)) return file.split(path.sep).join('/');
   return rel.startsWith('.') ? rel : `./${rel}`;
 }
 
