@@ -7,7 +7,7 @@
  */
 import type { KernelProfile, LockType } from '../model/scenario.js';
 import { primitive, splitStack, type Prim } from './classify.js';
-import type { Frame, KernelReport, LockRef } from './report.js';
+import type { PrintedFrame, KernelReport, ReportLock } from './report.js';
 
 export type ClassKind =
   | { readonly kind: 'builtin' }
@@ -238,9 +238,9 @@ export function inferType(c: ClassInfo, profile: KernelProfile): void {
 }
 
 /** Every lock the report mentions, with the primitives that took it (type hints). */
-export function collectLocks(report: KernelReport): { ref: LockRef; frames: readonly Frame[] }[] {
-  const out: { ref: LockRef; frames: readonly Frame[] }[] = [];
-  const add = (ref: LockRef | null, frames: readonly Frame[] = []): void => {
+export function collectLocks(report: KernelReport): { ref: ReportLock; frames: readonly PrintedFrame[] }[] {
+  const out: { ref: ReportLock; frames: readonly PrintedFrame[] }[] = [];
+  const add = (ref: ReportLock | null, frames: readonly PrintedFrame[] = []): void => {
     if (ref) out.push({ ref, frames });
   };
   add(report.next, report.backtrace);
@@ -260,7 +260,7 @@ export function collectLocks(report: KernelReport): { ref: LockRef; frames: read
 }
 
 /** The primitive ops among the innermost frames and the `at:` frames of a lock line. */
-export function hintsOf(ref: LockRef, frames: readonly Frame[]): Prim[] {
+export function hintsOf(ref: ReportLock, frames: readonly PrintedFrame[]): Prim[] {
   const out: Prim[] = [];
   const keep = (p: Prim | null): void => {
     if (p && p.op !== 'unlock' && p.op !== 'sleep' && p.op !== 'alloc') out.push(p);

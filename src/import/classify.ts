@@ -4,7 +4,7 @@
  * boilerplate around the code that matters, and in which context (process, softirq, hardirq)
  * the code ran.
  */
-import type { Frame } from './report.js';
+import type { PrintedFrame } from './report.js';
 
 /** lockdep, printk and stack-dumping internals: never part of the code being modelled. */
 const INTERNAL = new Set([
@@ -144,7 +144,7 @@ export interface SplitStack {
 const MAX_FUNCTIONS = 14;
 
 /** Split a kernel stack (innermost first) into the primitive, the code, and the context. */
-export function splitStack(frames: readonly Frame[], knownContext: Context | null = null): SplitStack {
+export function splitStack(frames: readonly PrintedFrame[], knownContext: Context | null = null): SplitStack {
   let i = 0;
   const prims: Prim[] = [];
   const primFns: string[] = [];
@@ -188,4 +188,46 @@ export function splitStack(frames: readonly Frame[], knownContext: Context | nul
     capped = capped.slice(0, MAX_FUNCTIONS);
   }
   return { prims, primFns, fns: capped.reverse(), context, dropped };
+}
+
+/** The primitive of an `at:` frame: a kernel function's, or a fencedep step's (`spin_trylock: L`). */
+export function framePrim(f: PrintedFrame): Prim | null {
+  return f.step !== undefined ? stepPrim(f.step) : primitive(f.fn);
+}
+
+/** A fencedep trace step's operation as a primitive. */
+export function stepPrim(step: string): Prim | null {
+  const op = /^([a-z_]+)/.exec(step)?.[1] ?? '';
+  if (/^(?:mutex_lock|mutex_lock_nested|mutex_lock_interruptible|mutex_lock_killable)$/.test(op)) return { op: 'mutex' };
+  if (op === 'mutex_trylock') return { op: 'mutex', trylock: true };
+  const spin = /^(raw_spin|spin)_(lock|trylock)(_irq|_irqsave|_bh|_nested)?$/.exec(op);
+  if (spin) return { op: spin[1] === 'raw_spin' ? 'raw_spin' : 'spin', ...(spin[3] && spin[3] !== '_nested' ? { irq: spin[3].slice(1) as 'irq' | 'irqsave' | 'bh' } : {}), ...(spin[2] === 'trylock' ? { trylock: true } : {}) };
+  const rw = /^(read|write)_(lock|trylock)(_irq|_irqsave|_bh)?$/.exec(op);
+  if (rw) return { op: 'rwlock', mode: rw[1] as 'read' | 'write', ...(rw[3] ? { irq: rw[3].slice(1) as 'irq' | 'irqsave' | 'bh' } : {}), ...(rw[2] === 'trylock' ? { trylock: true } : {}) };
+  if (/^down_read/.test(op)) return { op: 'rwsem', mode: 'read', ...(/trylock/.test(op) ? { trylock: true } : {}) };
+  if (/^down_write/.test(op)) return { op: 'rwsem', mode: 'write', ...(/trylock/.test(op) ? { trylock: true } : {}) };
+  if (/^percpu_down_read/.test(op)) return { op: 'percpu_rwsem', mode: 'read' };
+  if (/^percpu_down_write/.test(op)) return { op: 'percpu_rwsem', mode: 'write' };
+  if (/^mmap_(read|write)/.test(op)) return { op: 'mmap', mode: /read/.test(op) ? 'read' : 'write' };
+  if (/^i_mmap_lock_(read|write)/.test(op)) return { op: 'i_mmap', mode: /read/.test(op) ? 'read' : 'write' };
+  if (/^(?:dma_resv_lock|ww_mutex_lock|dma_resv_lock_slow|ww_mutex_lock_slow)/.test(op)) return { op: 'ww_mutex' };
+  if (/^(?:dma_resv_trylock|ww_mutex_trylock)$/.test(op)) return { op: 'ww_mutex', trylock: true };
+  if (op === 'ww_acquire_init') return { op: 'ww_acquire' };
+  if (/^(?:kmalloc|kzalloc|kvmalloc|vmalloc|alloc|alloc_pages|might_alloc)$/.test(op)) return { op: 'alloc' };
+  if (op === 'fs_reclaim_acquire') return { op: 'fs_reclaim' };
+  if (/^(?:dma_fence_wait|wait|dma_fence_wait_timeout|dma_resv_wait_timeout)$/.test(op)) return { op: 'fence_wait' };
+  if (op === 'signalling' || op === 'dma_fence_begin_signalling') return { op: 'signalling' };
+  if (op === 'mmu_notifier_invalidate_range_start') return { op: 'notifier' };
+  if (op === 'mmu_interval_read_begin') return { op: 'interval_read' };
+  if (/^(?:might_fault|copy_to_user|copy_from_user|get_user|put_user)$/.test(op)) return { op: 'might_fault' };
+  if (/^(?:flush_work|cancel_work_sync)$/.test(op)) return { op: 'flush_work' };
+  if (/^(?:flush_workqueue|drain_workqueue)$/.test(op)) return { op: 'flush_workqueue' };
+  if (/^lock_map_acquire_read/.test(op)) return { op: 'map', mode: 'read' };
+  if (/^lock_map_acquire/.test(op)) return { op: 'map' };
+  if (op === 'srcu_read_lock') return { op: 'srcu', mode: 'read' };
+  if (op === 'synchronize_srcu') return { op: 'srcu_sync' };
+  if (op === 'rcu' || /^rcu_read_lock/.test(op)) return { op: 'rcu' };
+  if (op === 'trylock') return { op: 'mutex', trylock: true };
+  if (/mode: read/.test(step)) return { op: 'rwsem', mode: 'read' };
+  return null;
 }

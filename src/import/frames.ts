@@ -1,7 +1,7 @@
 /**
  * Stack frames and lock lines as the kernel (and `fencedep check`) print them.
  */
-import type { Frame, LockRef } from './report.js';
+import type { PrintedFrame, ReportLock } from './report.js';
 
 /** `.isra.0`, `.constprop.0`, `.part.0`, `.cold` and friends: compiler clones of one function. */
 export function cleanFn(fn: string): string {
@@ -22,7 +22,7 @@ const INLINE = /^([A-Za-z_][\w.$]*) \/?(?:[\w.-]+\/)*[\w.-]+\.[chS]:\d+(?: \[inl
 const STEP = /^(\S+:\d+:\d+)\s{2}(\S.*)$/;
 
 export interface ParsedFrame {
-  readonly frame: Frame;
+  readonly frame: PrintedFrame;
   /** `? func+0x..`: a stale return address, not part of the call chain. */
   readonly unreliable: boolean;
 }
@@ -47,7 +47,7 @@ export function parseFrame(line: string): ParsedFrame | null {
 }
 
 /** A fencedep trace step as a frame: `call: f` / `invoke: h → f` are functions, the rest operations. */
-export function stepFrame(step: string, where: string): Frame {
+export function stepFrame(step: string, where: string): PrintedFrame {
   const call = /^call: (.+)$/.exec(step);
   if (call) return { fn: call[1]!, module: null, step, where };
   const inv = /^invoke: .*? → (.+)$/.exec(step);
@@ -57,7 +57,7 @@ export function stepFrame(step: string, where: string): Frame {
 }
 
 /** `func+0x1/0x2 [mod]`, `file:line:col step` or `func file.c:1 [inline]` after `at:`. */
-export function parseAt(text: string): Frame | null {
+export function parseAt(text: string): PrintedFrame | null {
   const t = text.trim();
   if (t === '') return null;
   const fd = /^(\S+:\d+:\d+) (\S.*)$/.exec(t);
@@ -75,7 +75,7 @@ const LOCK = /^(.*?)\((.*)\)\{([-+.?]{1,4})\}(?:-\{(\d+):(\d+)\})?(?:,?\s*at:\s*
  * A lock as print_lock() shows it. `line` may carry a prefix (`#0:`, `-> #1`) that the caller
  * removed; here: `[ptr or name[inst]] (class){usage}-{o:i}[, at: where]`.
  */
-export function parseLock(line: string): LockRef | null {
+export function parseLock(line: string): ReportLock | null {
   const t = line.trim().replace(/\s*[:{]$/, '');
   const m = LOCK.exec(t);
   if (!m) {
@@ -99,6 +99,6 @@ export function parseLock(line: string): LockRef | null {
 }
 
 /** Merge the `at:` frames of a repeated lock line (syzbot prints one line per inlined frame). */
-export function withAt(l: LockRef, more: readonly Frame[]): LockRef {
+export function withAt(l: ReportLock, more: readonly PrintedFrame[]): ReportLock {
   return { ...l, at: [...l.at, ...more] };
 }

@@ -1,23 +1,21 @@
 /**
  * `fencedep import`: kernel lockdep reports (and the sleeping-function BUG) pasted from a log,
- * a mail or CI, turned into scenarios that reproduce them. parse.ts reads the reports,
- * generate.ts builds a scenario per report, render.ts writes it; the scenario is then replayed
- * here (as `fencedep check` would) to confirm it reports the same rule over the same lockdep
- * classes, and to list anything else the replay finds in its `expect` block.
+ * a mail or CI, turned into scenarios that reproduce them. parse.ts reads the reports;
+ * reconstruct.ts rebuilds a scenario per report, one module per report kind (kinds/) sharing
+ * the builder (builder.ts, acquire.ts); render.ts writes it as YAML; verify.ts replays it (as
+ * `fencedep check` would) to confirm it reports the same rule over the same lockdep classes.
+ * Anything else the replay finds is listed in its `expect` block.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Finding } from '../model/finding.js';
-import { builtinModelFile, loadScenario } from '../load/index.js';
-import { replayScenario } from '../replay/index.js';
-import { generate, involvesOf, type Generated } from './generate.js';
+import { involvesOf, type Generated } from './doc.js';
 import { parseReports } from './parse.js';
+import { reconstruct } from './reconstruct.js';
 import { renderScenario } from './render.js';
-import type { KernelReport, ReportKind } from './report.js';
+import { missingPart, type KernelReport, type ReportKind } from './report.js';
+import { kernelEdges, verify, whyExtra, type Verification } from './verify.js';
 
 export { parseReports } from './parse.js';
 export type { KernelReport } from './report.js';
+export type { Verification } from './verify.js';
 
 export class NoReportError extends Error {}
 
@@ -28,17 +26,6 @@ export interface ImportOptions {
   readonly source?: string | null;
   /** Replay the generated scenario to confirm it (default true). */
   readonly verify?: boolean;
-}
-
-export interface Verification {
-  /** The replay reported the report's rule over the same classes. */
-  readonly reproduced: boolean;
-  /** What the replay found instead, when it did not reproduce it. */
-  readonly found: readonly { rule: string; lockdep: readonly string[] }[];
-  /** Findings besides the report's own (listed in `expect`). */
-  readonly extra: readonly { rule: string; lockdep: readonly string[]; message: string }[];
-  /** The scenario could not be loaded (a bug of the import): the message. */
-  readonly error: string | null;
 }
 
 export interface ImportedReport {
@@ -54,92 +41,6 @@ export interface ImportedReport {
   readonly verification: Verification | null;
   /** Why the report could not be imported (then `yaml` is empty). */
   readonly error: string | null;
-}
-
-/** What a report must show to be imported at all; null if it is all there. */
-export function missingPart(r: KernelReport): string | null {
-  if (r.kind === 'sleep-in-atomic') return r.sleep ? null : 'the in_atomic()/irqs_disabled() line';
-  if (!r.next) {
-    const what = r.kind === 'bad-unlock' ? 'the lock being released' : r.kind === 'irq-inversion' ? 'the lock whose state changed' : r.kind === 'inconsistent-lock-state' ? 'the lock taken' : 'the lock being acquired';
-    return what;
-  }
-  if (r.kind === 'irq-inversion' && !r.other) return 'the other lock ("but this lock took another ..." / "was taken by another ...")';
-  if (r.kind === 'safe-to-unsafe' && (!r.safe || !r.unsafe)) return 'the irq-safe and irq-unsafe locks';
-  return null;
-}
-
-let kernelEdgesMemo: Promise<Set<string>> | null = null;
-
-/** The dependencies the kernel model records by itself (priming and kernel paths), by lockdep name. */
-export function kernelEdges(): Promise<Set<string>> {
-  kernelEdgesMemo ??= (async () => {
-    const file = builtinModelFile('kernel');
-    const out = new Set<string>();
-    if (!file) return out;
-    const scenario = await loadScenario(file);
-    const { graph } = replayScenario(scenario);
-    for (const d of graph.dependencies) {
-      const from = graph.classes[d.from]!.lockdep.replace(/\/\d$/, '');
-      const to = graph.classes[d.to]!.lockdep.replace(/\/\d$/, '');
-      out.add(`${from}\u0000${to}`);
-    }
-    return out;
-  })();
-  return kernelEdgesMemo;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const sa = new Set(a);
-  const sb = new Set(b);
-  if (sa.size !== sb.size) return false;
-  for (const x of sa) if (!sb.has(x)) return false;
-  return true;
-}
-
-/** Does a finding report what the report shows? Same rule, same classes by lockdep name. */
-export function reproduces(f: { rule: string; lockdep: readonly string[] }, expected: { rule: string; lockdep: readonly string[] }): boolean {
-  return f.rule === expected.rule && sameSet(f.lockdep, expected.lockdep);
-}
-
-async function replayYaml(yaml: string, name: string): Promise<{ findings: readonly Finding[]; error: string | null }> {
-  const dir = await mkdtemp(join(tmpdir(), 'fencedep-import-'));
-  const file = join(dir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.yaml`);
-  try {
-    await writeFile(file, yaml);
-    const scenario = await loadScenario(file);
-    const out = replayScenario(scenario);
-    if (out.errors.length > 0) return { findings: out.findings, error: out.errors.map((e) => e.message).join('; ') };
-    return { findings: out.findings, error: null };
-  } catch (err) {
-    const e = err as { errors?: { message: string; loc?: { line: number } }[]; message?: string };
-    const msg = e.errors ? e.errors.map((x) => `${x.loc ? `line ${x.loc.line}: ` : ''}${x.message}`).join('; ') : String(e.message ?? err);
-    return { findings: [], error: msg };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-async function verify(g: Generated): Promise<Verification> {
-  const first = await replayYaml(renderScenario(g.doc), g.doc.name);
-  if (first.error !== null) return { reproduced: false, found: [], extra: [], error: first.error };
-  const reproduced = first.findings.some((f) => reproduces(f, g.expected));
-  const extra = first.findings
-    .filter((f) => !reproduces(f, g.expected))
-    .map((f) => ({ rule: f.rule, lockdep: [...new Set(f.lockdep)], message: f.message }));
-  return {
-    reproduced,
-    found: reproduced ? [] : first.findings.map((f) => ({ rule: f.rule, lockdep: f.lockdep })),
-    extra: reproduced ? extra : [],
-    error: null,
-  };
-}
-
-function whyExtra(rule: string, mainRule: string): string {
-  if (rule === 'invalid-wait-context' && mainRule === 'sleep-in-atomic') return 'lockdep checks the same acquisition (the kernel prints it after the BUG)';
-  if (rule === 'sleep-in-atomic') return 'the same step sleeps where it may not (the kernel prints the sleeping-function BUG for it too)';
-  if (rule === 'invalid-wait-context') return 'the same acquisition breaks the wait-type order';
-  if (rule === 'circular-dependency') return 'the held locks close a cycle through the same acquisition (lockdep stops at its first report, the replay goes on)';
-  return 'found by the replay as well (lockdep stops at its first report, the replay goes on)';
 }
 
 /** Import every report of a log (or the one chosen with `report`). Throws NoReportError when there is none. */
@@ -167,7 +68,7 @@ export async function importLog(text: string, opts: ImportOptions = {}): Promise
     let error: string | null = missing ? `the report is cut short or garbled: ${missing} is missing` : null;
     if (!error) {
       try {
-        g = generate(r, edges, opts.source ?? null);
+        g = reconstruct(r, edges, opts.source ?? null);
       } catch (err) {
         error = `internal error while generating the scenario: ${err instanceof Error ? err.message : String(err)}`;
       }

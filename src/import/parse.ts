@@ -7,7 +7,7 @@
 import type { KernelProfile } from '../model/scenario.js';
 import { normalizeLog, type LogLine } from './lines.js';
 import { parseAt, parseFrame, parseLock, withAt } from './frames.js';
-import { emptyReport, type ChainEntry, type DependencyBlock, type Frame, type KernelReport, type LockRef, type ReportKind, type UsageTrace } from './report.js';
+import { emptyReport, type ReportChainEntry, type DependencyBlock, type PrintedFrame, type KernelReport, type ReportLock, type ReportKind, type UsageTrace } from './report.js';
 
 interface Title {
   readonly kind: ReportKind;
@@ -132,13 +132,13 @@ function irqState(s: string): KernelReport['irq'] {
 
 class ReportParser {
   private mode: Mode = 'none';
-  private entry: { index: number; lock: LockRef; frames: Frame[]; path?: string } | null = null;
-  private usage: { usage: string; frames: Frame[]; path?: string } | null = null;
-  private block: { lock: LockRef; usages: UsageTrace[]; acquiredAt: Frame[]; inAcquired: boolean } | null = null;
+  private entry: { index: number; lock: ReportLock; frames: PrintedFrame[]; path?: string } | null = null;
+  private usage: { usage: string; frames: PrintedFrame[]; path?: string } | null = null;
+  private block: { lock: ReportLock; usages: UsageTrace[]; acquiredAt: PrintedFrame[]; inAcquired: boolean } | null = null;
   private depsTarget: DependencyBlock[] | null = null;
   /** Where fencedep's `-> #N` entries go: the chain, or a safe→unsafe report's backward one. */
-  private chainTarget: ChainEntry[];
-  private fdTrace: Frame[] | null = null;
+  private chainTarget: ReportChainEntry[];
+  private fdTrace: PrintedFrame[] | null = null;
   private seenHeader = 0;
 
   constructor(readonly r: KernelReport) {
@@ -146,7 +146,7 @@ class ReportParser {
   }
 
   /** Set `lock` or extend its `at:` frames when the same class is printed again (syzbot inlines). */
-  private setLock(current: LockRef | null, l: LockRef): LockRef {
+  private setLock(current: ReportLock | null, l: ReportLock): ReportLock {
     if (current && current.name === l.name) return withAt(current, l.at);
     return l;
   }
@@ -154,7 +154,7 @@ class ReportParser {
   private finishEntry(): void {
     if (this.entry) {
       const frames = this.entry.path !== undefined ? [...this.entry.frames].reverse() : this.entry.frames;
-      const e: ChainEntry = { index: this.entry.index, lock: this.entry.lock, frames, ...(this.entry.path !== undefined ? { path: this.entry.path } : {}) };
+      const e: ReportChainEntry = { index: this.entry.index, lock: this.entry.lock, frames, ...(this.entry.path !== undefined ? { path: this.entry.path } : {}) };
       this.chainTarget.push(e);
       this.entry = null;
     }
@@ -180,7 +180,7 @@ class ReportParser {
     return { usage: '', frames: [] };
   }
 
-  private pushFrame(target: Frame[], line: string, fencedepPath: { set(p: string): void } | null): boolean {
+  private pushFrame(target: PrintedFrame[], line: string, fencedepPath: { set(p: string): void } | null): boolean {
     const p = /^path "(.*)"$/.exec(line);
     if (p && fencedepPath) {
       fencedepPath.set(p[1]!);
@@ -490,7 +490,7 @@ class ReportParser {
       case 'unsafeAt': {
         const t = this.mode === 'registered' ? r.registered : this.mode === 'safeAt' ? r.safeAt : r.unsafeAt;
         if (!t) return;
-        const frames = t.frames as Frame[];
+        const frames = t.frames as PrintedFrame[];
         let path: string | null = null;
         const ok = this.pushFrame(frames, text, { set: (p) => (path = p) });
         if (path !== null) {
@@ -616,7 +616,7 @@ export function parseReports(text: string): ParseResult {
   // fencedep's reports name a lock by its scenario name in steps (`mutex_lock: reset_lock`) and by
   // its lockdep name in lock lines: learn the pairs from every lock line of the log.
   const aliases = new Map<string, string>();
-  const learn = (l: LockRef | null): void => {
+  const learn = (l: ReportLock | null): void => {
     for (const f of l?.at ?? []) {
       const m = f.step !== undefined ? /^[a-z_]+: (?:\{name: )?([^,{}[\]]+)/.exec(f.step) : null;
       if (m && !aliases.has(m[1]!.trim())) aliases.set(m[1]!.trim(), l!.name.replace(/\/\d$/, ''));

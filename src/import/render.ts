@@ -1,5 +1,5 @@
 /** ScenarioDoc → YAML text (deterministic: the same report gives the same bytes). */
-import type { ScenarioDoc } from './generate.js';
+import type { ScenarioDoc } from './doc.js';
 import { commentLines, flow, scalar, stepLines } from './yaml.js';
 
 export function renderScenario(doc: ScenarioDoc): string {

@@ -1,6 +1,6 @@
 /**
  * What a kernel lockdep report (or the scheduler's sleeping-function BUG) says, as data: the
- * parser (parse.ts) fills it, the generator (generate.ts) turns it into a scenario.
+ * parser (parse.ts) fills it, reconstruct.ts turns it into a scenario.
  */
 import type { KernelProfile } from '../model/scenario.js';
 
@@ -15,7 +15,7 @@ export type ReportKind =
   | 'sleep-in-atomic';
 
 /** One stack frame, as printed. */
-export interface Frame {
+export interface PrintedFrame {
   /** The function, suffixes such as `.isra.0` / `.constprop.0` / `.part.0` / `.cold` removed. */
   readonly fn: string;
   /** The kernel module (`[i915]`), if printed. */
@@ -27,7 +27,7 @@ export interface Frame {
 }
 
 /** A lock as print_lock() shows it: `[ptr] (class){usage}-{outer:inner}, at: func`. */
-export interface LockRef {
+export interface ReportLock {
   /** The class name as lockdep prints it, subclass included (`&obj->lock/1`). */
   readonly name: string;
   /** `{+.+.}`, or null when the line had none. */
@@ -37,15 +37,15 @@ export interface LockRef {
   /** The instance pointer, or fencedep's `name[instance]` prefix. */
   readonly instance: string | null;
   /** The function(s) of `at:`, innermost first (syzbot prints inlined frames as extra lines). */
-  readonly at: readonly Frame[];
+  readonly at: readonly PrintedFrame[];
 }
 
 /** A chain entry (`-> #N (class){..}-{..}:`) with the stack recorded for that dependency. */
-export interface ChainEntry {
+export interface ReportChainEntry {
   readonly index: number;
-  readonly lock: LockRef;
+  readonly lock: ReportLock;
   /** Innermost first, as printed. */
-  readonly frames: readonly Frame[];
+  readonly frames: readonly PrintedFrame[];
   /** fencedep's own reports: the path the dependency was recorded on. */
   readonly path?: string;
 }
@@ -54,21 +54,21 @@ export interface ChainEntry {
 export interface UsageTrace {
   /** `IN-HARDIRQ-W`, `HARDIRQ-ON-R`, `INITIAL USE`... */
   readonly usage: string;
-  readonly frames: readonly Frame[];
+  readonly frames: readonly PrintedFrame[];
   readonly path?: string;
 }
 
 /** One `-> (class){..} {` block of "the dependencies between ..." / "the shortest dependencies". */
 export interface DependencyBlock {
-  readonly lock: LockRef;
+  readonly lock: ReportLock;
   readonly usages: readonly UsageTrace[];
   /** `... acquired at:`: innermost first. */
-  readonly acquiredAt: readonly Frame[];
+  readonly acquiredAt: readonly PrintedFrame[];
 }
 
-export interface HeldLock {
+export interface ReportHeldLock {
   readonly index: number;
-  readonly lock: LockRef;
+  readonly lock: ReportLock;
 }
 
 /** The `[HC0[0]:SC0[0]:HE1:SE1]` state of the irq reports. */
@@ -98,21 +98,21 @@ export interface KernelReport {
   profile: KernelProfile | null;
   irq: IrqState | null;
   /** The lock being acquired (circular, recursive, safe→unsafe, invalid wait), taken (inconsistent), changed (inversion), released (bad unlock). */
-  next: LockRef | null;
+  next: ReportLock | null;
   /** The lock already held (circular, recursive, safe→unsafe). */
-  prev: LockRef | null;
+  prev: ReportLock | null;
   /** fencedep's chain entries: the cycle, the inversion's shortest path, or (safe→unsafe) next ⇝ unsafe. */
-  chain: ChainEntry[];
+  chain: ReportChainEntry[];
   /** fencedep's safe→unsafe reports: the safe lock ⇝ the held lock. */
-  backwardChain: ChainEntry[];
+  backwardChain: ReportChainEntry[];
   /** `Chain exists of:` classes, next first. */
   chainExists: string[] | null;
   /** The scenario table says prev is held as a reader (`rlock(prev)`). */
   prevRead: boolean;
   /** safe→unsafe and inconsistent: the irq state name (`HARDIRQ`, `SOFTIRQ-READ`). */
   state: string | null;
-  safe: LockRef | null;
-  unsafe: LockRef | null;
+  safe: ReportLock | null;
+  unsafe: ReportLock | null;
   safeAt: UsageTrace | null;
   unsafeAt: UsageTrace | null;
   /** inconsistent: `{OLD}` and `{NEW}` usage, and where OLD was registered. */
@@ -120,7 +120,7 @@ export interface KernelReport {
   newUsage: string | null;
   registered: UsageTrace | null;
   /** inversion: the other lock, and the direction. */
-  other: LockRef | null;
+  other: ReportLock | null;
   direction: 'took-unsafe' | 'taken-by-safe' | null;
   /** safe→unsafe: safe..prev (backwards) and next..unsafe (forwards) blocks; inversion: the shortest path. */
   backwardDeps: DependencyBlock[];
@@ -128,9 +128,9 @@ export interface KernelReport {
   /** invalid wait: context-{N:N}. */
   context: number | null;
   /** fencedep's invalid wait report names the held lock that forbids it. */
-  notAllowedInside: LockRef | null;
+  notAllowedInside: ReportLock | null;
   /** bad unlock: where the release happened (the line after "at:"). */
-  releaseAt: Frame[];
+  releaseAt: PrintedFrame[];
   /** sleep BUG. */
   sleep: {
     file: string | null;
@@ -143,11 +143,11 @@ export interface KernelReport {
     what: string | null;
   } | null;
   /** `N locks held by X:` (null when the block is missing). */
-  held: HeldLock[] | null;
+  held: ReportHeldLock[] | null;
   /** `Workqueue: <queue> <function>` line. */
   workqueue: { queue: string; fn: string } | null;
   /** The current stack (stack backtrace / Call trace), innermost first; only the acquiring context. */
-  backtrace: Frame[];
+  backtrace: PrintedFrame[];
   /** The backtrace ran inside `<IRQ>` ... `</IRQ>`. */
   backtraceInIrq: boolean;
   /** fencedep's own reports: the path of the current stack. */
@@ -172,4 +172,16 @@ export function emptyReport(kind: ReportKind, title: string, line: number, fence
 /** The rule of fencedep that reports what this kind of kernel report reports. */
 export function ruleOf(kind: ReportKind): string {
   return kind === 'safe-to-unsafe' ? 'irq-inversion' : kind;
+}
+
+/** What a report must show to be imported at all; null if it is all there. */
+export function missingPart(r: KernelReport): string | null {
+  if (r.kind === 'sleep-in-atomic') return r.sleep ? null : 'the in_atomic()/irqs_disabled() line';
+  if (!r.next) {
+    const what = r.kind === 'bad-unlock' ? 'the lock being released' : r.kind === 'irq-inversion' ? 'the lock whose state changed' : r.kind === 'inconsistent-lock-state' ? 'the lock taken' : 'the lock being acquired';
+    return what;
+  }
+  if (r.kind === 'irq-inversion' && !r.other) return 'the other lock ("but this lock took another ..." / "was taken by another ...")';
+  if (r.kind === 'safe-to-unsafe' && (!r.safe || !r.unsafe)) return 'the irq-safe and irq-unsafe locks';
+  return null;
 }
