@@ -14,6 +14,14 @@ import { acquisitionSteps, type Acquisition, type AcquisitionSteps, type Irq } f
 import { involvesOf, type DocPath, type Generated, type ScenarioDoc } from './doc.js';
 import type { YStep } from './yaml.js';
 
+/** Held locks (by their `#N` in the held-locks block) taken otherwise than the default. */
+export interface HeldChoices {
+  /** Taken with a trylock (no dependency into it was recorded). */
+  readonly trylock?: ReadonlySet<number>;
+  /** Taken for read. */
+  readonly read?: ReadonlySet<number>;
+}
+
 /** One lock held around the code of a level (a function body, or the path's own steps). */
 interface Placed {
   readonly level: number;
@@ -50,6 +58,8 @@ export class ScenarioBuilder {
   constructor(
     readonly report: KernelReport,
     private readonly kernelEdges: ReadonlySet<string>,
+    /** Choices the report leaves open, made otherwise than by default (search.ts). */
+    private readonly choices: HeldChoices = {},
   ) {
     this.setupClasses();
   }
@@ -81,7 +91,7 @@ export class ScenarioBuilder {
       if (c.what.kind === 'kernel') {
         kernelLock(c, c.what.name);
       } else if (c.what.kind === 'decl') {
-        inferType(c, this.profile.profile);
+        inferType(c, this.profile.rawNesting);
         let k = this.report.fencedep ? localName(readableName(c.base)) : readableName(c.base);
         if (BUILTIN.has(k) || KERNEL_MODEL_LOCKS.has(k) || keys.has(k)) {
           let n = 2;
@@ -103,7 +113,7 @@ export class ScenarioBuilder {
       if (c.what.kind === 'kernel') {
         kernelLock(c, c.what.name);
       } else if (c.what.kind === 'decl') {
-        inferType(c, this.profile.profile);
+        inferType(c, this.profile.rawNesting);
         c.key = readableName(base);
       }
     }
@@ -159,8 +169,8 @@ export class ScenarioBuilder {
   }
 
   /** The steps of an acquisition (acquire.ts), noting when they need the kernel model. */
-  lockSteps(a: Acquisition, path: PathState | null): AcquisitionSteps {
-    const steps = acquisitionSteps(a, (ww) => path?.ctx.get(ww) ?? null, (ww) => path?.openCtx(ww) ?? 'ticket');
+  lockSteps(a: Acquisition, path: PathState | null, inCtx = true): AcquisitionSteps {
+    const steps = acquisitionSteps(a, (ww) => (inCtx ? path?.ctx.get(ww) ?? null : null), (ww) => path?.openCtx(ww) ?? 'ticket');
     if (steps.kernel) this.kernelUsed = true;
     return steps;
   }
@@ -179,7 +189,7 @@ export class ScenarioBuilder {
     target: ReportLock | string,
     split: SplitStack,
     path: PathState,
-    opts: { needOn?: boolean; context?: Context; caller?: string | null } = {},
+    opts: { needOn?: boolean; context?: Context; caller?: string | null; withoutCtx?: boolean } = {},
   ): YStep[] {
     const prims = split.prims;
     const has = (op: Prim['op']): Prim | undefined => prims.find((p) => p.op === op);
@@ -244,7 +254,7 @@ export class ScenarioBuilder {
     }
     const prim = prims.find((p) => p.op !== 'alloc' && p.op !== 'sleep' && p.op !== 'unlock') ?? null;
     const { a, guess } = this.acq(target, prim, { needOn: opts.needOn ?? false, context });
-    const oc = this.lockSteps(a, path);
+    const oc = this.lockSteps(a, path, !opts.withoutCtx);
     if (oc.block) {
       // A pseudo-lock held as a block taken as the operation: an empty block is the acquisition.
       return [{ key: oc.block, arg: null, body: [{ key: 'might_sleep', arg: null }], comment: oc.comment }];
@@ -373,7 +383,7 @@ export class ScenarioBuilder {
     comment: string[];
     frames: readonly PrintedFrame[];
     context?: Context | null;
-    held: readonly { ref: ReportLock; read?: boolean; irq?: Irq; comment?: string; atTop?: boolean }[];
+    held: readonly { ref: ReportLock; read?: boolean; trylock?: boolean; irq?: Irq; comment?: string; atTop?: boolean }[];
     op: (split: SplitStack, path: PathState) => YStep[];
     irqsDisabled?: boolean;
     synthesize?: boolean;
@@ -415,7 +425,7 @@ export class ScenarioBuilder {
       if (atFn && !onStack && !h.atTop && !this.report.fencedep) h = { ...h, comment: [h.comment, `taken in ${atFn.fn}(), not on this stack: placed here`].filter((x) => x).join('; ') };
       const prim = h.ref.at.map(framePrim).find((p) => p && p.op !== 'unlock') ?? null;
       const { a, guess } = this.acq(h.ref, prim ?? (h.irq ? { op: 'spin', irq: h.irq === 'none' ? undefined : h.irq } as Prim : null), { context, read: h.read });
-      const acq = h.irq && h.irq !== 'none' && this.spinning(a.info) ? { ...a, irq: h.irq } : a;
+      const acq = { ...a, ...(h.irq && h.irq !== 'none' && this.spinning(a.info) ? { irq: h.irq } : {}), ...(h.trylock ? { trylock: true } : {}) };
       const oc = this.lockSteps(acq, path);
       const comment = [oc.comment, h.comment, guess ? `guess: ${guess}` : undefined].filter((x) => x).join('; ');
       placed.push({ level: h.atTop ? 0 : levels[j]!, open: oc.open, close: oc.close, irqsOff: oc.irqsOff === true, ...(oc.block ? { block: oc.block } : {}), ...(comment ? { comment } : {}) });
@@ -496,8 +506,10 @@ export class ScenarioBuilder {
     const runsWorkItem = r.held?.length === 1 && r.next !== null && this.info(r.held[0]!.lock.name).info.what.kind === 'queue' &&
       this.info(r.next.name).info.what.kind === 'work' && runsWork(r.next.at);
     const held = (runsWorkItem ? [...r.held!, { index: 1, lock: r.next! }] : takenBefore(r.held ?? [], r.next)).map((h) => {
-      const read = r.prev && h.lock.name === r.prev.name && r.prevRead ? true : undefined;
-      return { ref: h.lock, ...(read ? { read } : {}) };
+      const read = (r.prev && h.lock.name === r.prev.name && r.prevRead) || this.choices.read?.has(h.index) ? true : undefined;
+      const trylock = this.choices.trylock?.has(h.index) === true;
+      const chosen = [trylock ? 'with a trylock' : '', this.choices.read?.has(h.index) ? 'for read' : ''].filter((x) => x).join(', ');
+      return { ref: h.lock, ...(read ? { read } : {}), ...(trylock ? { trylock } : {}), ...(chosen ? { comment: `guess: taken ${chosen}, the choice with which the replay finds the report's cycle` } : {}) };
     });
     if (r.held === null && r.prev && r.kind !== 'recursive-locking') held.push({ ref: r.prev });
     if (r.held === null) r.notes.push('no held-locks block: only the lock the report says is held');

@@ -113,14 +113,37 @@ export interface ProfileChoice {
   readonly profile: KernelProfile;
   readonly why: string;
   readonly guessed: boolean;
+  /**
+   * The report prints wait types as with PROVE_RAW_LOCK_NESTING (a mutex {4:4}, a spinlock_t
+   * {3:3}), default from v6.13 and a config option before: how its numbers are read.
+   */
+  readonly rawNesting: boolean;
 }
 
-function versionAtLeast(v: string | null, major: number, minor: number): boolean | null {
+/**
+ * The release from which each profile's lockdep behaviour is the kernel's: the 6.13 profile's
+ * read-trylock dma_fence_begin_signalling() landed in v6.8 (its raw-nesting default only in
+ * v6.13, which the report's own wait types show).
+ */
+const PROFILE_SINCE: Readonly<Record<KernelProfile, readonly [number, number]>> = { '5.10': [5, 10], '6.13': [6, 8] };
+
+function release(v: string | null): [number, number] | null {
   const m = v ? /^(\d+)\.(\d+)/.exec(v) : null;
-  if (!m) return null;
-  const a = Number(m[1]);
-  const b = Number(m[2]);
-  return a > major || (a === major && b >= minor);
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+function atLeast(v: readonly [number, number], since: readonly [number, number]): boolean {
+  return v[0] > since[0] || (v[0] === since[0] && v[1] >= since[1]);
+}
+
+/** The newest profile whose behaviour applies to a release (the oldest one before all of them). */
+function profileOfRelease(v: readonly [number, number]): { profile: KernelProfile; older: boolean } {
+  const applies = (Object.entries(PROFILE_SINCE) as [KernelProfile, readonly [number, number]][])
+    .filter(([, since]) => atLeast(v, since))
+    .sort(([, a], [, b]) => (atLeast(a, b) ? -1 : 1));
+  if (applies.length > 0) return { profile: applies[0]![0], older: false };
+  const oldest = (Object.entries(PROFILE_SINCE) as [KernelProfile, readonly [number, number]][]).sort(([, a], [, b]) => (atLeast(a, b) ? 1 : -1))[0]!;
+  return { profile: oldest[0], older: true };
 }
 
 function family(hints: readonly Prim[]): 'spin' | 'sleep' | null {
@@ -131,13 +154,9 @@ function family(hints: readonly Prim[]): 'spin' | 'sleep' | null {
   return null;
 }
 
-/**
- * The profile whose wait-type numbering the report uses: with PROVE_RAW_LOCK_NESTING (default
- * from v6.13) a mutex prints {4:4} and a spinlock_t {3:3}; without it {3:3} and {2:2}.
- */
-export function chooseProfile(report: KernelReport, classes: ReadonlyMap<string, ClassInfo>): ProfileChoice {
-  if (report.profile !== null) return { profile: report.profile, why: 'the profile fencedep\'s report names', guessed: false };
-  let saw3 = 0;
+/** What the wait types printed say about PROVE_RAW_LOCK_NESTING; null when they do not tell. */
+function waitNumbering(report: KernelReport, classes: ReadonlyMap<string, ClassInfo>): { raw: boolean; why: string } | { raw: null; saw3: boolean; any: boolean } {
+  let saw3 = false;
   let spin3 = false;
   let sleep3 = false;
   let any = false;
@@ -145,9 +164,9 @@ export function chooseProfile(report: KernelReport, classes: ReadonlyMap<string,
     if (!c.wait) continue;
     any = true;
     const [o, i] = c.wait;
-    if (o === 4 || i === 4) return { profile: '6.13', why: `{4:4} (a sleeping lock with PROVE_RAW_LOCK_NESTING) on ${c.base}`, guessed: false };
+    if (o === 4 || i === 4) return { raw: true, why: `{4:4} (a sleeping lock with PROVE_RAW_LOCK_NESTING) on ${c.base}` };
     if (i === 3 && o === 3) {
-      saw3++;
+      saw3 = true;
       const f = family(c.hints);
       const safe = irqSafe(c.usage);
       // Taken by a sleeping primitive, it sleeps, irq-safe or not (a threaded handler may).
@@ -155,23 +174,44 @@ export function chooseProfile(report: KernelReport, classes: ReadonlyMap<string,
       else if (f === 'sleep' || c.what.kind === 'kernel' || PERCPU_NAMES.test(c.base) || /mutex|_sem$|rwsem|->lock_class$/.test(c.base)) sleep3 = true;
     }
   }
-  if (report.context === 5) return { profile: '6.13', why: 'context-{5:5}', guessed: false };
-  if (report.context === 4) return { profile: '5.10', why: 'context-{4:4}', guessed: false };
-  if (spin3) return { profile: '6.13', why: 'a spinning lock printed {3:3}', guessed: false };
-  if (sleep3) return { profile: '5.10', why: 'a sleeping lock printed {3:3} (no PROVE_RAW_LOCK_NESTING)', guessed: false };
-  const recent = versionAtLeast(report.version, 6, 13);
-  if (saw3 > 0) {
-    return recent
-      ? { profile: '6.13', why: `{3:3} read as spinlock_t: kernel ${report.version} is 6.13 or later`, guessed: true }
-      : { profile: '5.10', why: `{3:3} read as a sleeping lock: kernel ${report.version ?? '(unknown)'} is before 6.13`, guessed: true };
+  if (report.context === 5) return { raw: true, why: 'context-{5:5}' };
+  if (report.context === 4) return { raw: false, why: 'context-{4:4}' };
+  if (spin3) return { raw: true, why: 'a spinning lock printed {3:3}' };
+  if (sleep3) return { raw: false, why: 'a sleeping lock printed {3:3} (no PROVE_RAW_LOCK_NESTING)' };
+  return { raw: null, saw3, any };
+}
+
+/**
+ * The profile of the report's release, from its own version line (the newest profile that
+ * applies); without one, the profile its wait-type numbering implies: with
+ * PROVE_RAW_LOCK_NESTING (default from v6.13) a mutex prints {4:4} and a spinlock_t {3:3};
+ * without it {3:3} and {2:2}.
+ */
+export function chooseProfile(report: KernelReport, classes: ReadonlyMap<string, ClassInfo>): ProfileChoice {
+  if (report.profile !== null) return { profile: report.profile, why: 'the profile fencedep\'s report names', guessed: false, rawNesting: report.profile === '6.13' };
+  const numbering = waitNumbering(report, classes);
+  const v = release(report.version);
+  // Raw-spinlock nesting is checked by the 6.13 profile only: a report printed with it needs it.
+  if (numbering.raw === true && (!v || !atLeast(v, PROFILE_SINCE['6.13']))) {
+    return { profile: '6.13', why: `${numbering.why}${v ? ` (kernel ${report.version}): the profile that checks raw-spinlock nesting` : ''}`, guessed: false, rawNesting: true };
   }
-  if (recent === false) return { profile: '5.10', why: `kernel ${report.version} is before 6.13${any ? '' : ' (no wait types printed)'}`, guessed: !any };
-  if (recent === true) return { profile: '6.13', why: `kernel ${report.version}`, guessed: !any };
-  return { profile: '6.13', why: 'no wait type or kernel release tells (the default profile)', guessed: true };
+  if (v) {
+    const { profile, older } = profileOfRelease(v);
+    const since = PROFILE_SINCE[profile];
+    const raw = numbering.raw ?? atLeast(v, [6, 13]);
+    const how = numbering.raw !== null ? `; ${numbering.why}` : numbering.saw3 ? `; {3:3} read as ${raw ? 'spinlock_t' : 'a sleeping lock'}` : '';
+    const why = older
+      ? `kernel ${report.version} is older than every profile: the oldest (${profile}) assumed${how}`
+      : `kernel ${report.version}: the newest profile that applies (from v${since[0]}.${since[1]})${how}`;
+    return { profile, why, guessed: older, rawNesting: raw };
+  }
+  if (numbering.raw !== null) return { profile: numbering.raw ? '6.13' : '5.10', why: numbering.why, guessed: false, rawNesting: numbering.raw };
+  if (numbering.saw3) return { profile: '5.10', why: '{3:3} read as a sleeping lock: kernel release not printed', guessed: true, rawNesting: false };
+  return { profile: '6.13', why: 'no wait type or kernel release tells (the default profile)', guessed: true, rawNesting: true };
 }
 
 /** Infer the type of a declared class. */
-export function inferType(c: ClassInfo, profile: KernelProfile): void {
+export function inferType(c: ClassInfo, rawNesting: boolean): void {
   if (c.what.kind !== 'decl') return;
   const name = c.base;
   const rw = readBits(c.usage);
@@ -196,8 +236,8 @@ export function inferType(c: ClassInfo, profile: KernelProfile): void {
   if (PERCPU_NAMES.test(name) || hint(['percpu_rwsem'])) return set('percpu_rwsem', PERCPU_NAMES.test(name) ? null : null);
   if (hint(['srcu', 'srcu_sync'])) return set('srcu', null);
   const w = c.wait;
-  const sleepW = profile === '6.13' ? 4 : 3;
-  const spinW = profile === '6.13' ? 3 : 2;
+  const sleepW = rawNesting ? 4 : 3;
+  const spinW = rawNesting ? 3 : 2;
   const sleepingType = (): void => {
     if (hint(['rt_mutex'])) return set('rt_mutex', null);
     if (hint(['rwsem']) || hint(['mmap', 'i_mmap'])) return set('rwsem', null);
@@ -224,9 +264,9 @@ export function inferType(c: ClassInfo, profile: KernelProfile): void {
       return set('map', name.startsWith('(') || /lockdep_map|_map$/.test(name) ? null : 'no wait type ({0:0}): a lockdep_map');
     }
     if (i === sleepW) return sleepingType();
-    if (i === spinW && profile === '6.13') return spinningType(false);
-    if (i === 2 && profile === '6.13') return spinningType(true);
-    if (i === 2 && profile === '5.10') return spinningType(hint(['raw_spin']) ? true : /^&rq->|&p->pi_lock|irq_desc_lock_class|&base->lock|&hb->lock|console_owner|logbuf_lock|&cpu_base->lock|&rt_b->|&zone->lock/.test(name) ? true : null);
+    if (i === spinW && rawNesting) return spinningType(false);
+    if (i === 2 && rawNesting) return spinningType(true);
+    if (i === 2 && !rawNesting) return spinningType(hint(['raw_spin']) ? true : /^&rq->|&p->pi_lock|irq_desc_lock_class|&base->lock|&hb->lock|console_owner|logbuf_lock|&cpu_base->lock|&rt_b->|&zone->lock/.test(name) ? true : null);
     if (i === 1 || o === 1) return set('map', 'an RCU-like map (wait type FREE)');
   }
   // No wait type: usage and primitives.

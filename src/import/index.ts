@@ -10,6 +10,7 @@ import { involvesOf, type Generated } from './doc.js';
 import { parseReports } from './parse.js';
 import { reconstruct } from './reconstruct.js';
 import { renderScenario } from './render.js';
+import { reproduceCycle } from './search.js';
 import { missingPart, type KernelReport, type ReportKind } from './report.js';
 import { kernelEdges, verify, whyExtra, type Verification } from './verify.js';
 
@@ -80,6 +81,8 @@ export async function importLog(text: string, opts: ImportOptions = {}): Promise
     let verification: Verification | null = null;
     if (opts.verify !== false) {
       verification = await verify(g);
+      const other = await reproduceCycle(r, { generated: g, verification }, edges, opts.source ?? null);
+      if (other) ({ generated: g, verification } = other);
       if (verification.reproduced && verification.extra.length > 0) {
         const seen = new Set<string>();
         for (const x of verification.extra) {

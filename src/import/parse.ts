@@ -26,6 +26,38 @@ const T = {
   sleep: /^BUG: sleeping function called from invalid context(?: at (\S+))?$/,
 };
 
+/**
+ * A report pasted without its headline starts at its first body line; the body says what kind
+ * it is. Each kind by the line only its body prints (kernel/locking/lockdep.c), with the
+ * headline the kernel prints for it.
+ */
+const BODY_START = /^(?:.*? is trying to (?:acquire(?: lock)?|lock|release lock \(.*\) at):|.*? just changed the state of lock:)$/;
+const BODY_KIND: readonly { readonly says: RegExp; readonly kind: ReportKind; readonly title: string }[] = [
+  { says: /^which lock already depends on the new lock\.$/, kind: 'circular-dependency', title: 'WARNING: possible circular locking dependency detected' },
+  { says: /^May be due to missing lock nesting notation$/, kind: 'recursive-locking', title: 'WARNING: possible recursive locking detected' },
+  { says: /^which would create a new lock dependency:$/, kind: 'safe-to-unsafe', title: 'WARNING: HARDIRQ-safe -> HARDIRQ-unsafe lock order detected' },
+  { says: /^but this lock (?:took another|was taken by another)/, kind: 'irq-inversion', title: 'WARNING: possible irq lock inversion dependency detected' },
+  { says: /^\{[A-Z-]+\} state was registered at:$/, kind: 'inconsistent-lock-state', title: 'WARNING: inconsistent lock state' },
+  { says: /^context-\{\d+:\d+\}$/, kind: 'invalid-wait-context', title: 'BUG: Invalid wait context' },
+  { says: /^but there are no more locks to release!$/, kind: 'bad-unlock', title: 'WARNING: bad unlock balance detected!' },
+];
+
+/** The kind of a headless report, from the line of its body that says it; null when none does. */
+function inferKind(body: readonly LogLine[]): { kind: ReportKind; title: string; from: string; state?: string } | null {
+  for (const l of body) {
+    const k = BODY_KIND.find((b) => b.says.test(l.text));
+    if (!k) continue;
+    if (k.kind === 'safe-to-unsafe') {
+      // "the dependencies between SOFTIRQ-irq-safe lock and the holding lock:" names the state.
+      const st = body.map((x) => /^the dependencies between ((?:HARD|SOFT)IRQ)(-READ)?-(?:irq-)?safe lock/i.exec(x.text)).find((m) => m);
+      const state = st ? `${st[1]!.toUpperCase()}${st[2] ?? ''}` : 'HARDIRQ';
+      return { kind: k.kind, title: `WARNING: ${state}-safe -> ${state}-unsafe lock order detected`, from: l.text, state };
+    }
+    return { kind: k.kind, title: k.title, from: l.text };
+  }
+  return null;
+}
+
 export function matchTitle(text: string): Title | null {
   if (T.circular.test(text)) return { kind: 'circular-dependency' };
   if (T.recursive.test(text)) return { kind: 'recursive-locking' };
@@ -68,6 +100,7 @@ function wrapKind(cur: string): { sep: string; want: (next: string) => boolean }
     return { sep: ' ', want: (n) => /in the past:$/.test(n) };
   }
   if (/^BUG: sleeping function called from invalid context$/.test(cur)) return { sep: ' ', want: (n) => /^at \S+$/.test(n) };
+  if (/^BUG: sleeping function called from invalid context at$/.test(cur)) return { sep: ' ', want: (n) => /^\S+:\d+$/.test(n) };
   if (/^the dependencies between the lock to be acquired$/.test(cur)) return { sep: ' ', want: (n) => /^and \S+ lock:$/.test(n) };
   if (/^Chain exists of:$/.test(cur)) return null;
   return null;
@@ -425,6 +458,9 @@ class ReportParser {
       return;
     }
     if ((m = /^CPU: \d+ .*?PID: \d+ .*?Comm: (\S+)/.exec(text))) {
+      // The release is printed here too (the only place a sleeping-function BUG prints it).
+      const v = / (\d+\.\d+[\w.+~-]*) #\S+/.exec(text.slice(m[0].length));
+      if (v && r.version === null) r.version = v[1]!;
       return;
     }
     if (/^(?:Hardware name:|Tainted: \[|INFO: lockdep is turned off)/.test(text)) return;
@@ -585,21 +621,40 @@ export function parseReports(text: string): ParseResult {
   const reports: KernelReport[] = [];
   let i = 0;
   while (i < all.length) {
-    const title = matchTitle(all[i]!.text);
-    if (!title) {
+    // A headline wrapped after "at" (`... invalid context at` + `kernel/locking/mutex.c:580`).
+    const wrapped = wrapKind(all[i]!.text);
+    const next = all[i + 1];
+    const headline = wrapped && next && wrapped.want(next.text) ? `${all[i]!.text}${wrapped.sep}${next.text}` : all[i]!.text;
+    let title: Title | null = matchTitle(headline);
+    const headless = !title && BODY_START.test(all[i]!.text);
+    if (!title && !headless) {
       i++;
       continue;
     }
     const tag = all[i]!.tag;
-    let j = i + 1;
+    // A headless report's body starts at its first line; it ends where a headline or another body starts.
+    let j = headless ? i : headline === all[i]!.text ? i + 1 : i + 2;
     const body: LogLine[] = [];
-    while (j < all.length && !matchTitle(all[j]!.text)) {
+    while (j < all.length && !matchTitle(all[j]!.text) && !(j > i && BODY_START.test(all[j]!.text) && body.some((l) => BODY_START.test(l.text)))) {
       const l = all[j]!;
       // Another task's lines (a different caller tag) and other programs' syslog lines are not part of it.
       if (!(l.foreignProgram || (tag !== null && l.tag !== null && l.tag !== tag))) body.push(l);
       j++;
     }
-    const report = emptyReport(title.kind, all[i]!.text.replace(/^\[ | \]$/g, ''), all[i]!.no, false);
+    let missingHeadline: string | null = null;
+    let titleText = headline.replace(/^\[ | \]$/g, '');
+    if (!title) {
+      const inferred = inferKind(body);
+      if (!inferred) {
+        i = j;
+        continue;
+      }
+      title = { kind: inferred.kind, ...(inferred.state ? { state: inferred.state } : {}) };
+      titleText = inferred.title;
+      missingHeadline = `the report's headline is missing (the paste starts at "${all[i]!.text}"): ${inferred.title}, as "${inferred.from}" says`;
+    }
+    const report = emptyReport(title.kind, titleText, all[i]!.no, false);
+    if (missingHeadline) report.notes.push(missingHeadline);
     if (title.state) report.state = title.state;
     if (title.kind === 'sleep-in-atomic') {
       report.sleep = { file: title.file ?? null, inAtomic: false, irqsDisabled: false, nonBlock: 0, preemptCount: 0, rcuDepth: 0, what: null };

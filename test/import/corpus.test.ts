@@ -25,9 +25,13 @@ const CIRC_I915 = ['dma_fence_map', 'mmu_notifier_invalidate_range_start', 'fs_r
 const CIRC_MSM = ['&gpu->active_lock', 'dma_fence_map', 'mmu_notifier_invalidate_range_start', 'fs_reclaim', 'dev_pm_qos_mtx'];
 const CIRC_SHRINKER = ['fs_reclaim', 'reservation_ww_class_mutex', 'reservation_ww_class_acquire'];
 const CIRC_NOUVEAU = ['reservation_ww_class_mutex', '&cli->mutex'];
+const CIRC_AMDGPU_CONSOLE = ['console_lock', 'fs_reclaim', 'dma_fence_map'];
+const CIRC_AMDGPU_CRTC = ['crtc_ww_class_acquire', 'crtc_ww_class_mutex', 'dma_fence_map'];
 
 const TABLE: Record<string, readonly Case[]> = {
   'bad-unlock-mt8186-gpio-mutex.txt': [{ rule: 'bad-unlock', kind: 'bad-unlock', classes: ['gpio_request_mutex'] }],
+  'circular-amdgpu-gpu-reset-console-lock-trylock.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_AMDGPU_CONSOLE }],
+  'circular-amdgpu-gpu-reset-crtc-ww-trylock.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_AMDGPU_CRTC }],
   'circular-i915-capture-fs-reclaim.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_I915 }],
   'circular-msm-dev-pm-qos.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_MSM }],
   'circular-msm-shrinker-ww-acquire.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_SHRINKER }],
@@ -36,6 +40,7 @@ const TABLE: Record<string, readonly Case[]> = {
   'invalid-wait-mtk-sysirq.txt': [{ rule: 'invalid-wait-context', kind: 'invalid-wait', classes: ['&chip_data->lock', '&irq_desc_lock_class'] }],
   'irq-inversion-ndev-pgd-lock.txt': [{ rule: 'irq-inversion', kind: 'irq-inversion', classes: ['&ndev->lock', 'pgd_lock'] }],
   'recursive-cpu-hotplug-lock-xe-ci.txt': [{ rule: 'recursive-locking', kind: 'recursive', classes: ['cpu_hotplug_lock'] }],
+  'recursive-xe-dma-buf-detach-resv-no-ctx.txt': [{ rule: 'recursive-locking', kind: 'recursive', classes: ['reservation_ww_class_mutex'] }],
   'recursive-sb-writers-ksmbd.txt': [{ rule: 'recursive-locking', kind: 'recursive', classes: ['sb_writers#5'] }],
   'safe-unsafe-port-lock-fs-reclaim-lkp.txt': [{ rule: 'irq-inversion', kind: 'safe-to-unsafe', classes: ['&port_lock_key', 'fs_reclaim'] }],
   'safe-unsafe-softirq-mlx5e-xfrm.txt': [{ rule: 'irq-inversion', kind: 'safe-to-unsafe-softirq', classes: ['&x->lock', '&xa->xa_lock#24'] }],
@@ -46,6 +51,12 @@ const TABLE: Record<string, readonly Case[]> = {
   'messy-quoted-wrapped-sb-writers.txt': [{ rule: 'recursive-locking', kind: 'recursive', classes: ['sb_writers#5'] }],
   'messy-syslog-msm-dev-pm-qos.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_MSM }],
   'messy-truncated-i915-capture.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_I915 }],
+  'messy-headless-cut-in-chain-nouveau.txt': [{ rule: 'circular-dependency', kind: 'circular', classes: CIRC_NOUVEAU }],
+  'messy-headless-msm-dev-pm-qos.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_MSM }],
+  'messy-wrapped-headline-two-reports.txt': [
+    { rule: 'sleep-in-atomic', kind: 'sleep', classes: ['&bp->lock'], invented: 1 },
+    { rule: 'recursive-locking', kind: 'recursive', classes: ['sb_writers#5'] },
+  ],
   'messy-two-reports.txt': [
     { rule: 'bad-unlock', kind: 'bad-unlock', classes: ['gpio_request_mutex'] },
     { rule: 'circular-dependency', kind: 'circular', classes: CIRC_NOUVEAU },

@@ -13,7 +13,8 @@ function chainPaths(b: ScenarioBuilder): void {
   const byIndex = new Map(entries.map((e) => [e.index, e]));
   for (const e of [...entries].reverse()) {
     if (e.index === 0) continue;
-    const parent = byIndex.get(e.index - 1);
+    // Entry #0 is always the lock being acquired: a paste cut before it still names it.
+    const parent = byIndex.get(e.index - 1) ?? (e.index === 1 && r.next ? { index: 0, lock: r.next, frames: [] } : undefined);
     if (!parent) {
       r.notes.push(`chain entry #${e.index - 1} is missing: the dependency into #${e.index} was not generated`);
       continue;
@@ -69,4 +70,6 @@ export function reconstructCircular(b: ScenarioBuilder): void {
   const names = r.chain.length > 0 ? r.chain.map((e) => e.lock.name) : (r.chainExists ?? [r.next?.name, r.prev?.name].filter((x): x is string => !!x));
   if (r.chain.length === 0) b.guesses.push('the report has no dependency chain: only the current task was generated, the cycle cannot close');
   for (const n of names) b.expectLock(n);
+  // A chain cut before entry #0: the lock being acquired closes the cycle all the same.
+  if (r.chain.length > 0 && r.next && !r.chain.some((e) => e.index === 0)) b.expectLock(r.next.name);
 }

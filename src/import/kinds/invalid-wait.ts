@@ -9,7 +9,7 @@ function waitHolder(b: ScenarioBuilder): string | null {
   const next = r.next;
   if (!next?.wait) return null;
   const outer = next.wait[0] || next.wait[1];
-  let curr = r.context ?? (b.profile.profile === '6.13' ? 5 : 4);
+  let curr = r.context ?? (b.profile.rawNesting ? 5 : 4);
   let holder: string | null = null;
   for (const h of r.held ?? []) {
     const inner = h.lock.wait?.[1] ?? 0;
@@ -23,7 +23,7 @@ function waitHolder(b: ScenarioBuilder): string | null {
 
 export function reconstructInvalidWait(b: ScenarioBuilder): void {
   const r = b.report;
-  const context: Context | null = r.context !== null && r.context <= (b.profile.profile === '6.13' ? 3 : 2) ? (r.context === 2 ? 'hardirq' : 'softirq') : null;
+  const context: Context | null = r.context !== null && r.context <= (b.profile.rawNesting ? 3 : 2) ? (r.context === 2 ? 'hardirq' : 'softirq') : null;
   b.currentPath((s, p) => b.targetSteps(r.next!, s, p), { context });
   b.expectLock(r.next?.name);
   b.expectLock(waitHolder(b));
