@@ -8,6 +8,7 @@
  * Both go through `Declarations`: declare, then `convertPending()`, then the checks.
  */
 import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
+import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import type { SourceLoc } from '../model/location.js';
 import type { Expectation, FenceDecl, KernelProfile, LockDecl, PathContext, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
@@ -526,7 +527,7 @@ function duplicate(kind: string, name: string, first: SourceLoc, second: SourceL
   return new InputError(`${kind} ${quote(name)} is declared ${how}: at ${formatPlace(first)} and at ${formatPlace(second)}${extra}`, second);
 }
 
-const RCU_LOCKS = ['rcu_read_lock', 'rcu_read_lock_bh', 'rcu_read_lock_sched'];
+const RCU_LOCKS: readonly string[] = Object.values(RCU_LOCK_CLASSES);
 
 /**
  * Classes that exist without a declaration: the workqueue maps `(wq_completion)Q` and

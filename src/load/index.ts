@@ -12,7 +12,7 @@ import { isJsonName, MAX_NESTING } from './source.js';
 export { InputError, InputErrors, didYouMean } from './errors.js';
 export { scenarioSchema, fileSchema, lockSchema, expectationSchema, optionsSchema } from './schema.js';
 export { stepSchema, stepListSchema, STEP_NAMES, isStepName, MAX_STEP_DEPTH, stepLabel } from './steps.js';
-export { BUILTIN_LOCKS, BUILTIN_LOCK_NAMES, KERNEL_HOOKS, builtinLockMap, parseLockRef } from './names.js';
+export { BUILTIN_LOCKS, BUILTIN_LOCK_NAMES, builtinLockMap, parseLockRef } from './names.js';
 export { DEFAULT_OPTIONS } from './decls.js';
 export { builtinModelNames, builtinModelFile } from './models.js';
 export { readTrace, readTraceBatches, readTraceParallel, TraceTables, type TraceBatch, type TraceItem, type TraceMeta, type TraceReadOptions } from './jsonl.js';

@@ -669,9 +669,9 @@ function commonEvent(line: string): boolean {
 function withLoc(t: Step, loc: SourceLoc): Step {
   switch (t.op) {
     case 'acquire':
-      return { op: 'acquire', loc, label: t.label, lock: t.lock, mode: t.mode, subclass: t.subclass, nestLock: t.nestLock, trylock: t.trylock, irq: t.irq };
+      return { op: 'acquire', loc, label: t.label, spelling: t.spelling, lock: t.lock, mode: t.mode, subclass: t.subclass, nestLock: t.nestLock, trylock: t.trylock, irq: t.irq };
     case 'release':
-      return { op: 'release', loc, label: t.label, lock: t.lock, irq: t.irq };
+      return { op: 'release', loc, label: t.label, spelling: t.spelling, lock: t.lock, irq: t.irq };
     default:
       return { ...t, loc } as Step;
   }

@@ -67,20 +67,6 @@ export function builtinLockMap(): Map<string, LockDecl> {
   return new Map(BUILTIN_LOCKS.map((d) => [d.name, d]));
 }
 
-/** Hooks the kernel model invokes, so a scenario may invoke them with nothing registered. */
-export const KERNEL_HOOKS = [
-  'shrinker.count',
-  'shrinker.scan',
-  'mmu_notifier.invalidate_range_start',
-  'mmu_notifier.invalidate_range_end',
-  'mmu_interval_notifier.invalidate',
-  'dma_buf.move_notify',
-  'dma_fence.callback',
-  'pm_runtime.resume',
-  'pm_runtime.suspend',
-  'drm_sched.run_job',
-] as const;
-
 export function sameLockDecl(a: LockDecl, b: LockDecl): boolean {
   return a.name === b.name && a.type === b.type && a.lockdep === b.lockdep && a.wwClass === b.wwClass && a.description === b.description;
 }

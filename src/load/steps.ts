@@ -1,19 +1,24 @@
 /**
  * The step table (§4) and the conversion of written steps into IR `Step`s.
  *
- * Every step name, alias included, has one entry: its argument schema (zod, so the JSON
- * Schema of the format can be generated from `stepSchema`) and its conversion. The loader
- * dispatches by the step's key itself (for precise messages), validates the argument with
- * that entry's schema, then converts. YAML, JSON and JSONL go through the same converter.
+ * The spellings, their categories and descriptions are the vocabulary's
+ * (src/model/vocabulary.ts); this module walks it and gives every spelling its argument schema
+ * (zod, keyed by the spelling's argument kind, so the JSON Schema of the format can be
+ * generated from `stepSchema`) and its conversion (keyed by the operation it becomes; a new
+ * operation without one fails to compile). The loader dispatches by the step's key itself (for
+ * precise messages), validates the argument with that entry's schema, then converts. YAML,
+ * JSON and JSONL go through the same converter.
  */
 import { z } from 'zod';
-import type { AcquireMode, AcquireStep, IrqEffect, LockDecl, LockRef, LockType, RcuFlavour, Step } from '../model/scenario.js';
+import type { AcquireMode, AcquireStep, LockDecl, LockRef, LockType, Step, StepOp } from '../model/scenario.js';
+import { LOCK_TYPE_TABLE, aType, typeList, typeNames, typesWithMode } from '../model/lock-types.js';
+import { KERNEL_HOOK_NAMES, STEP_ARGS, STEP_VOCABULARY, stepSpelling, takesSteps, type LockUse, type StepArgKind, type StepSpelling } from '../model/vocabulary.js';
 export { forEachStep } from '../model/scenario.js';
 import type { SourceLoc } from '../model/location.js';
 import { GFP_NAMES, parseGfp } from '../model/gfp.js';
 import { InputError, didYouMean } from './errors.js';
 import { validate } from './issues.js';
-import { KERNEL_HOOKS, nameProblem, parseLockRef, quote } from './names.js';
+import { nameProblem, parseLockRef, quote } from './names.js';
 import type { Pos } from './pos.js';
 
 /** Steps may nest (blocks inside blocks) at most this deep. */
@@ -54,7 +59,7 @@ function r0(text: unknown): string | null {
 }
 
 // ---------------------------------------------------------------------------------------
-// The table
+// The table: one conversion per spelling of the vocabulary (src/model/vocabulary.ts)
 
 interface Ctx {
   readonly op: string;
@@ -74,337 +79,135 @@ interface StepDef {
   readonly convert: (c: StepConverter, x: Ctx) => Step | null;
 }
 
-const TABLE = new Map<string, StepDef>();
+// The two multi-key steps: their "argument" is the whole step map.
+const withSchema = (steps: Steps) => z.strictObject({ with: lockSpec(steps), do: steps });
+const ifSchema = (steps: Steps) => z.strictObject({ if: z.literal('blockable'), then: steps.optional(), else: steps.optional() });
 
-function def(d: StepDef): void {
-  if (TABLE.has(d.name)) throw new Error(`duplicate step ${d.name}`);
-  TABLE.set(d.name, d);
+/** The argument schema of each kind of argument the vocabulary names. */
+const ARG_SCHEMAS: Readonly<Record<StepArgKind, ((steps: Steps) => z.ZodType) | null>> = {
+  none: null,
+  lock: lockRefArg,
+  'lock spec': lockSpec,
+  'nested lock': nestedArg,
+  'ww lock': wwArg,
+  'ww slow lock': () => z.strictObject({ name, ctx: name }),
+  'might lock': mightLockArg,
+  instance: () => name,
+  flags: () => name,
+  ignored: optionalScalar,
+  gfp: () => name,
+  fence: () => name,
+  steps: (steps) => steps,
+  'hardirq steps': (steps) => z.union([steps, z.strictObject({ threaded: z.boolean().optional(), do: steps })]),
+  'signalling steps': (steps) => z.union([steps, z.strictObject({ fences: z.array(name).optional(), do: steps })]),
+  function: () => name,
+  hook: () => z.union([name, z.strictObject({ hook: name, blockable: z.boolean().optional() })]),
+  work: () => name,
+  queue: () => name,
+  device: () => name,
+  'acquire context': () => name,
+  'acquire context init': () => z.strictObject({ ctx: name, class: name.optional() }),
+  blockable: () => z.strictObject({ blockable: z.boolean().optional() }),
+  with: withSchema,
+  if: ifSchema,
+};
+
+/** The fields every step has, and the spelling's fixed ones. */
+function base(s: StepSpelling, x: Ctx): { op: StepOp; loc: SourceLoc; label: string; spelling: string } {
+  return { op: s.op, loc: x.loc, label: x.label, spelling: s.name, ...s.fields };
+}
+
+/**
+ * How a spelling converts, by the operation it becomes. The IR types of scenario.ts describe
+ * each operation's fields; the vocabulary gives the fixed ones (`fields`), the argument the rest.
+ */
+function converterOf(s: StepSpelling): StepDef['convert'] {
+  const lock = s.lock ?? { types: ANY_TYPE };
+  const body = (c: StepConverter, x: Ctx) => ({ ...base(s, x), body: c.body(x.arg, x.argPos, x) }) as Step;
+  switch (s.op) {
+    case 'acquire':
+      return lock.fixed ? (c, x) => c.fixed(x, lock, 'acquire') : (c, x) => c.acquire(x, lock);
+    case 'release':
+      return lock.fixed ? (c, x) => c.fixed(x, lock, 'release') : (c, x) => c.release(x, lock);
+    case 'downgrade_write':
+      return lock.fixed ? (c, x) => c.fixed(x, lock, 'downgrade') : (c, x) => c.lockOp(x, s.op as 'downgrade_write', lock.types);
+    case 'assert_held':
+    case 'cond_resched_lock':
+    case 'lock_sync': {
+      const op = s.op;
+      return (c, x) => c.lockOp(x, op, lock.types);
+    }
+    case 'might_lock':
+      return (c, x) => c.mightLock(x);
+    case 'with':
+      return (c, x) => c.withStep(x);
+    case 'if_blockable':
+      return (c, x) => c.ifStep(x);
+    case 'call':
+      return (c, x) => c.call(x);
+    case 'invoke':
+      return (c, x) => c.invoke(x);
+    case 'alloc':
+    case 'fs_reclaim':
+      return (c, x) => c.gfpStep(x, (gfp) => ({ ...base(s, x), gfp }) as Step);
+    case 'fence_wait':
+    case 'fence_signal':
+    case 'fence_enable':
+    case 'fence_put':
+      return (c, x) => c.fenceStep(x, (fence) => ({ ...base(s, x), fence }) as Step);
+    case 'signalling':
+      return (c, x) => c.signalling(x);
+    case 'irq_context':
+      return (c, x) => {
+        if (Array.isArray(x.arg)) return { ...base(s, x), threaded: true, body: c.body(x.arg, x.argPos, x) } as Step;
+        const a = x.arg as { threaded?: boolean; do: unknown[] };
+        return { ...base(s, x), threaded: a.threaded ?? true, body: c.body(a.do, x.argPos.child('do'), x) } as Step;
+      };
+    case 'non_block_section':
+    case 'rcu_section':
+    case 'memalloc_section':
+    case 'reclaim':
+    case 'pagefault_disable':
+      return body;
+    case 'hmm_range_fault':
+    case 'might_fault':
+      return (c, x) => c.needsMm(x, base(s, x) as Step);
+    case 'workqueue_flush':
+      return (_c, x) => ({ ...base(s, x), name: x.arg as string }) as Step;
+    case 'mmu_notifier':
+      return (_c, x) => ({ ...base(s, x), blockable: (x.arg as { blockable?: boolean } | null)?.blockable ?? true }) as Step;
+    case 'pm_runtime':
+      return (_c, x) => ({ ...base(s, x), device: x.arg as string }) as Step;
+    case 'ww_acquire_init':
+      return (_c, x) => {
+        const a = x.arg as { ctx: string; class?: string };
+        return { ...base(s, x), ctx: a.ctx, wwClass: a.class ?? 'reservation_ww_class' } as Step;
+      };
+    case 'ww_acquire':
+      return (_c, x) => ({ ...base(s, x), ctx: x.arg as string }) as Step;
+    case 'return':
+    case 'sleep':
+    case 'hardirqs':
+    case 'softirqs':
+    case 'preempt':
+    case 'non_block':
+    case 'rcu':
+    case 'memalloc':
+    case 'signalling_annotation':
+    case 'mmu_interval_read_begin':
+      return (_c, x) => base(s, x) as Step;
+    default: {
+      const unhandled: never = s.op;
+      throw new Error(`step ${s.name}: no conversion for the operation ${String(unhandled)}`);
+    }
+  }
 }
 
 const ANY_TYPE: readonly LockType[] = [];
 
-interface AcquireSpec {
-  readonly types: readonly LockType[];
-  /** ww_mutex_lock_slow(): the re-lock of the contended lock after backing off. */
-  readonly slow?: boolean;
-  readonly mode?: AcquireMode;
-  readonly trylock?: boolean;
-  readonly irq?: IrqEffect;
-  readonly typeName: string;
-}
-
-interface FixedSpec {
-  readonly cls: 'mmap_lock' | 'i_mmap_rwsem';
-  readonly what: string;
-}
-
-// Generic locking steps.
-def({ name: 'lock', arg: lockSpec, bare: false, convert: (c, x) => c.acquire(x, { types: ANY_TYPE, typeName: '' }) });
-def({ name: 'trylock', arg: lockSpec, bare: false, convert: (c, x) => c.acquire(x, { types: ANY_TYPE, typeName: '', trylock: true }) });
-def({ name: 'unlock', arg: lockRefArg, bare: false, convert: (c, x) => c.release(x, ANY_TYPE, '', 'none') });
-def({ name: 'might_lock', arg: mightLockArg, bare: false, convert: (c, x) => c.mightLock(x) });
-def({
-  name: 'downgrade_write',
-  arg: lockRefArg,
-  bare: false,
-  convert: (c, x) => c.lockOp(x, 'downgrade_write', ['rwsem', 'percpu_rwsem', 'rwlock'], 'an rwsem, percpu_rwsem or rwlock'),
-});
-for (const n of ['assert_held', 'lockdep_assert_held', 'dma_resv_assert_held']) {
-  def({ name: n, arg: lockRefArg, bare: false, convert: (c, x) => c.lockOp(x, 'assert_held', ANY_TYPE, '') });
-}
-def({ name: 'return', arg: null, bare: true, convert: (_c, x) => ({ op: 'return', loc: x.loc, label: x.label }) });
-
-// Kernel aliases.
-function acquireAlias(n: string, spec: AcquireSpec, form: 'simple' | 'nested' | 'ww' = 'simple'): void {
-  const arg = form === 'nested' ? nestedArg : form === 'ww' ? wwArg : lockRefArg;
-  def({ name: n, arg, bare: false, convert: (c, x) => c.acquire(x, spec) });
-}
-function releaseAlias(n: string, types: readonly LockType[], typeName: string, irq: IrqEffect = 'none'): void {
-  def({ name: n, arg: lockRefArg, bare: false, convert: (c, x) => c.release(x, types, typeName, irq) });
-}
-
-const MUTEX: readonly LockType[] = ['mutex', 'rt_mutex'];
-for (const n of ['mutex_lock', 'mutex_lock_interruptible', 'mutex_lock_killable']) acquireAlias(n, { types: MUTEX, typeName: 'a mutex or rt_mutex' });
-acquireAlias('mutex_lock_nested', { types: MUTEX, typeName: 'a mutex or rt_mutex' }, 'nested');
-acquireAlias('mutex_trylock', { types: MUTEX, typeName: 'a mutex or rt_mutex', trylock: true });
-releaseAlias('mutex_unlock', MUTEX, 'a mutex or rt_mutex');
-
-for (const [prefix, type] of [
-  ['spin', 'spinlock'],
-  ['raw_spin', 'raw_spinlock'],
-] as const) {
-  const types: readonly LockType[] = [type];
-  const typeName = `a ${type}`;
-  acquireAlias(`${prefix}_lock`, { types, typeName });
-  acquireAlias(`${prefix}_lock_nested`, { types, typeName }, 'nested');
-  acquireAlias(`${prefix}_lock_irq`, { types, typeName, irq: 'irq' });
-  acquireAlias(`${prefix}_lock_irqsave`, { types, typeName, irq: 'irqsave' });
-  acquireAlias(`${prefix}_lock_bh`, { types, typeName, irq: 'bh' });
-  acquireAlias(`${prefix}_trylock`, { types, typeName, trylock: true });
-  acquireAlias(`${prefix}_trylock_irq`, { types, typeName, trylock: true, irq: 'irq' });
-  acquireAlias(`${prefix}_trylock_irqsave`, { types, typeName, trylock: true, irq: 'irqsave' });
-  acquireAlias(`${prefix}_trylock_bh`, { types, typeName, trylock: true, irq: 'bh' });
-  releaseAlias(`${prefix}_unlock`, types, typeName);
-  releaseAlias(`${prefix}_unlock_irq`, types, typeName, 'irq');
-  releaseAlias(`${prefix}_unlock_irqrestore`, types, typeName, 'irqsave');
-  releaseAlias(`${prefix}_unlock_bh`, types, typeName, 'bh');
-}
-
-for (const [rw, mode] of [
-  ['read', 'read'],
-  ['write', 'write'],
-] as const) {
-  const types: readonly LockType[] = ['rwlock'];
-  const typeName = 'an rwlock';
-  acquireAlias(`${rw}_lock`, { types, typeName, mode });
-  acquireAlias(`${rw}_lock_irq`, { types, typeName, mode, irq: 'irq' });
-  acquireAlias(`${rw}_lock_irqsave`, { types, typeName, mode, irq: 'irqsave' });
-  acquireAlias(`${rw}_lock_bh`, { types, typeName, mode, irq: 'bh' });
-  acquireAlias(`${rw}_trylock`, { types, typeName, mode, trylock: true });
-  releaseAlias(`${rw}_unlock`, types, typeName);
-  releaseAlias(`${rw}_unlock_irq`, types, typeName, 'irq');
-  releaseAlias(`${rw}_unlock_irqrestore`, types, typeName, 'irqsave');
-  releaseAlias(`${rw}_unlock_bh`, types, typeName, 'bh');
-}
-
-{
-  const types: readonly LockType[] = ['rwsem'];
-  const typeName = 'an rwsem';
-  for (const n of ['down_read', 'down_read_killable', 'down_read_interruptible']) acquireAlias(n, { types, typeName, mode: 'read' });
-  for (const n of ['down_write', 'down_write_killable']) acquireAlias(n, { types, typeName, mode: 'write' });
-  acquireAlias('down_read_nested', { types, typeName, mode: 'read' }, 'nested');
-  acquireAlias('down_write_nested', { types, typeName, mode: 'write' }, 'nested');
-  acquireAlias('down_read_trylock', { types, typeName, mode: 'read', trylock: true });
-  acquireAlias('down_write_trylock', { types, typeName, mode: 'write', trylock: true });
-  releaseAlias('up_read', types, typeName);
-  releaseAlias('up_write', types, typeName);
-}
-{
-  const types: readonly LockType[] = ['percpu_rwsem'];
-  const typeName = 'a percpu_rwsem';
-  acquireAlias('percpu_down_read', { types, typeName, mode: 'read' });
-  acquireAlias('percpu_down_read_trylock', { types, typeName, mode: 'read', trylock: true });
-  acquireAlias('percpu_down_write', { types, typeName, mode: 'write' });
-  releaseAlias('percpu_up_read', types, typeName);
-  releaseAlias('percpu_up_write', types, typeName);
-}
-
-// mmap_lock / i_mmap_rwsem: bare on "the" mm / mapping, or with an instance name.
-function fixedAlias(n: string, fixed: FixedSpec, kind: 'acquire' | 'release' | 'downgrade', mode: AcquireMode = 'write', trylock = false): void {
-  def({ name: n, arg: () => name, bare: true, convert: (c, x) => c.fixed(x, fixed, kind, mode, trylock) });
-}
-{
-  const mm: FixedSpec = { cls: 'mmap_lock', what: 'mm' };
-  fixedAlias('mmap_read_lock', mm, 'acquire', 'read');
-  fixedAlias('mmap_read_lock_killable', mm, 'acquire', 'read');
-  fixedAlias('mmap_read_trylock', mm, 'acquire', 'read', true);
-  fixedAlias('mmap_write_lock', mm, 'acquire', 'write');
-  fixedAlias('mmap_write_lock_killable', mm, 'acquire', 'write');
-  fixedAlias('mmap_write_trylock', mm, 'acquire', 'write', true);
-  fixedAlias('mmap_read_unlock', mm, 'release');
-  fixedAlias('mmap_write_unlock', mm, 'release');
-  fixedAlias('mmap_write_downgrade', mm, 'downgrade');
-  const im: FixedSpec = { cls: 'i_mmap_rwsem', what: 'mapping' };
-  fixedAlias('i_mmap_lock_read', im, 'acquire', 'read');
-  fixedAlias('i_mmap_trylock_read', im, 'acquire', 'read', true);
-  fixedAlias('i_mmap_lock_write', im, 'acquire', 'write');
-  fixedAlias('i_mmap_unlock_read', im, 'release');
-  fixedAlias('i_mmap_unlock_write', im, 'release');
-}
-
-{
-  const types: readonly LockType[] = ['ww_mutex'];
-  const typeName = 'a ww_mutex';
-  for (const n of ['ww_mutex_lock', 'ww_mutex_lock_interruptible', 'dma_resv_lock', 'dma_resv_lock_interruptible'])
-    acquireAlias(n, { types, typeName }, 'ww');
-  acquireAlias('ww_mutex_trylock', { types, typeName, trylock: true }, 'ww');
-  acquireAlias('dma_resv_trylock', { types, typeName, trylock: true });
-  releaseAlias('ww_mutex_unlock', types, typeName);
-  releaseAlias('dma_resv_unlock', types, typeName);
-}
-{
-  const types: readonly LockType[] = ['map'];
-  const typeName = 'a map';
-  acquireAlias('lock_map_acquire', { types, typeName, mode: 'write' });
-  acquireAlias('lock_map_acquire_read', { types, typeName, mode: 'recursive_read' });
-  acquireAlias('lock_map_acquire_try', { types, typeName, mode: 'write', trylock: true });
-  acquireAlias('lock_map_acquire_tryread', { types, typeName, mode: 'recursive_read', trylock: true });
-  releaseAlias('lock_map_release', types, typeName);
-}
-{
-  const types: readonly LockType[] = ['srcu'];
-  const typeName = 'an srcu';
-  acquireAlias('srcu_read_lock', { types, typeName, mode: 'recursive_read' });
-  releaseAlias('srcu_read_unlock', types, typeName);
-  def({ name: 'synchronize_srcu', arg: lockRefArg, bare: false, convert: (c, x) => c.lockOp(x, 'lock_sync', types, typeName) });
-}
-
-// Context, irqs, sleeping.
-function simple(n: string, make: (x: Ctx) => Step, arg: (() => z.ZodType) | null = null): void {
-  def({ name: n, arg, bare: true, convert: (_c, x) => make(x) });
-}
-for (const [n, action] of [
-  ['irq_disable', 'disable'],
-  ['local_irq_disable', 'disable'],
-  ['irq_enable', 'enable'],
-  ['local_irq_enable', 'enable'],
-] as const)
-  simple(n, (x) => ({ op: 'hardirqs', loc: x.loc, label: x.label, action }));
-simple('local_irq_save', (x) => ({ op: 'hardirqs', loc: x.loc, label: x.label, action: 'save' }), () => name);
-simple('local_irq_restore', (x) => ({ op: 'hardirqs', loc: x.loc, label: x.label, action: 'restore' }), () => name);
-for (const [n, action] of [
-  ['bh_disable', 'disable'],
-  ['local_bh_disable', 'disable'],
-  ['bh_enable', 'enable'],
-  ['local_bh_enable', 'enable'],
-] as const)
-  simple(n, (x) => ({ op: 'softirqs', loc: x.loc, label: x.label, action }));
-simple('preempt_disable', (x) => ({ op: 'preempt', loc: x.loc, label: x.label, action: 'disable' }));
-simple('preempt_enable', (x) => ({ op: 'preempt', loc: x.loc, label: x.label, action: 'enable' }));
-simple('non_block_start', (x) => ({ op: 'non_block', loc: x.loc, label: x.label, action: 'start' }));
-simple('non_block_end', (x) => ({ op: 'non_block', loc: x.loc, label: x.label, action: 'end' }));
-for (const n of ['might_sleep', 'cond_resched']) simple(n, (x) => ({ op: 'sleep', loc: x.loc, label: x.label }));
-// The spec's sleeping steps, then kernel spellings of them (synchronize_rcu also sleeps in an
-// RCU read-side section, which the sleep check reports).
-for (const n of ['sleep', 'msleep', 'schedule', 'wait_event', 'wait_for_completion', 'usleep_range', 'schedule_timeout', 'wait_event_timeout', 'wait_event_interruptible', 'wait_for_completion_timeout', 'synchronize_rcu'])
-  simple(n, (x) => ({ op: 'sleep', loc: x.loc, label: x.label }), optionalScalar);
-def({
-  name: 'cond_resched_lock',
-  arg: lockRefArg,
-  bare: false,
-  convert: (c, x) => c.lockOp(x, 'cond_resched_lock', ['spinlock', 'raw_spinlock', 'rwlock'], 'a spinlock, raw_spinlock or rwlock'),
-});
-for (const [n, flavour, action] of [
-  ['rcu_read_lock', 'rcu', 'lock'],
-  ['rcu_read_unlock', 'rcu', 'unlock'],
-  ['rcu_read_lock_bh', 'rcu_bh', 'lock'],
-  ['rcu_read_unlock_bh', 'rcu_bh', 'unlock'],
-  ['rcu_read_lock_sched', 'rcu_sched', 'lock'],
-  ['rcu_read_unlock_sched', 'rcu_sched', 'unlock'],
-] as const)
-  simple(n, (x) => ({ op: 'rcu', loc: x.loc, label: x.label, flavour, action }));
-
-// Blocks.
-def({
-  name: 'non_block',
-  arg: (steps) => steps,
-  bare: false,
-  convert: (c, x) => ({ op: 'non_block_section', loc: x.loc, label: x.label, body: c.body(x.arg, x.argPos, x) }),
-});
-def({
-  name: 'rcu',
-  arg: (steps) => steps,
-  bare: false,
-  convert: (c, x) => ({ op: 'rcu_section', loc: x.loc, label: x.label, flavour: 'rcu' as RcuFlavour, body: c.body(x.arg, x.argPos, x) }),
-});
-def({
-  name: 'hardirq',
-  arg: (steps) => z.union([steps, z.strictObject({ threaded: z.boolean().optional(), do: steps })]),
-  bare: false,
-  convert: (c, x) => {
-    if (Array.isArray(x.arg)) return { op: 'irq_context', loc: x.loc, label: x.label, context: 'hardirq', threaded: true, body: c.body(x.arg, x.argPos, x) };
-    const a = x.arg as { threaded?: boolean; do: unknown[] };
-    return { op: 'irq_context', loc: x.loc, label: x.label, context: 'hardirq', threaded: a.threaded ?? true, body: c.body(a.do, x.argPos.child('do'), x) };
-  },
-});
-def({
-  name: 'softirq',
-  arg: (steps) => steps,
-  bare: false,
-  convert: (c, x) => ({ op: 'irq_context', loc: x.loc, label: x.label, context: 'softirq', threaded: true, body: c.body(x.arg, x.argPos, x) }),
-});
-
-// Calls and hooks.
-def({ name: 'call', arg: () => name, bare: false, convert: (c, x) => c.call(x) });
-def({ name: 'invoke', arg: () => z.union([name, z.strictObject({ hook: name, blockable: z.boolean().optional() })]), bare: false, convert: (c, x) => c.invoke(x) });
-
-// The two multi-key steps: their "argument" is the whole step map.
-const withSchema = (steps: Steps) => z.strictObject({ with: lockSpec(steps), do: steps });
-const ifSchema = (steps: Steps) => z.strictObject({ if: z.literal('blockable'), then: steps.optional(), else: steps.optional() });
-def({ name: 'with', arg: withSchema, bare: false, convert: (c, x) => c.withStep(x) });
-def({ name: 'if', arg: ifSchema, bare: false, convert: (c, x) => c.ifStep(x) });
-
-// Memory allocation and reclaim (§4, kernel-semantics §4).
-const gfpArg = () => name;
-for (const n of ['kmalloc', 'alloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'might_alloc', 'kcalloc', 'kmalloc_array', 'kvzalloc', 'kmem_cache_alloc', 'kmem_cache_zalloc', 'alloc_page', '__get_free_pages'])
-  def({ name: n, arg: gfpArg, bare: false, convert: (c, x) => c.gfpStep(x, (gfp) => ({ op: 'alloc', loc: x.loc, label: x.label, gfp })) });
-for (const action of ['acquire', 'release'] as const)
-  def({
-    name: `fs_reclaim_${action}`,
-    arg: gfpArg,
-    bare: false,
-    convert: (c, x) => c.gfpStep(x, (gfp) => ({ op: 'fs_reclaim', loc: x.loc, label: x.label, action, gfp })),
-  });
-for (const scope of ['nofs', 'noio', 'noreclaim'] as const) {
-  def({
-    name: `memalloc_${scope}`,
-    arg: (steps) => steps,
-    bare: false,
-    convert: (c, x) => ({ op: 'memalloc_section', loc: x.loc, label: x.label, scope, body: c.body(x.arg, x.argPos, x) }),
-  });
-  simple(`memalloc_${scope}_save`, (x) => ({ op: 'memalloc', loc: x.loc, label: x.label, scope, action: 'save' }));
-  simple(`memalloc_${scope}_restore`, (x) => ({ op: 'memalloc', loc: x.loc, label: x.label, scope, action: 'restore' }), optionalScalar);
-}
-def({ name: 'reclaim', arg: (steps) => steps, bare: false, convert: (c, x) => ({ op: 'reclaim', loc: x.loc, label: x.label, body: c.body(x.arg, x.argPos, x) }) });
-def({
-  name: 'pagefault_disable',
-  arg: (steps) => steps,
-  bare: false,
-  convert: (c, x) => ({ op: 'pagefault_disable', loc: x.loc, label: x.label, body: c.body(x.arg, x.argPos, x) }),
-});
-// Fences (§4 Fences, §5).
-const fenceArg = () => name;
-for (const n of ['dma_fence_wait', 'wait', 'dma_fence_wait_timeout', 'dma_resv_wait_timeout'])
-  def({ name: n, arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_wait', loc: x.loc, label: x.label, fence })) });
-for (const [n, locked] of [['signal', false], ['dma_fence_signal', false], ['dma_fence_signal_locked', true]] as const)
-  def({ name: n, arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_signal', loc: x.loc, label: x.label, fence, locked })) });
-for (const n of ['dma_fence_add_callback', 'dma_fence_enable_sw_signaling'])
-  def({ name: n, arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_enable', loc: x.loc, label: x.label, fence })) });
-def({ name: 'dma_fence_put', arg: fenceArg, bare: false, convert: (c, x) => c.fenceStep(x, (fence) => ({ op: 'fence_put', loc: x.loc, label: x.label, fence })) });
-simple('dma_fence_begin_signalling', (x) => ({ op: 'signalling_annotation', loc: x.loc, label: x.label, action: 'begin' }));
-simple('dma_fence_end_signalling', (x) => ({ op: 'signalling_annotation', loc: x.loc, label: x.label, action: 'end' }), optionalScalar);
-def({
-  name: 'signalling',
-  arg: (steps) => z.union([steps, z.strictObject({ fences: z.array(name).optional(), do: steps })]),
-  bare: false,
-  convert: (c, x) => c.signalling(x),
-});
-// Workqueues (§4 Workqueues): flushing waits for the work, as the kernel's lockdep maps say.
-for (const [n, kind] of [['flush_work', 'work'], ['cancel_work_sync', 'work'], ['flush_workqueue', 'queue'], ['drain_workqueue', 'queue']] as const)
-  def({ name: n, arg: () => name, bare: false, convert: (_c, x) => ({ op: 'workqueue_flush', loc: x.loc, label: x.label, kind, name: x.arg as string }) });
-// mmu notifiers and HMM (§4 Calls and hooks, kernel-semantics §5).
-for (const [n, phase] of [['mmu_notifier_invalidate_range_start', 'start'], ['mmu_notifier_invalidate_range_end', 'end']] as const)
-  def({
-    name: n,
-    arg: () => z.strictObject({ blockable: z.boolean().optional() }),
-    bare: true,
-    convert: (_c, x) => ({ op: 'mmu_notifier', loc: x.loc, label: x.label, phase, blockable: (x.arg as { blockable?: boolean } | null)?.blockable ?? true }),
-  });
-simple('mmu_interval_read_begin', (x) => ({ op: 'mmu_interval_read_begin', loc: x.loc, label: x.label }));
-def({ name: 'hmm_range_fault', arg: null, bare: true, convert: (c, x) => c.needsMm(x, { op: 'hmm_range_fault', loc: x.loc, label: x.label }) });
-for (const n of ['might_fault', 'copy_to_user', 'copy_from_user', 'get_user', 'put_user'])
-  def({ name: n, arg: optionalScalar, bare: true, convert: (c, x) => c.needsMm(x, { op: 'might_fault', loc: x.loc, label: x.label }) });
-for (const [n, action] of [['pm_runtime_get_sync', 'get'], ['pm_runtime_put_sync', 'put']] as const)
-  def({ name: n, arg: () => name, bare: false, convert: (_c, x) => ({ op: 'pm_runtime', loc: x.loc, label: x.label, action, device: x.arg as string }) });
-// ww_mutex acquire contexts (§4 ww_mutex, kernel-semantics §2).
-def({
-  name: 'ww_acquire_init',
-  arg: () => z.strictObject({ ctx: name, class: name.optional() }),
-  bare: false,
-  convert: (_c, x) => {
-    const a = x.arg as { ctx: string; class?: string };
-    return { op: 'ww_acquire_init', loc: x.loc, label: x.label, ctx: a.ctx, wwClass: a.class ?? 'reservation_ww_class' };
-  },
-});
-for (const action of ['done', 'fini'] as const)
-  def({ name: `ww_acquire_${action}`, arg: () => name, bare: false, convert: (_c, x) => ({ op: 'ww_acquire', loc: x.loc, label: x.label, action, ctx: x.arg as string }) });
-for (const n of ['ww_mutex_lock_slow', 'dma_resv_lock_slow'])
-  def({
-    name: n,
-    arg: () => z.strictObject({ name, ctx: name }),
-    bare: false,
-    convert: (c, x) => c.acquire(x, { types: ['ww_mutex'], typeName: 'a ww_mutex (dma_resv)', slow: true }),
-  });
+const TABLE = new Map<string, StepDef>(
+  STEP_VOCABULARY.map((s) => [s.name, { name: s.name, arg: ARG_SCHEMAS[s.arg], bare: STEP_ARGS[s.arg].bare, convert: converterOf(s) }]),
+);
 
 /** Every step name, aliases included. */
 export const STEP_NAMES: readonly string[] = [...TABLE.keys()];
@@ -413,28 +216,36 @@ export function isStepName(n: string): boolean {
   return TABLE.has(n);
 }
 
-/** Step ops whose whole argument is a step list (`hardirq: [...]`); JSONL `do`/`steps` fields map to it. */
+/** Steps whose whole argument is a step list (`hardirq: [...]`); JSONL `do`/`steps` fields map to it. */
 export function isBlockStep(n: string): boolean {
-  return ['non_block', 'rcu', 'hardirq', 'softirq', 'memalloc_nofs', 'memalloc_noio', 'memalloc_noreclaim', 'reclaim', 'pagefault_disable', 'signalling'].includes(n);
+  const s = stepSpelling(n);
+  return s !== undefined && takesSteps(s);
 }
 
 // ---------------------------------------------------------------------------------------
 // Schemas for the JSON Schema of the format
 
+/** A step's hover text: its category and what it does (the vocabulary's). */
+export function stepDescription(s: StepSpelling): string {
+  return `[${s.category}] ${s.description}`;
+}
+
 function buildStepSchema(): z.ZodType {
   const list: z.ZodType = z.array(z.lazy(() => stepSchema));
-  const bareNames: string[] = [];
+  const bare: z.ZodType[] = [];
   const options: z.ZodType[] = [];
-  for (const d of TABLE.values()) {
-    if (d.name === 'with' || d.name === 'if') {
-      options.push(d.arg!(list));
+  for (const s of STEP_VOCABULARY) {
+    const d = TABLE.get(s.name)!;
+    const description = stepDescription(s);
+    if (s.arg === 'with' || s.arg === 'if') {
+      options.push(d.arg!(list).describe(description));
       continue;
     }
-    if (d.bare) bareNames.push(d.name);
-    if (d.arg) options.push(z.strictObject({ [d.name]: d.bare ? d.arg(list).nullable() : d.arg(list) }));
-    else options.push(z.strictObject({ [d.name]: z.null() }));
+    if (d.bare) bare.push(z.literal(s.name).describe(description));
+    if (d.arg) options.push(z.strictObject({ [s.name]: d.bare ? d.arg(list).nullable() : d.arg(list) }).describe(description));
+    else options.push(z.strictObject({ [s.name]: z.null() }).describe(description));
   }
-  return z.union([z.enum(bareNames as [string, ...string[]]), ...options]);
+  return z.union([...bare, ...options]);
 }
 
 /** One step as written (for the JSON Schema of the format; the loader validates step by step). */
@@ -523,10 +334,10 @@ export interface StepEnv {
   fenceNames(): Iterable<string>;
 }
 
-const READ_TYPES: ReadonlySet<LockType> = new Set(['rwsem', 'percpu_rwsem', 'rwlock', 'map', 'srcu']);
-const RECURSIVE_READ_TYPES: ReadonlySet<LockType> = new Set(['rwlock', 'map', 'srcu']);
+const KERNEL_HOOK_SET: ReadonlySet<string> = new Set(KERNEL_HOOK_NAMES);
 
-const KERNEL_HOOK_SET: ReadonlySet<string> = new Set(KERNEL_HOOKS);
+/** What an instance of the mmap_* and i_mmap_* helpers' class is called. */
+const FIXED_INSTANCE: Readonly<Record<NonNullable<LockUse['fixed']>, string>> = { mmap_lock: 'mm', i_mmap_rwsem: 'mapping' };
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -671,7 +482,7 @@ export class StepConverter {
   // --- locks -----------------------------------------------------------------------------
 
   /** Resolve a lock reference written at `pos`, checking that its class is declared and fits. */
-  resolveLock(text: string, pos: Pos, op: string, types: readonly LockType[], typeName: string): { ref: LockRef; decl: LockDecl } | null {
+  resolveLock(text: string, pos: Pos, op: string, types: readonly LockType[]): { ref: LockRef; decl: LockDecl } | null {
     const ref = this.ref(text);
     if ('error' in ref) {
       this.report(new InputError(`invalid lock reference ${quote(text)}: ${ref.error}`, pos.loc()));
@@ -683,31 +494,30 @@ export class StepConverter {
       return null;
     }
     if (types.length > 0 && !types.includes(decl.type)) {
-      this.report(new InputError(`\`${op}\` takes ${typeName}, but ${quote(ref.cls)} is ${aType(decl.type)}${suggestFor(decl.type)}`, pos.loc()));
+      this.report(new InputError(`\`${op}\` takes ${typeList(types)}, but ${quote(ref.cls)} is ${aType(decl.type)} (use ${LOCK_TYPE_TABLE[decl.type].steps})`, pos.loc()));
       return null;
     }
     return { ref, decl };
   }
 
   private checkMode(mode: AcquireMode, decl: LockDecl, pos: Pos): boolean {
-    if (mode === 'write') return true;
-    if (mode === 'read' && READ_TYPES.has(decl.type)) return true;
-    if (mode === 'recursive_read' && RECURSIVE_READ_TYPES.has(decl.type)) return true;
+    const modes = LOCK_TYPE_TABLE[decl.type].modes;
+    if (modes.includes(mode)) return true;
     const allowed =
-      decl.type === 'rwsem' || decl.type === 'percpu_rwsem'
-        ? 'read or write'
-        : 'write (read modes are for rwsem, percpu_rwsem, rwlock, map and srcu; recursive_read for rwlock, map and srcu)';
+      modes.length > 1
+        ? `${[...modes].reverse().join(' or ')}`
+        : `write (read modes are for ${typeNames(typesWithMode('read'), 'and')}; recursive_read for ${typeNames(typesWithMode('recursive_read'), 'and')})`;
     this.report(new InputError(`mode ${quote(mode)} is not valid for ${quote(decl.name)}, ${aType(decl.type)}: expected ${allowed}`, pos.loc()));
     return false;
   }
 
   /** `lock`, `trylock`, the acquire aliases, and the lock of `with`. */
-  acquire(x: Ctx, spec: AcquireSpec): AcquireStep | null {
+  acquire(x: Ctx, spec: LockUse): AcquireStep | null {
     return this.acquireFrom(x.arg, x.argPos, x.op, x.loc, x.label, spec, x.depth);
   }
 
   /** The argument's shape was validated by the step's schema (string, or a map with `name`). */
-  private acquireFrom(arg: unknown, argPos: Pos, op: string, loc: SourceLoc, label: string, spec: AcquireSpec, depth: number): AcquireStep | null {
+  private acquireFrom(arg: unknown, argPos: Pos, op: string, loc: SourceLoc, label: string, spec: LockUse, depth: number): AcquireStep | null {
     const a: Record<string, unknown> = typeof arg === 'string' ? { name: arg } : (arg as Record<string, unknown>);
     const namePos = typeof arg === 'string' ? argPos : argPos.child('name');
     let ok = true;
@@ -726,13 +536,13 @@ export class StepConverter {
       ok = false;
     }
     const backOff = a.on_edeadlk !== undefined ? this.body(a.on_edeadlk, argPos.child('on_edeadlk'), { op, arg: a, argPos, loc, label, depth }) : undefined;
-    const r = this.resolveLock(a.name as string, namePos, op, spec.types, spec.typeName);
+    const r = this.resolveLock(a.name as string, namePos, op, spec.types);
     if (!r) return null;
     const mode = (a.mode as AcquireMode | undefined) ?? spec.mode ?? 'write';
     if (a.mode !== undefined && !this.checkMode(mode, r.decl, argPos.child('mode'))) ok = false;
     let nestLock: LockRef | null = null;
     if (typeof a.nest_lock === 'string') {
-      const n = this.resolveLock(a.nest_lock, argPos.child('nest_lock'), op, ANY_TYPE, '');
+      const n = this.resolveLock(a.nest_lock, argPos.child('nest_lock'), op, ANY_TYPE);
       if (n) nestLock = n.ref;
       else ok = false;
     }
@@ -741,6 +551,7 @@ export class StepConverter {
       op: 'acquire',
       loc,
       label,
+      spelling: op,
       lock: r.ref,
       mode,
       subclass: (a.nested as number | undefined) ?? 0,
@@ -758,72 +569,74 @@ export class StepConverter {
     };
   }
 
-  release(x: Ctx, types: readonly LockType[], typeName: string, irq: IrqEffect): Step | null {
+  release(x: Ctx, spec: LockUse): Step | null {
     const text = typeof x.arg === 'string' ? x.arg : ((x.arg as { name: string }).name);
     const pos = typeof x.arg === 'string' ? x.argPos : x.argPos.child('name');
-    const r = this.resolveLock(text, pos, x.op, types, typeName);
+    const r = this.resolveLock(text, pos, x.op, spec.types);
     if (!r) return null;
-    return { op: 'release', loc: x.loc, label: x.label, lock: r.ref, irq };
+    return { op: 'release', loc: x.loc, label: x.label, spelling: x.op, lock: r.ref, irq: spec.irq ?? 'none' };
   }
 
   /** A step whose argument is just a lock: downgrade_write, assert_held, cond_resched_lock, lock_sync. */
-  lockOp(x: Ctx, op: 'downgrade_write' | 'assert_held' | 'cond_resched_lock' | 'lock_sync', types: readonly LockType[], typeName: string): Step | null {
+  lockOp(x: Ctx, op: 'downgrade_write' | 'assert_held' | 'cond_resched_lock' | 'lock_sync', types: readonly LockType[]): Step | null {
     const text = typeof x.arg === 'string' ? x.arg : ((x.arg as { name: string }).name);
     const pos = typeof x.arg === 'string' ? x.argPos : x.argPos.child('name');
-    const r = this.resolveLock(text, pos, x.op, types, typeName);
+    const r = this.resolveLock(text, pos, x.op, types);
     if (!r) return null;
-    return { op, loc: x.loc, label: x.label, lock: r.ref };
+    return { op, loc: x.loc, label: x.label, spelling: x.op, lock: r.ref };
   }
 
   mightLock(x: Ctx): Step | null {
     const a: Record<string, unknown> = typeof x.arg === 'string' ? { name: x.arg } : (x.arg as Record<string, unknown>);
     const pos = typeof x.arg === 'string' ? x.argPos : x.argPos.child('name');
-    const r = this.resolveLock(a.name as string, pos, x.op, ANY_TYPE, '');
+    const r = this.resolveLock(a.name as string, pos, x.op, ANY_TYPE);
     if (!r) return null;
     const mode = (a.mode as AcquireMode | undefined) ?? 'write';
     if (!this.checkMode(mode, r.decl, x.argPos.child('mode'))) return null;
-    return { op: 'might_lock', loc: x.loc, label: x.label, lock: r.ref, mode, subclass: (a.nested as number | undefined) ?? 0 };
+    return { op: 'might_lock', loc: x.loc, label: x.label, spelling: x.op, lock: r.ref, mode, subclass: (a.nested as number | undefined) ?? 0 };
   }
 
   /** The mmap_* and i_mmap_* aliases, on the kernel model's classes. */
-  fixed(x: Ctx, fixed: FixedSpec, kind: 'acquire' | 'release' | 'downgrade', mode: AcquireMode, trylock: boolean): Step | null {
-    const decl = this.env.lock(fixed.cls);
+  fixed(x: Ctx, spec: LockUse, kind: 'acquire' | 'release' | 'downgrade'): Step | null {
+    const cls = spec.fixed!;
+    const decl = this.env.lock(cls);
     if (!decl) {
-      this.report(new InputError(`\`${x.op}\` acts on the kernel model's \`${fixed.cls}\`, which is not declared: add \`include: [kernel]\``, x.loc));
+      this.report(new InputError(`\`${x.op}\` acts on the kernel model's \`${cls}\`, which is not declared: add \`include: [kernel]\``, x.loc));
       return null;
     }
-    if (decl.type !== 'rwsem') {
-      this.report(new InputError(`\`${x.op}\` takes an rwsem, but ${quote(fixed.cls)} is declared as ${aType(decl.type)}`, x.loc));
+    if (!spec.types.includes(decl.type)) {
+      this.report(new InputError(`\`${x.op}\` takes ${typeList(spec.types)}, but ${quote(cls)} is declared as ${aType(decl.type)}`, x.loc));
       return null;
     }
     let instance: string | null = null;
     if (typeof x.arg === 'string') {
       const p = nameProblem(x.arg);
       if (p) {
-        this.report(new InputError(`\`${x.op}\` takes the name of an ${fixed.what} instance: ${p}`, x.argPos.loc()));
+        this.report(new InputError(`\`${x.op}\` takes the name of an ${FIXED_INSTANCE[cls]} instance: ${p}`, x.argPos.loc()));
         return null;
       }
       instance = x.arg;
     }
-    const lock = this.ref(instance === null ? fixed.cls : `${fixed.cls}[${instance}]`) as LockRef;
-    if (kind === 'release') return { op: 'release', loc: x.loc, label: x.label, lock, irq: 'none' };
-    if (kind === 'downgrade') return { op: 'downgrade_write', loc: x.loc, label: x.label, lock };
-    return { op: 'acquire', loc: x.loc, label: x.label, lock, mode, subclass: 0, nestLock: null, trylock, irq: 'none' };
+    const lock = this.ref(instance === null ? cls : `${cls}[${instance}]`) as LockRef;
+    const at = { loc: x.loc, label: x.label, spelling: x.op };
+    if (kind === 'release') return { op: 'release', ...at, lock, irq: 'none' };
+    if (kind === 'downgrade') return { op: 'downgrade_write', ...at, lock };
+    return { op: 'acquire', ...at, lock, mode: spec.mode ?? 'write', subclass: 0, nestLock: null, trylock: spec.trylock ?? false, irq: 'none' };
   }
 
   withStep(x: Ctx): Step | null {
     const v = x.arg as { with: unknown; do: unknown[] };
-    const acquire = this.acquireFrom(v.with, x.argPos.child('with'), 'with', x.loc, x.label, { types: ANY_TYPE, typeName: '' }, x.depth);
+    const acquire = this.acquireFrom(v.with, x.argPos.child('with'), 'with', x.loc, x.label, { types: ANY_TYPE }, x.depth);
     const body = this.body(v.do, x.argPos.child('do'), x);
     if (!acquire) return null;
-    return { op: 'with', loc: x.loc, label: x.label, acquire, body };
+    return { op: 'with', loc: x.loc, label: x.label, spelling: x.op, acquire, body };
   }
 
   ifStep(x: Ctx): Step | null {
     const v = x.arg as { then?: unknown[]; else?: unknown[] };
     const then = v.then ? this.body(v.then, x.argPos.child('then'), x) : [];
     const els = v.else ? this.body(v.else, x.argPos.child('else'), x) : [];
-    return { op: 'if_blockable', loc: x.loc, label: x.label, then, else: els };
+    return { op: 'if_blockable', loc: x.loc, label: x.label, spelling: x.op, then, else: els };
   }
 
   // --- calls and hooks -------------------------------------------------------------------
@@ -844,14 +657,14 @@ export class StepConverter {
   }
 
   signalling(x: Ctx): Step | null {
-    if (Array.isArray(x.arg)) return { op: 'signalling', loc: x.loc, label: x.label, fences: [], body: this.body(x.arg, x.argPos, x) };
+    if (Array.isArray(x.arg)) return { op: 'signalling', loc: x.loc, label: x.label, spelling: x.op, fences: [], body: this.body(x.arg, x.argPos, x) };
     const a = x.arg as { fences?: string[]; do: unknown[] };
     const fences: string[] = [];
     (a.fences ?? []).forEach((f, i) => {
       if (this.env.hasFence(f)) fences.push(f);
       else this.report(new InputError(`undeclared fence ${quote(f)}${didYouMean(f, this.env.fenceNames()) || ' (declare it under `fences:`)'}`, x.argPos.child('fences').child(i).loc()));
     });
-    return { op: 'signalling', loc: x.loc, label: x.label, fences, body: this.body(a.do, x.argPos.child('do'), x) };
+    return { op: 'signalling', loc: x.loc, label: x.label, spelling: x.op, fences, body: this.body(a.do, x.argPos.child('do'), x) };
   }
 
   call(x: Ctx): Step | null {
@@ -860,7 +673,7 @@ export class StepConverter {
       this.report(new InputError(`undeclared function ${quote(fn)}${didYouMean(fn, this.env.functionNames()) || ' (declare it under `functions:`)'}`, x.argPos.loc()));
       return null;
     }
-    return { op: 'call', loc: x.loc, label: x.label, fn };
+    return { op: 'call', loc: x.loc, label: x.label, spelling: x.op, fn };
   }
 
   invoke(x: Ctx): Step | null {
@@ -876,7 +689,7 @@ export class StepConverter {
       );
       return null;
     }
-    return { op: 'invoke', loc: x.loc, label: x.label, hook: a.hook, blockable: a.blockable ?? null };
+    return { op: 'invoke', loc: x.loc, label: x.label, spelling: x.op, hook: a.hook, blockable: a.blockable ?? null };
   }
 }
 
@@ -889,35 +702,4 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a map';
   return `${typeof v} ${JSON.stringify(v)}`;
-}
-
-/** `a mutex`, `an rwsem`. */
-export function aType(type: LockType): string {
-  return `${['rwsem', 'rwlock', 'rt_mutex', 'srcu'].includes(type) ? 'an' : 'a'} ${type}`;
-}
-
-function suggestFor(type: LockType): string {
-  switch (type) {
-    case 'mutex':
-    case 'rt_mutex':
-      return ' (use `mutex_lock`/`mutex_unlock`, or `lock`/`unlock`)';
-    case 'spinlock':
-      return ' (use `spin_lock*`/`spin_unlock*`)';
-    case 'raw_spinlock':
-      return ' (use `raw_spin_lock*`/`raw_spin_unlock*`)';
-    case 'rwlock':
-      return ' (use `read_lock*`/`write_lock*`)';
-    case 'rwsem':
-      return ' (use `down_read`/`down_write`, `up_read`/`up_write`)';
-    case 'percpu_rwsem':
-      return ' (use `percpu_down_read`/`percpu_down_write`)';
-    case 'ww_mutex':
-      return ' (use `ww_mutex_lock`/`dma_resv_lock`)';
-    case 'srcu':
-      return ' (use `srcu_read_lock`/`srcu_read_unlock`, `synchronize_srcu`)';
-    case 'map':
-      return ' (use `lock_map_acquire*`/`lock_map_release`)';
-    default:
-      return ' (use `lock`/`unlock`)';
-  }
 }

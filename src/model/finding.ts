@@ -4,7 +4,8 @@
  * markdown reporters render. Reporters only format these; they never compute.
  */
 import type { SourceLoc } from './location.js';
-import type { KernelProfile } from './scenario.js';
+import type { KernelProfile, StepOp } from './scenario.js';
+import type { StepCategory } from './vocabulary.js';
 
 export type Severity = 'error' | 'warn';
 
@@ -13,7 +14,17 @@ export interface TraceStep {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** The step as written, shortened (for people: never parsed). */
   readonly step: string;
+  /**
+   * What the step is, from the vocabulary (absent for a frame of no step: a path's context, a
+   * work item): the operation it replays as and its category. A callback's frame has those of
+   * the step that runs it, and the hook it runs for. Reports do not print these; the
+   * diagnosis patterns read them.
+   */
+  readonly op?: StepOp;
+  readonly category?: StepCategory;
+  readonly hook?: string;
 }
 
 /** One dependency of a cycle (or one step chain of another finding). */

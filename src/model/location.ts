@@ -14,6 +14,13 @@ export interface Frame {
   readonly loc: SourceLoc;
   /** The step as the user wrote it, shortened: `kmalloc: GFP_KERNEL`, `call: run_job`. */
   readonly label: string;
+  /**
+   * The step's spelling (its vocabulary entry, vocabulary.ts); a callback's frame keeps the
+   * spelling of the step that runs it. null: a frame of no step (a path's context, a work item).
+   */
+  readonly spelling: string | null;
+  /** The hook whose callback runs in this frame (`invoke: shrinker.scan → my_scan`), if any. */
+  readonly hook: string | null;
   readonly parent: Frame | null;
 }
 

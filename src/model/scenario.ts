@@ -43,6 +43,8 @@ interface StepBase {
   readonly loc: SourceLoc;
   /** The step as written, shortened for traces: `spin_lock_irqsave: A`. */
   readonly label: string;
+  /** The step's name as written (`spin_lock_irqsave`): its entry in the vocabulary (vocabulary.ts). */
+  readonly spelling: string;
 }
 
 export interface AcquireStep extends StepBase {

@@ -4,11 +4,12 @@
  * the locks held where the finding was made; the backtrace of the site; the reasons of a
  * sleep report. Everything here is a pure function of the finding (the memo is invisible).
  *
- * Step labels are the steps as written (`kmalloc: GFP_KERNEL`, `dma_fence_wait: job_fence`,
- * `invoke: shrinker.scan → my_scan`, `signalling`), possibly shortened with `...`; only their
- * operation and, for hooks, the hook name are relied on.
+ * A step is known by its trace frame's category and hook (the replay copies them from the
+ * vocabulary, src/model/vocabulary.ts): a pattern asks "an allocation", never "kmalloc", so
+ * every spelling of a category counts, including the ones added later. Labels are for people.
  */
 import type { TraceStep } from '../model/finding.js';
+import { hookFamily, type HookFamily, type StepCategory } from '../model/vocabulary.js';
 import type { Diagnosable } from './pattern.js';
 
 export const DMA_FENCE_MAP = 'dma_fence_map';
@@ -21,61 +22,42 @@ export const PRIMING_PATH = 'kernel:dma_resv_lockdep';
 /** The precise fence model gives each fence class F its own node, `fence:F`. */
 export const FENCE_CLASS_PREFIX = 'fence:';
 
-/** Steps that allocate (or, for `hmm_range_fault`, may fault pages in and so allocate). */
-export const ALLOC_OPS: ReadonlySet<string> = new Set([
-  'kmalloc', 'kzalloc', 'kvmalloc', 'vmalloc', 'alloc_pages', 'alloc', 'might_alloc', 'hmm_range_fault',
-]);
-export const WAIT_OPS: ReadonlySet<string> = new Set(['dma_fence_wait', 'wait', 'dma_fence_wait_timeout', 'dma_resv_wait_timeout']);
-export const FAULT_OPS: ReadonlySet<string> = new Set(['might_fault', 'copy_to_user', 'copy_from_user', 'get_user', 'put_user']);
-/** Blocks that are fence signalling critical sections (`signal` annotates itself and runs the callbacks inside). */
-const SIGNALLING_OPS: ReadonlySet<string> = new Set(['signalling', 'signal', 'dma_fence_signal']);
-/** Fence steps whose nested steps are fence callbacks or `dma_fence_ops` (run under the fence's lock). */
-const FENCE_OPS: ReadonlySet<string> = new Set([
-  ...WAIT_OPS, 'signal', 'dma_fence_signal', 'dma_fence_signal_locked', 'dma_fence_add_callback',
-  'dma_fence_enable_sw_signaling', 'dma_fence_put',
-]);
-const NOTIFIER_OPS: ReadonlySet<string> = new Set([
-  'mmu_notifier_invalidate_range_start', 'mmu_notifier_invalidate_range_start_nonblock', 'mmu_notifier_invalidate_range_end',
-]);
+/** Steps that allocate: allocations, and faults (faulting a page in allocates it, as `hmm_range_fault` does). */
+const ALLOCATING: ReadonlySet<StepCategory> = new Set(['allocation', 'fault']);
+/** Frames whose nested steps run in a fence signalling critical section (a `signalling` block, a `signal` running callbacks). */
+const SIGNALLING: ReadonlySet<StepCategory> = new Set(['signalling section', 'signal']);
+/** Frames whose nested steps are fence callbacks or `dma_fence_ops` (run under the fence's lock). */
+const FENCE_CODE: ReadonlySet<StepCategory> = new Set(['fence wait', 'signal', 'signal with lock held', 'fence']);
+const NOTIFIER_HOOKS: ReadonlySet<HookFamily> = new Set(['mmu_notifier', 'mmu_interval_notifier']);
 
-/** The operation of a step label: `kmalloc` of `kmalloc: GFP_KERNEL`, `signalling` of `signalling`. */
-export function opOf(label: string): string {
-  const m = /^[^\s:→]+/.exec(label);
-  return m ? m[0] : '';
-}
+const familyOf = (s: TraceStep): HookFamily | null => (s.hook === undefined ? null : hookFamily(s.hook));
 
-/** The hook a frame runs the callbacks of: `shrinker.scan` of `invoke: shrinker.scan → my_scan`. */
-export function hookOf(label: string): string | null {
-  const inv = /^invoke: (?:\{hook: )?([A-Za-z0-9_]+\.[A-Za-z0-9_]+)/.exec(label);
-  if (inv) return inv[1]!;
-  const bare = /^([a-z0-9_]+\.[a-z0-9_]+)(?: →|$)/.exec(label);
-  return bare ? bare[1]! : null;
+/** A step that allocates (or faults pages in). */
+export function allocates(s: TraceStep | undefined): boolean {
+  return s?.category !== undefined && ALLOCATING.has(s.category);
 }
 
 /** A frame running mmu notifier callbacks (the kernel's invocation, or an `invoke` of a notifier hook). */
-export function isNotifierFrame(label: string): boolean {
-  if (NOTIFIER_OPS.has(opOf(label))) return true;
-  const hook = hookOf(label);
-  return hook !== null && /^mmu_(?:interval_)?notifier\./.test(hook);
+export function isNotifierFrame(s: TraceStep): boolean {
+  if (s.category === 'notifier') return true;
+  const family = familyOf(s);
+  return family !== null && NOTIFIER_HOOKS.has(family);
 }
 
 /** A frame of reclaim: a `reclaim` block or a shrinker callback. */
-export function isShrinkerFrame(label: string): boolean {
-  if (opOf(label) === 'reclaim') return true;
-  const hook = hookOf(label);
-  return hook !== null && hook.startsWith('shrinker.');
+export function isShrinkerFrame(s: TraceStep): boolean {
+  return s.category === 'reclaim' || familyOf(s) === 'shrinker';
 }
 
 /** A fence signalling critical section (a `signalling` block, or a `signal` running callbacks). */
-export function isSignallingFrame(label: string): boolean {
-  return SIGNALLING_OPS.has(opOf(label));
+export function isSignallingFrame(s: TraceStep): boolean {
+  return s.category !== undefined && SIGNALLING.has(s.category);
 }
 
 /** A frame whose nested steps are fence callbacks or fence ops (run under the fence's spinlock). */
-export function isFenceCallbackFrame(label: string): boolean {
-  if (FENCE_OPS.has(opOf(label))) return true;
-  const hook = hookOf(label);
-  return hook !== null && hook.startsWith('dma_fence.');
+export function isFenceCallbackFrame(s: TraceStep): boolean {
+  if (s.category !== undefined && FENCE_CODE.has(s.category)) return true;
+  return familyOf(s) === 'dma_fence';
 }
 
 /** `dma_fence_map`, or a fence's own class `fence:F` of the precise fence model. */
@@ -98,9 +80,8 @@ export interface Edge {
   readonly toClass: string;
   readonly path: string;
   readonly stack: readonly TraceStep[];
-  /** The innermost step: what recorded the dependency. */
-  readonly step: string;
-  readonly op: string;
+  /** The innermost step: what recorded the dependency (undefined for an empty stack). */
+  readonly step: TraceStep | undefined;
   /** The frames around the innermost step, outermost first. */
   readonly enclosing: readonly TraceStep[];
   /** The dependency whose recording closed the cycle (the finding's own site). */
@@ -141,7 +122,7 @@ function compute(f: Diagnosable): Analysis {
   // chain[0] is the new dependency prev → next; chain[1..] the existing next → … → prev.
   const ordered = f.rule === 'circular-dependency' && f.chain.length > 1 ? [...f.chain.slice(1), f.chain[0]!] : [];
   const edges: Edge[] = ordered.map((c) => {
-    const step = c.stack.length ? c.stack[c.stack.length - 1]!.step : '';
+    const step = c.stack.length ? c.stack[c.stack.length - 1] : undefined;
     return {
       from: c.from,
       to: c.to,
@@ -150,7 +131,6 @@ function compute(f: Diagnosable): Analysis {
       path: c.path,
       stack: c.stack,
       step,
-      op: opOf(step),
       enclosing: c.stack.slice(0, -1),
       closing: c === f.chain[0],
     };
@@ -203,7 +183,7 @@ export function isPseudo(a: Analysis, name: string, cls: string): boolean {
 
 /** A dependency on `fs_reclaim` or the notifier map recorded by an allocation. */
 export function isAllocEdge(e: Edge): boolean {
-  return ALLOC_OPS.has(e.op) && (e.toClass === FS_RECLAIM || e.toClass === NOTIFIER_MAP);
+  return allocates(e.step) && (e.toClass === FS_RECLAIM || e.toClass === NOTIFIER_MAP);
 }
 
 /**
@@ -213,18 +193,18 @@ export function isAllocEdge(e: Edge): boolean {
  */
 export function isReclaimEdge(e: Edge): boolean {
   if (isAllocEdge(e)) return true;
-  return (e.op === 'fs_reclaim_acquire' || e.op === 'reclaim') && e.toClass === FS_RECLAIM;
+  return e.step?.category === 'reclaim' && e.toClass === FS_RECLAIM;
 }
 
 /** A dependency on a fence node recorded by a fence wait. */
 export function isWaitEdge(a: Analysis, e: Edge): boolean {
-  return WAIT_OPS.has(e.op) && a.fenceNodes.has(e.to);
+  return e.step?.category === 'fence wait' && a.fenceNodes.has(e.to);
 }
 
 /** Was the dependency recorded inside a fence signalling section? */
 export function inSignalling(a: Analysis, e: Edge): boolean {
   if (a.fenceNodes.has(e.from)) return true; // only a signalling section records fence → X
-  if (e.enclosing.some((s) => isSignallingFrame(s.step))) return true;
+  if (e.enclosing.some(isSignallingFrame)) return true;
   return e.closing && a.held.some((c) => c === DMA_FENCE_MAP || c.startsWith(FENCE_CLASS_PREFIX));
 }
 

@@ -4,7 +4,7 @@
  * and the kernel orders mmap_lock before every reservation (the fault handler of a GEM
  * mapping takes the reservation under mmap_lock).
  */
-import { analyze, FAULT_OPS, isCycle, isMmapLock, isResv } from './analysis.js';
+import { analyze, isCycle, isMmapLock, isResv } from './analysis.js';
 import { definePattern } from './pattern.js';
 
 export default definePattern({
@@ -21,6 +21,6 @@ export default definePattern({
     if (!isCycle(f)) return false;
     const a = analyze(f);
     if (![...a.classes].some(isResv)) return false;
-    return a.edges.some((e) => FAULT_OPS.has(e.op) && isMmapLock(e, 'to'));
+    return a.edges.some((e) => e.step?.category === 'fault' && isMmapLock(e, 'to'));
   },
 });

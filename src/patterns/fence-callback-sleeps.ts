@@ -20,6 +20,6 @@ export default definePattern({
   match(f) {
     if (!RULES.includes(f.rule)) return false;
     const frames = analyze(f).frames;
-    return frames.slice(0, -1).some((s) => isFenceCallbackFrame(s.step));
+    return frames.slice(0, -1).some(isFenceCallbackFrame);
   },
 });

@@ -20,6 +20,6 @@ export default definePattern({
   match(f) {
     if (!isCycle(f)) return false;
     const a = analyze(f);
-    return a.edges.some((w) => isWaitEdge(a, w) && w.path !== PRIMING_PATH && w.enclosing.some((s) => isNotifierFrame(s.step)));
+    return a.edges.some((w) => isWaitEdge(a, w) && w.path !== PRIMING_PATH && w.enclosing.some(isNotifierFrame));
   },
 });

@@ -9,7 +9,7 @@ import { definePattern } from './pattern.js';
 
 /** An allocation, or the interval notifier's read side, which may wait for invalidations. */
 const blocksOnNotifier = (e: Edge): boolean =>
-  isReclaimEdge(e) || (e.op === 'mmu_interval_read_begin' && e.toClass === NOTIFIER_MAP);
+  isReclaimEdge(e) || (e.step?.op === 'mmu_interval_read_begin' && e.toClass === NOTIFIER_MAP);
 
 export default definePattern({
   meta: {
@@ -28,7 +28,7 @@ export default definePattern({
     return a.edges.some(
       (n) =>
         !isPseudo(a, n.to, n.toClass) &&
-        (n.fromClass === NOTIFIER_MAP || n.enclosing.some((s) => isNotifierFrame(s.step))) &&
+        (n.fromClass === NOTIFIER_MAP || n.enclosing.some(isNotifierFrame)) &&
         reaches(a, n.to, blocksOnNotifier, (e) => a.fenceNodes.has(e.to)),
     );
   },

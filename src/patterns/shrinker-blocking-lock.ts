@@ -24,7 +24,7 @@ export default definePattern({
     return a.edges.some(
       (s) =>
         !isPseudo(a, s.to, s.toClass) &&
-        (s.fromClass === FS_RECLAIM || s.enclosing.some((x) => isShrinkerFrame(x.step))) &&
+        (s.fromClass === FS_RECLAIM || s.enclosing.some(isShrinkerFrame)) &&
         reaches(a, s.to, isReclaimEdge, (e) => a.fenceNodes.has(e.to)),
     );
   },

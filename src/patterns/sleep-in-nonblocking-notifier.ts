@@ -18,6 +18,6 @@ export default definePattern({
   match(f) {
     if (f.rule !== 'sleep-in-atomic') return false;
     const a = analyze(f);
-    return a.reasons.includes('non_block') && a.frames.slice(0, -1).some((s) => isNotifierFrame(s.step));
+    return a.reasons.includes('non_block') && a.frames.slice(0, -1).some(isNotifierFrame);
   },
 });

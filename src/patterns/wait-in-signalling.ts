@@ -25,7 +25,7 @@ export default definePattern({
       const out = edgeFrom(a, w.to);
       if (!out) return false;
       // The lock was taken and the wait done in one signalling section (the same block).
-      const sections = w.enclosing.filter((s) => isSignallingFrame(s.step));
+      const sections = w.enclosing.filter(isSignallingFrame);
       if (!sections.some((s) => out.enclosing.some((o) => sameFrame(s, o)))) return false;
       // Nothing but ordinary locks between the section and the wait.
       return reaches(a, w.to, (e) => e === w, (e) => isPseudo(a, e.to, e.toClass));

@@ -4,6 +4,7 @@
  */
 import type { LockLine } from '../model/finding.js';
 import type { KernelProfile, LockDecl, LockType } from '../model/scenario.js';
+import { LOCK_TYPE_TABLE, RCU_LOCK_CLASSES, type LockTypeInfo, type WaitType } from '../model/lock-types.js';
 
 /** lockdep's `lock_usage_bit`: bit0 = read, bit1 = ENABLED (else USED_IN), bit2 = SOFTIRQ (else HARDIRQ). */
 export const USED_IN_HARDIRQ = 0;
@@ -54,19 +55,16 @@ interface TypeTraits {
   readonly spinning: boolean;
 }
 
-const TRAITS: Record<ClassType, TypeTraits> = {
-  mutex: { inner: Wait.SLEEP, outer: Wait.INV, sleeping: true, spinning: false },
-  rt_mutex: { inner: Wait.SLEEP, outer: Wait.INV, sleeping: true, spinning: false },
-  rwsem: { inner: Wait.SLEEP, outer: Wait.INV, sleeping: true, spinning: false },
-  percpu_rwsem: { inner: Wait.SLEEP, outer: Wait.INV, sleeping: true, spinning: false },
-  ww_mutex: { inner: Wait.SLEEP, outer: Wait.INV, sleeping: true, spinning: false },
-  semaphore: { inner: Wait.INV, outer: Wait.INV, sleeping: true, spinning: false },
-  spinlock: { inner: Wait.CONFIG, outer: Wait.INV, sleeping: false, spinning: true },
-  rwlock: { inner: Wait.CONFIG, outer: Wait.INV, sleeping: false, spinning: true },
-  raw_spinlock: { inner: Wait.SPIN, outer: Wait.INV, sleeping: false, spinning: true },
-  // DEFINE_SRCU / init_srcu_struct give the map no wait type: never checked.
-  srcu: { inner: Wait.INV, outer: Wait.INV, sleeping: false, spinning: false },
-  map: { inner: Wait.INV, outer: Wait.INV, sleeping: false, spinning: false },
+const WAIT: Readonly<Record<WaitType, Wait>> = { inv: Wait.INV, free: Wait.FREE, spin: Wait.SPIN, config: Wait.CONFIG, sleep: Wait.SLEEP };
+
+/** What lock classes of each type are, from the lock type table (lock-types.ts), and RCU's pseudo-class. */
+const TRAITS: Readonly<Record<ClassType, TypeTraits>> = {
+  ...(Object.fromEntries(
+    (Object.entries(LOCK_TYPE_TABLE) as [LockType, LockTypeInfo][]).map(([type, t]) => [
+      type,
+      { inner: WAIT[t.waitInner], outer: WAIT[t.waitOuter], sleeping: t.sleeping, spinning: t.spinning },
+    ]),
+  ) as Record<LockType, TypeTraits>),
   rcu: { inner: Wait.CONFIG, outer: Wait.FREE, sleeping: false, spinning: false },
 };
 
@@ -153,7 +151,7 @@ export class ClassTable {
   }
 
   rcuClass(flavour: 'rcu' | 'rcu_bh' | 'rcu_sched'): LockClass {
-    const name = flavour === 'rcu' ? 'rcu_read_lock' : flavour === 'rcu_bh' ? 'rcu_read_lock_bh' : 'rcu_read_lock_sched';
+    const name = RCU_LOCK_CLASSES[flavour];
     const cls = this.byKey.get(`rcu:${name}`);
     if (cls) return cls;
     // rcu_read_lock_sched forbids sleeping and spinlock_t inside (inner SPIN); the others CONFIG.

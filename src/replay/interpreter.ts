@@ -122,7 +122,7 @@ export class Interpreter implements Machine {
       // A path in an interrupt or with irqs off says so at the bottom of its traces, where the
       // kernel's show the irq entry frames.
       const how = [path.context !== 'process' ? `context: ${path.context}` : '', path.irqsEnabled ? '' : 'irqs: disabled'].filter((x) => x).join(', ');
-      this.run(task, path.steps, how ? { loc: path.loc, label: how, parent: null } : null);
+      this.run(task, path.steps, how ? { loc: path.loc, label: how, spelling: null, hook: null, parent: null } : null);
       this.lockdep.pathEnd(task);
       return task.branchSeen;
     }
@@ -143,7 +143,7 @@ export class Interpreter implements Machine {
         continue;
       }
       const step = act.steps[act.index++]!;
-      const frame: Frame = { loc: step.loc, label: step.label, parent: act.parent };
+      const frame: Frame = { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent };
       task.frame = frame;
       this.execute(task, step, frame, act, stack);
       if (stack.length > MAX_ACTIVATIONS) {
@@ -162,7 +162,7 @@ export class Interpreter implements Machine {
   /** One step of a stream at `loc`: a flat step runs directly, a block through `run`. */
   runStep(task: Task, step: Step, loc: SourceLoc): void {
     if (FLAT_OPS.has(step.op)) {
-      const frame: Frame = { loc, label: step.label, parent: null };
+      const frame: Frame = { loc, label: step.label, spelling: step.spelling, hook: null, parent: null };
       task.frame = frame;
       this.execute(task, step, frame, STREAM_ACTIVATION, []);
     } else {
@@ -177,7 +177,7 @@ export class Interpreter implements Machine {
   runPrepared(task: Task, prep: PreparedStep, file: string, line: number): void {
     const step = prep.step;
     if (step.op === 'acquire' && step.ctx === undefined) {
-      task.streamStep(file, line, step.label);
+      task.streamStep(file, line, step.label, step.spelling);
       if (prep.gen !== this.lockGeneration || prep.cls === null) {
         const decl = this.decl(step.lock, step);
         if (!decl) return;
@@ -187,7 +187,7 @@ export class Interpreter implements Machine {
       }
       this.acquireAs(task, step, prep.decl!, prep.cls!);
     } else if (step.op === 'release') {
-      task.streamStep(file, line, step.label);
+      task.streamStep(file, line, step.label, step.spelling);
       if (prep.gen !== this.lockGeneration) {
         const decl = this.program.locks.get(step.lock.cls);
         if (!decl) {
@@ -349,7 +349,7 @@ export class Interpreter implements Machine {
           const fn = fns[i]!;
           const body = this.program.functions.get(fn);
           if (!body) continue;
-          const hookFrame: Frame = { loc: step.loc, label: `${step.label} → ${fn}`, parent: act.parent };
+          const hookFrame: Frame = { loc: step.loc, label: `${step.label} → ${fn}`, spelling: step.spelling, hook: step.hook, parent: act.parent };
           stack.push({ steps: body, index: 0, parent: hookFrame, exit: null, boundary: true, blockable });
         }
         break;
@@ -379,12 +379,12 @@ export class Interpreter implements Machine {
 
 
 
-  /** Push functions to run in order, each a function boundary, traced through `via`. */
-  callFunctions(stack: Activation[], fns: readonly string[], frame: Frame, blockable: boolean, via: string): void {
+  /** Push functions to run in order, each a function boundary, traced through `via` (callbacks of `hook`, if one). */
+  callFunctions(stack: Activation[], fns: readonly string[], frame: Frame, blockable: boolean, via: string, hook: string | null): void {
     for (let i = fns.length - 1; i >= 0; i--) {
       const body = this.program.functions.get(fns[i]!);
       if (!body) continue;
-      const entry: Frame = { loc: frame.loc, label: `${via} ${fns[i]}`, parent: frame.parent };
+      const entry: Frame = { loc: frame.loc, label: `${via} ${fns[i]}`, spelling: frame.spelling, hook, parent: frame.parent };
       stack.push({ steps: body, index: 0, parent: entry, exit: null, boundary: true, blockable });
     }
   }

@@ -17,6 +17,8 @@
 import type { LockLine, TraceStep } from '../model/finding.js';
 import type { LockdepLimits } from '../model/limits.js';
 import { framesOf, type Frame } from '../model/location.js';
+import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
+import { stepSpelling } from '../model/vocabulary.js';
 import type { KernelProfile, LockDecl, LockRef } from '../model/scenario.js';
 import {
   ClassTable, Wait, waitValue, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED, LOCK_USED_READ, LOCKF_ENABLED_IRQ_ALL, LOCKF_IRQ,
@@ -579,8 +581,8 @@ export class Lockdep {
       if (h === exempt) continue;
       if (h.cls.spinning) spinning++;
       else if (h.cls.type === 'rcu') {
-        if (h.cls.name === 'rcu_read_lock') rcu++;
-        else if (h.cls.name === 'rcu_read_lock_sched') rcuSched++;
+        if (h.cls.name === RCU_LOCK_CLASSES.rcu) rcu++;
+        else if (h.cls.name === RCU_LOCK_CLASSES.rcu_sched) rcuSched++;
       } else continue;
       atomicLocks.push(this.line(h));
     }
@@ -616,7 +618,7 @@ export class Lockdep {
   /** in_atomic(): preemption disabled by a spinning lock, preempt/bh disable or irq context. */
   inAtomic(task: Task): boolean {
     if (task.preemptCount || task.bhCount || task.hardirqDepth || task.softirqDepth) return true;
-    for (const h of task.held) if (h.cls.spinning || h.cls.name === 'rcu_read_lock_sched') return true;
+    for (const h of task.held) if (h.cls.spinning || h.cls.name === RCU_LOCK_CLASSES.rcu_sched) return true;
     return false;
   }
 
@@ -769,8 +771,12 @@ function refName(ref: LockRef): string {
   return ref.instance === null ? ref.cls : `${ref.cls}[${ref.instance}]`;
 }
 
+/** A frame as reports keep it: where, the label, and what the step is (from the vocabulary). */
 export function traceStep(f: Frame): TraceStep {
-  return { file: f.loc.file, line: f.loc.line, column: f.loc.column, step: f.label };
+  const s = f.spelling === null ? undefined : stepSpelling(f.spelling);
+  const at = { file: f.loc.file, line: f.loc.line, column: f.loc.column, step: f.label };
+  const what = s ? { ...at, op: s.op, category: s.category } : at;
+  return f.hook === null ? what : { ...what, hook: f.hook };
 }
 
 export function trace(frame: Frame | null): TraceStep[] {

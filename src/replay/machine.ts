@@ -40,7 +40,7 @@ export interface Machine {
   /** Run `body` next (a block), then `exit`. */
   open(stack: Activation[], body: readonly Step[], parent: Frame, blockable: boolean, exit: (() => void) | null): void;
   /** Run functions next, in order, each a function boundary traced through `via`. */
-  callFunctions(stack: Activation[], fns: readonly string[], frame: Frame, blockable: boolean, via: string): void;
+  callFunctions(stack: Activation[], fns: readonly string[], frame: Frame, blockable: boolean, via: string, hook: string | null): void;
   /** A pseudo-lock every scenario has (`fs_reclaim`, `dma_fence_map`, ...). */
   builtin(name: string): LockDecl;
   /** A pseudo-lock the kernel code makes, created on first use (`reservation_ww_class_acquire`, ...). */

@@ -10,10 +10,13 @@ import type { ReadKind } from './graph.js';
 export class StreamFrame implements Frame {
   readonly parent = null;
 
+  readonly hook = null;
+
   constructor(
     readonly file: string,
     readonly line: number,
     readonly label: string,
+    readonly spelling: string,
   ) {}
 
   get loc(): SourceLoc {
@@ -92,13 +95,14 @@ export class Task {
   private pendingFile = '';
   private pendingLine = 0;
   private pendingLabel: string | null = null;
+  private pendingSpelling = '';
 
   constructor(readonly name: string) {}
 
   /** The step being executed (its trace). */
   get frame(): Frame | null {
     if (this.pendingLabel !== null) {
-      this.current = new StreamFrame(this.pendingFile, this.pendingLine, this.pendingLabel);
+      this.current = new StreamFrame(this.pendingFile, this.pendingLine, this.pendingLabel, this.pendingSpelling);
       this.pendingLabel = null;
     }
     return this.current;
@@ -110,10 +114,11 @@ export class Task {
   }
 
   /** The frame of a top-level stream step at `file`:`line`, column 1. */
-  streamStep(file: string, line: number, label: string): void {
+  streamStep(file: string, line: number, label: string, spelling: string): void {
     this.pendingFile = file;
     this.pendingLine = line;
     this.pendingLabel = label;
+    this.pendingSpelling = spelling;
   }
 
   irqContext(): number {

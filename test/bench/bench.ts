@@ -81,10 +81,10 @@ function syzbotScenario(shuffled: boolean): Scenario {
   const random = rng(7);
   const paths: PathDecl[] = [];
   const pair = (a: number, b: number): Step[] => [
-    { op: 'acquire', lock: { cls: `c${a}`, instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'none', loc, label: `lock: c${a}` },
-    { op: 'acquire', lock: { cls: `c${b}`, instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'none', loc, label: `lock: c${b}` },
-    { op: 'release', lock: { cls: `c${b}`, instance: null }, irq: 'none', loc, label: `unlock: c${b}` },
-    { op: 'release', lock: { cls: `c${a}`, instance: null }, irq: 'none', loc, label: `unlock: c${a}` },
+    { op: 'acquire', lock: { cls: `c${a}`, instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'none', loc, label: `lock: c${a}`, spelling: 'lock' },
+    { op: 'acquire', lock: { cls: `c${b}`, instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'none', loc, label: `lock: c${b}`, spelling: 'lock' },
+    { op: 'release', lock: { cls: `c${b}`, instance: null }, irq: 'none', loc, label: `unlock: c${b}`, spelling: 'unlock' },
+    { op: 'release', lock: { cls: `c${a}`, instance: null }, irq: 'none', loc, label: `unlock: c${a}`, spelling: 'unlock' },
   ];
   // Layered like a kernel graph: each dependency points 1..40 classes further down.
   for (let e = 0; e < 23720; e++) {

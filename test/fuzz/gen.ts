@@ -18,6 +18,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { LockType } from '../../src/model/scenario.js';
+import { KERNEL_HOOK_NAMES } from '../../src/model/vocabulary.js';
 import { RULE_IDS } from '../../src/rules/ids.js';
 
 export type Kind = 'lock' | 'ld' | 'fn' | 'path' | 'fence' | 'hook' | 'inst' | 'ctx' | 'wc' | 'work' | 'queue' | 'dev' | 'sav';
@@ -46,12 +47,12 @@ export interface AbsFence {
   readonly release: number | null;
 }
 
-/** Hooks the kernel model invokes, registered by a driver like any other hook. */
-export const KERNEL_HOOK_NAMES = ['mmu_interval_notifier.invalidate', 'mmu_notifier.invalidate_range_start', 'pm_runtime.resume', 'pm_runtime.suspend', 'dma_fence.callback', 'shrinker.scan', 'dma_buf.move_notify'] as const;
+/** Hooks the kernel model invokes (the vocabulary's), registered by a driver like any other hook. */
+export { KERNEL_HOOK_NAMES };
 
 export interface AbsHook {
   /** A kernel hook name, or null for the scenario's own hook `{$: hook, i}`. */
-  readonly kernel: (typeof KERNEL_HOOK_NAMES)[number] | null;
+  readonly kernel: string | null;
   readonly fns: readonly number[];
 }
 

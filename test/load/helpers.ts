@@ -81,9 +81,9 @@ export function fmt(e: Err): string {
   return `${e.file}:${e.line}:${e.column}: ${e.message}`;
 }
 
-/** Steps without locations (for comparing IR). */
+/** Steps without locations and spellings (for comparing IR; the label starts with the spelling). */
 export function strip(steps: readonly Step[]): unknown[] {
-  return JSON.parse(JSON.stringify(steps, (k, v) => (k === 'loc' ? undefined : v))) as unknown[];
+  return JSON.parse(JSON.stringify(steps, (k, v) => (k === 'loc' || k === 'spelling' ? undefined : v))) as unknown[];
 }
 
 export function pathSteps(s: Scenario, name: string): readonly Step[] {

@@ -29,7 +29,7 @@ describe('readTrace', () => {
     expect(out[3]).toEqual({
       kind: 'step',
       path: 'kworker/0:1',
-      step: { op: 'acquire', loc: { file: f, line: 4, column: 1 }, label: 'spin_lock_irqsave: S', lock: { cls: 'S', instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'irqsave' },
+      step: { op: 'acquire', loc: { file: f, line: 4, column: 1 }, label: 'spin_lock_irqsave: S', spelling: 'spin_lock_irqsave', lock: { cls: 'S', instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'irqsave' },
       loc: { file: f, line: 4, column: 1 },
     });
     expect(out[4]).toMatchObject({ kind: 'step', step: { op: 'release', irq: 'irqsave', loc: { line: 5 } } });

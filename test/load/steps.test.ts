@@ -132,6 +132,7 @@ describe('locking aliases map to the IR', () => {
 
   it('every acquire step has exactly the IR fields', async () => {
     const s = await one('spin_lock_irqsave: S');
+    expect(s.spelling).toBe('spin_lock_irqsave');
     expect(strip([s])).toEqual([
       { op: 'acquire', label: 'spin_lock_irqsave: S', lock: { cls: 'S', instance: null }, mode: 'write', subclass: 0, nestLock: null, trylock: false, irq: 'irqsave' },
     ]);

@@ -45,7 +45,7 @@ export class Fences {
         break;
       case 'fence_put': {
         const fence = this.fence(step.fence);
-        if (fence.release) this.m.callFunctions(stack, [fence.release], frame, act.blockable, `${step.label} → release`);
+        if (fence.release) this.m.callFunctions(stack, [fence.release], frame, act.blockable, `${step.label} → release`, null);
         break;
       }
     }
@@ -149,7 +149,7 @@ export class Fences {
     if (locked) {
       // dma_fence_signal_locked(): lockdep_assert_held(fence->lock), no annotation.
       this.m.lockdep.assertHeld(task, fence.lock, this.m.program.locks.get(fence.lock.cls)!);
-      this.m.callFunctions(stack, callbacks, frame, act.blockable, `${label} → callback`);
+      this.m.callFunctions(stack, callbacks, frame, act.blockable, `${label} → callback`, null);
       return;
     }
     const inIrq = fence.signalledIn === 'irq' && task.hardirqDepth === 0;
@@ -181,6 +181,6 @@ export class Fences {
       return;
     }
     stack.push({ steps: [], index: 0, parent: frame, exit: unlock, boundary: false, blockable: act.blockable });
-    this.m.callFunctions(stack, fns, frame, act.blockable, via);
+    this.m.callFunctions(stack, fns, frame, act.blockable, via, null);
   }
 }

@@ -51,7 +51,7 @@ export class Notifiers {
       case 'pm_runtime': {
         this.m.lockdep.sleepCheck(task, step.label, null);
         const hook = step.action === 'get' ? 'pm_runtime.resume' : 'pm_runtime.suspend';
-        this.m.callFunctions(stack, this.m.program.hooks.get(hook) ?? [], frame, act.blockable, `${step.label} → ${hook}`);
+        this.m.callFunctions(stack, this.m.program.hooks.get(hook) ?? [], frame, act.blockable, `${step.label} → ${hook}`, hook);
         break;
       }
     }
@@ -73,17 +73,21 @@ export class Notifiers {
         this.m.drop(task, map, `end of ${label}`);
       },
     });
-    const classic = this.m.program.hooks.get(`mmu_notifier.invalidate_range_${phase}`) ?? [];
+    const classicHook = `mmu_notifier.invalidate_range_${phase}`;
+    const classic = this.m.program.hooks.get(classicHook) ?? [];
     for (let i = classic.length - 1; i >= 0; i--) {
       const body = this.m.program.functions.get(classic[i]!);
       if (!body) continue;
-      const entry: Frame = { loc: frame.loc, label: `${label} → ${classic[i]}`, parent: frame.parent };
+      const entry: Frame = { loc: frame.loc, label: `${label} → ${classic[i]}`, spelling: frame.spelling, hook: classicHook, parent: frame.parent };
       if (blockable) stack.push({ steps: body, index: 0, parent: entry, exit: null, boundary: true, blockable });
       else {
-        const wrapped: Step = { op: 'non_block_section', loc: frame.loc, label: 'non_block_start', body };
+        const wrapped: Step = { op: 'non_block_section', loc: frame.loc, label: 'non_block_start', spelling: 'non_block', body };
         stack.push({ steps: [wrapped], index: 0, parent: entry, exit: null, boundary: true, blockable });
       }
     }
-    if (phase === 'start') this.m.callFunctions(stack, this.m.program.hooks.get('mmu_interval_notifier.invalidate') ?? [], frame, blockable, `${label} →`);
+    if (phase === 'start') {
+      const interval = 'mmu_interval_notifier.invalidate';
+      this.m.callFunctions(stack, this.m.program.hooks.get(interval) ?? [], frame, blockable, `${label} →`, interval);
+    }
   }
 }

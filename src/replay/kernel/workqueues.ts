@@ -15,7 +15,7 @@ export class Workqueues {
 
   /** process_one_work(): the queue's map, then the work's, held around the work function. */
   runWork(task: Task, path: PathDecl, work: { item: string; queue: string }, run: (parent: Frame) => void): void {
-    const frame: Frame = { loc: path.loc, label: `work ${work.item} on ${work.queue}`, parent: null };
+    const frame: Frame = { loc: path.loc, label: `work ${work.item} on ${work.queue}`, spelling: null, hook: null, parent: null };
     const queueMap = this.workqueueClass('queue', work.queue);
     const workMap = this.workqueueClass('work', work.item);
     task.frame = frame;
