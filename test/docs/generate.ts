@@ -1,7 +1,7 @@
 /**
  * The generated parts of the documentation, so they cannot drift from the code they describe:
- * the rule and pattern tables (from the registries in src/rules and src/patterns) and the list
- * of built-in models (from the model files in rules/). Each lives in a Markdown file between
+ * the rule, pattern and output-format tables (from the registries in src/rules, src/patterns
+ * and src/report/registry.ts) and the list of built-in models (from the model files in rules/). Each lives in a Markdown file between
  *
  *     <!-- BEGIN GENERATED: NAME (npm run docs) -->
  *     <!-- END GENERATED: NAME -->
@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { builtinModelFile, builtinModelNames } from '../../src/load/models.js';
 import { PATTERNS } from '../../src/patterns/index.js';
+import { OUTPUTS, type OutputCommand } from '../../src/report/registry.js';
 import { RULES } from '../../src/rules/index.js';
 
 /** The repository root (this file is test/docs/generate.ts, or dist/test/docs/generate.js). */
@@ -69,6 +70,15 @@ export function patternsTable(): string {
 /** The README's one-line list of patterns, in priority order. */
 export function readmePatternList(): string {
   return PATTERNS.map(({ meta }) => `[\`${meta.id}\`](src/patterns/${meta.id}.md)`).join(', ') + '.';
+}
+
+/** Every output format of every command, from the output registry (the default first). */
+export function formatsTable(): string {
+  const rows: string[][] = [];
+  for (const command of Object.keys(OUTPUTS) as OutputCommand[]) {
+    OUTPUTS[command].forEach((f, i) => rows.push([`\`${command}\``, `\`${f.name}\`${i === 0 ? ' (default)' : ''}`, f.summary]));
+  }
+  return table(['command', '--format', 'what it writes'], rows);
 }
 
 type Yaml = unknown;
@@ -139,6 +149,7 @@ export function modelsList(): string {
 export const GENERATED: readonly { readonly file: string; readonly name: string; readonly render: () => string }[] = [
   { file: 'docs/cli.md', name: 'rules', render: rulesTable },
   { file: 'docs/cli.md', name: 'patterns', render: patternsTable },
+  { file: 'docs/cli.md', name: 'formats', render: formatsTable },
   { file: 'docs/models.md', name: 'models', render: modelsList },
   { file: 'README.md', name: 'rules', render: readmeRulesTable },
   { file: 'README.md', name: 'patterns', render: readmePatternList },
