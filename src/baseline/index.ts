@@ -13,15 +13,13 @@
  * The file is deterministic JSON: entries sorted by file, rule, locks and fingerprint, with
  * the rule, the locks and the message beside the fingerprint for people reading a diff.
  */
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { summarize } from '../check/run.js';
 import { InputError, InputErrors } from '../load/errors.js';
 import { validate } from '../load/issues.js';
 import { parseText } from '../load/source.js';
-import type { BaselineEntry, FileResult, Finding, RunResult } from '../model/finding.js';
+import type { BaselineEntry, Finding, RunResult } from '../model/finding.js';
 import { findingFingerprint } from '../model/fingerprint.js';
 
 export const BASELINE_VERSION = 1;
@@ -68,7 +66,7 @@ function entryOf(file: string, f: Finding): BaselineEntry {
   };
 }
 
-function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
+export function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
   const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
   return cmp(a.file, b.file) || cmp(a.rule, b.rule) || cmp(a.locks.join('\u0000'), b.locks.join('\u0000')) || cmp(a.fingerprint, b.fingerprint) || cmp(a.message, b.message);
 }
@@ -108,42 +106,4 @@ export async function readBaseline(abs: string, display: string): Promise<Baseli
   const r = validate(baselineSchema, parsed.value, parsed.pos, '');
   if (!r.ok) throw new InputErrors(r.errors);
   return { version: r.data.version, findings: r.data.findings };
-}
-
-/**
- * Leave the known findings out of a run (files judged again without them) and list the
- * stale entries. `display` is the baseline file as the user gave it.
- */
-export function applyBaseline(run: RunResult, baseline: Baseline, baseDir: string, cwd: string, display: string): RunResult {
-  const key = (file: string, fp: string) => `${file}\u0000${fp}`;
-  const remaining = new Map<string, BaselineEntry[]>();
-  for (const e of baseline.findings) {
-    const k = key(e.file, e.fingerprint);
-    const list = remaining.get(k);
-    if (list) list.push(e);
-    else remaining.set(k, [e]);
-  }
-  let ignored = 0;
-  const results: FileResult[] = run.results.map((r) => {
-    if (r.status === 'error') return r;
-    const file = baselinePath(r.file, baseDir, cwd);
-    const findings = r.findings.filter((f) => {
-      if (!isBaselinable(f)) return true;
-      const list = remaining.get(key(file, findingFingerprint(f)));
-      if (!list || list.length === 0) return true;
-      list.shift();
-      ignored++;
-      return false;
-    });
-    if (findings.length === r.findings.length) return r;
-    const passed = r.unmet.length === 0 && !findings.some(isBaselinable);
-    return { ...r, findings, status: passed ? 'pass' : 'fail' };
-  });
-  // Stale: an entry of a file checked without error that no finding matched, or of a file
-  // that no longer exists. Files outside this run (another shard, a subset) say nothing.
-  const checked = new Set(run.results.filter((r) => r.status !== 'error').map((r) => baselinePath(r.file, baseDir, cwd)));
-  const unchecked = new Set(run.results.filter((r) => r.status === 'error').map((r) => baselinePath(r.file, baseDir, cwd)));
-  const isStale = (e: BaselineEntry) => checked.has(e.file) || (!unchecked.has(e.file) && !existsSync(path.resolve(baseDir, e.file)));
-  const stale = [...remaining.values()].flat().filter(isStale).sort(compareEntries);
-  return { ...summarize(results), baseline: { file: display, ignored, stale } };
 }

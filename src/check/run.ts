@@ -9,12 +9,12 @@ import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario,
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 import type { FenceDecl, FenceModel, KernelProfile, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
-import { Replayer, replayScenario, type GraphExport, type PreparedStep, type ReplayOutput } from '../replay/index.js';
+import { analyzeScenario, applyExpectations, startAnalysis, summarize, type Analysis, type AnalyzedReplay } from '../analyze/index.js';
+import type { GraphExport, PreparedStep } from '../replay/index.js';
 import type { Task } from '../replay/task.js';
-import { applyExpectations } from './expectations.js';
 import type { ExtraInclude } from '../load/index.js';
 import { selectShard, type Shard } from './shard.js';
-import { fileStats, totalStats } from './stats.js';
+import { fileStats } from '../analyze/stats.js';
 import { Expansion, formatCount, MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION } from '../load/expansion.js';
 import { MAX_ERRORS } from '../load/scenario.js';
 import { notText } from '../load/source.js';
@@ -153,7 +153,7 @@ function errorInfos(err: unknown): InputErrorInfo[] | null {
 /** What a file's checking produced before its expectations are applied. */
 interface Checked {
   readonly scenario: string;
-  readonly output: ReplayOutput;
+  readonly output: Analysis;
   readonly expect: Scenario['expect'];
   readonly lookup: (name: string) => LockDecl | undefined;
   /** Errors met while reading a stream (the rest of the stream is still checked). */
@@ -163,7 +163,7 @@ interface Checked {
 async function checkScenarioFile(file: string, opts: CheckOptions): Promise<Checked> {
   const loaded = await loadScenario(file, { include: opts.include });
   const scenario: Scenario = { ...loaded, options: withOverrides(loaded.options, opts) };
-  const output = replayScenario(scenario);
+  const output = analyzeScenario(scenario);
   return {
     scenario: scenario.name,
     output,
@@ -186,18 +186,17 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   const fences = new Map<string, FenceDecl>();
   const functions = new Map<string, readonly Step[]>();
   const hooks = new Map<string, string[]>();
-  let replayer: Replayer | null = null;
+  let analysis: AnalyzedReplay | null = null;
   let metaLoc: SourceLoc | null = null;
 
   /** Included models' paths not run yet (a config file's includes come even before the header). */
   const pendingPaths: PathDecl[] = [];
   /** An event or an include was seen: the options can no longer change. */
   let started = false;
-  const ensure = (): Replayer => {
-    let r = replayer;
-    if (!r) replayer = r = new Replayer({ options: withOverrides(options, opts), locks, fences, functions, hooks });
-    if (pendingPaths.length) for (const p of pendingPaths.splice(0)) r.runPath(p);
-    return r;
+  const ensure = (): AnalyzedReplay => {
+    const a = (analysis ??= startAnalysis({ options: withOverrides(options, opts), locks, fences, functions, hooks }));
+    if (pendingPaths.length) for (const p of pendingPaths.splice(0)) a.replayer.runPath(p);
+    return a;
   };
   const errors = new ErrorList();
   /** Set when the stream passes a limit: the rest of it is not checked. */
@@ -227,19 +226,19 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   const declareLock = (decl: LockDecl): void => {
     if (locks.has(decl.name)) return;
     locks.set(decl.name, decl);
-    replayer?.declareLock(decl);
+    analysis?.replayer.declareLock(decl);
   };
   const declareFence = (decl: FenceDecl): void => {
     if (fences.has(decl.name)) return;
     fences.set(decl.name, decl);
     expansion.clear();
-    replayer?.declareFence(decl);
+    analysis?.replayer.declareFence(decl);
   };
   const declareFunction = (fn: string, steps: readonly Step[]): void => {
     if (functions.has(fn)) return;
     functions.set(fn, steps);
     expansion.clear();
-    replayer?.declareFunction(fn, steps);
+    analysis?.replayer.declareFunction(fn, steps);
   };
   const registerHook = (hook: string, fn: string): void => {
     let fns = hooks.get(hook);
@@ -247,7 +246,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     if (fns.includes(fn)) return;
     fns.push(fn);
     expansion.clear();
-    replayer?.registerHook(hook, fn);
+    analysis?.replayer.registerHook(hook, fn);
   };
 
   // A stream that is not text at all is one error, not one per line.
@@ -304,7 +303,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
       }
       case 'step':
         started = true;
-        if (admit(item.step, item.loc)) ensure().step(item.path, item.step, item.loc);
+        if (admit(item.step, item.loc)) ensure().replayer.step(item.path, item.step, item.loc);
         break;
     }
   };
@@ -320,7 +319,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     const step = tables.templates[template]!;
     // The common events (a lock, an unlock) call nothing: only calls and hooks are sized.
     if ((expanding[template] ??= EXPANDING_OPS.has(step.op) ? 1 : 0) === 1 && !admit(step, { file, line, column: 1 })) return;
-    const r = replayer !== null && pendingPaths.length === 0 ? replayer : ensure();
+    const r = (analysis !== null && pendingPaths.length === 0 ? analysis : ensure()).replayer;
     r.stepPrepared(tasks[task] ?? (tasks[task] = r.task(tables.tasks[task]!)), prepared[template] ?? (prepared[template] = r.prepare(step)), file, line);
   };
   let events = 0;
@@ -332,7 +331,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   }
 
   // A broken line is reported with its number; the rest of the stream is still checked.
-  const output: ReplayOutput = ensure().finish();
+  const output = ensure().finish();
   return {
     scenario: name ?? defaultScenarioName(file),
     output,
@@ -441,22 +440,6 @@ export async function inspectFile(file: string, opts: CheckOptions = {}): Promis
   const result: FileResult = { file, scenario: checked.scenario, status, findings, unmet, errors };
   const { stats, graph } = checked.output;
   return { result: opts.stats ? { ...result, stats: fileStats(stats, graph, performance.now() - started) } : result, graph };
-}
-
-/** Summarise results (counts by status, and every finding). */
-export function summarize(results: readonly FileResult[]): RunResult {
-  let passed = 0;
-  let failed = 0;
-  let errors = 0;
-  let findings = 0;
-  for (const r of results) {
-    if (r.status === 'pass') passed++;
-    else if (r.status === 'fail') failed++;
-    else errors++;
-    findings += r.findings.length;
-  }
-  const stats = totalStats(results.map((r) => r.stats));
-  return { results, summary: { files: results.length, passed, failed, errors, findings, ...(stats ? { stats } : {}) } };
 }
 
 /** `fencedep check`: every input, in order; directories expanded in byte order. */

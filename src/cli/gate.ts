@@ -8,11 +8,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applyBaseline, buildBaseline, DEFAULT_BASELINE, formatBaseline, readBaseline } from '../baseline/index.js';
+import { applyBaseline, applySeverities } from '../analyze/index.js';
+import { buildBaseline, DEFAULT_BASELINE, formatBaseline, readBaseline } from '../baseline/index.js';
 import type { RunOptions } from '../check/run.js';
 import type { Shard } from '../check/shard.js';
 import { displayPath, enabledOptInRules, resolveConfig, type Config } from '../config/index.js';
-import { applySeverities } from '../config/severity.js';
 import { InputError, InputErrors } from '../load/errors.js';
 import type { BaselineEntry, CheckStats, RunResult } from '../model/finding.js';
 import { painter } from '../report/color.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../model/finding.js';
 import { builtinModelFile, loadScenario } from '../load/index.js';
-import { replayScenario } from '../replay/index.js';
+import { analyzeScenario } from '../analyze/index.js';
 import type { Generated } from './doc.js';
 import { renderScenario } from './render.js';
 
@@ -31,7 +31,7 @@ export function kernelEdges(): Promise<Set<string>> {
     const out = new Set<string>();
     if (!file) return out;
     const scenario = await loadScenario(file);
-    const { graph } = replayScenario(scenario);
+    const { graph } = analyzeScenario(scenario);
     for (const d of graph.dependencies) {
       const from = graph.classes[d.from]!.lockdep.replace(/\/\d$/, '');
       const to = graph.classes[d.to]!.lockdep.replace(/\/\d$/, '');
@@ -61,7 +61,7 @@ async function replayYaml(yaml: string, name: string): Promise<{ findings: reado
   try {
     await writeFile(file, yaml);
     const scenario = await loadScenario(file);
-    const out = replayScenario(scenario);
+    const out = analyzeScenario(scenario);
     if (out.errors.length > 0) return { findings: out.findings, error: out.errors.map((e) => e.message).join('; ') };
     return { findings: out.findings, error: null };
   } catch (err) {

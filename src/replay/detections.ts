@@ -1,6 +1,7 @@
 /**
- * What the replay detects, handed to the rule of the same id (src/rules/<id>.ts) to be
- * turned into a finding. Lock lines are snapshots taken at detection time, as lockdep
+ * What the replay detects, handed to a `DetectionSink` as it is found; the analyze stage
+ * (src/analyze) gives each to the rule of the same id (src/rules/<id>.ts) to be turned into
+ * a finding. Lock lines are snapshots taken at detection time, as lockdep
  * prints usage bits as they are when it reports.
  */
 import type { LockLine, TraceStep } from '../model/finding.js';
@@ -153,3 +154,8 @@ export interface Detections {
 }
 
 export type RuleIdWithDetection = keyof Detections;
+
+/** Where the replay hands each detection as it is found (the analyze stage's findings). */
+export interface DetectionSink {
+  report<K extends keyof Detections>(rule: K, detection: Detections[K]): void;
+}

@@ -1,52 +1,23 @@
 /**
- * Replay: runs a scenario's paths against the lockdep model and returns what it found.
+ * Replay: runs a scenario's paths against the lockdep model. What it detects goes to a
+ * `DetectionSink` as it is found (the analyze stage, src/analyze, makes findings of it); what
+ * it returns is the dependency graph, the input errors it met and its figures.
  * `Replayer` is incremental so a JSONL stream can be fed one event at a time;
  * `replayScenario` is the whole-file convenience.
  */
-import type { Finding } from '../model/finding.js';
 import { LOCKDEP_LIMITS, tableFull, type LockdepLimits } from '../model/limits.js';
 import type { SourceLoc } from '../model/location.js';
-import type { FenceDecl, KernelProfile, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import type { FenceDecl, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
-import { diagnose } from '../patterns/index.js';
-import { ruleById } from '../rules/index.js';
-import type { Detections } from './detections.js';
+import type { DetectionSink } from './detections.js';
 import { Interpreter, type PreparedStep } from './interpreter.js';
 export type { PreparedStep } from './interpreter.js';
 import { Lockdep } from './lockdep.js';
+import type { ReplayOutput } from './output.js';
+export type { GraphExport, ReplayOutput, ReplayStats } from './output.js';
+export type { DetectionSink } from './detections.js';
 import type { Task } from './task.js';
 
-export interface ReplayStats {
-  readonly classes: number;
-  readonly edges: number;
-  readonly chains: number;
-  readonly events: number;
-}
-
-/** The dependency graph a replay built, for export and comparison (`fencedep graph`, `diff`). */
-export interface GraphExport {
-  /** Every class that took part in a dependency, by index. */
-  readonly classes: readonly { readonly name: string; readonly lockdep: string; readonly type: string }[];
-  /** Dependencies from → to (class indexes), with their kinds and where each was first recorded. */
-  readonly dependencies: readonly {
-    readonly from: number;
-    readonly to: number;
-    /** lockdep's dependency kinds: any of `SR`, `ER`, `SN`, `EN`. */
-    readonly kinds: readonly string[];
-    readonly path: string;
-    readonly location: SourceLoc | null;
-    readonly step: string | null;
-  }[];
-}
-
-export interface ReplayOutput {
-  /** In the order found; one per rule and lock set. `expected` is false here. */
-  readonly findings: readonly Finding[];
-  readonly graph: GraphExport;
-  /** Input errors only found while replaying (e.g. a hardirq block while hard irqs are disabled). */
-  readonly errors: readonly InputError[];
-  readonly stats: ReplayStats;
-}
 
 export interface ReplayerSetup {
   readonly options: ScenarioOptions;
@@ -74,25 +45,20 @@ export class Replayer {
   private readonly interpreter: Interpreter;
   /** Open tasks of a stream, by path name. */
   private readonly tasks = new Map<string, Task>();
-  private readonly findings: Finding[] = [];
-  private readonly seen = new Set<string>();
   private readonly errors: InputError[] = [];
-  private readonly warn: ReadonlySet<string>;
-  private readonly kernel: KernelProfile;
   private events = 0;
 
-  constructor(setup: ReplayerSetup, tuning: ReplayTuning = {}) {
+  /** `sink` receives every detection as it is found. */
+  constructor(setup: ReplayerSetup, sink: DetectionSink, tuning: ReplayTuning = {}) {
     this.locks = new Map(setup.locks);
     this.fences = new Map(setup.fences);
     this.functions = new Map(setup.functions);
     this.hooks = new Map([...setup.hooks].map(([h, fns]) => [h, [...fns]]));
-    this.warn = new Set(setup.options.warn);
-    this.kernel = setup.options.kernel;
     for (const name of this.locks.keys()) this.declIndex.set(name, this.declIndex.size);
     const limits = tuning.limits ?? LOCKDEP_LIMITS;
     this.lockdep = new Lockdep(
       setup.options.kernel,
-      { report: (rule, d) => this.report(rule, d) },
+      sink,
       (name) => this.declIndex.get(name) ?? -1,
       tuning.chainCache ?? true,
       limits,
@@ -102,7 +68,7 @@ export class Replayer {
       this.lockdep,
       { locks: this.locks, fences: this.fences, functions: this.functions, hooks: this.hooks, options: setup.options },
       (e) => this.errors.push(e),
-      { report: (rule, d) => this.report(rule, d) },
+      sink,
     );
   }
 
@@ -164,7 +130,6 @@ export class Replayer {
     for (const task of this.tasks.values()) this.lockdep.pathEnd(task);
     this.tasks.clear();
     return {
-      findings: this.findings,
       graph: this.lockdep.exportGraph(),
       errors: this.errors,
       stats: {
@@ -175,33 +140,10 @@ export class Replayer {
       },
     };
   }
-
-  private report<K extends keyof Detections>(id: K, detection: Detections[K]): void {
-    const rule = ruleById(id);
-    if (!rule) throw new Error(`no rule registered for detection "${id}"`);
-    if (rule.meta.optIn && !this.warn.has(id)) return;
-    const draft = rule.build(detection);
-    // Once per rule and lock set.
-    const key = `${id}\u0000${[...draft.locks].sort().join('\u0000')}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    const { heading, ...rest } = draft;
-    const finding: Finding = {
-      rule: id,
-      severity: rule.meta.defaultSeverity,
-      heading: heading ?? rule.meta.heading,
-      kernel: this.kernel,
-      expected: false,
-      ...rest,
-    };
-    // The design mistake behind it, when it is a known one.
-    const diagnosis = diagnose(finding);
-    this.findings.push(diagnosis ? { ...finding, pattern: diagnosis.pattern, remedy: diagnosis.remedy } : finding);
-  }
 }
 
-export function replayScenario(scenario: Scenario, tuning: ReplayTuning = {}): ReplayOutput {
-  const replayer = new Replayer(scenario, tuning);
+export function replayScenario(scenario: Scenario, sink: DetectionSink, tuning: ReplayTuning = {}): ReplayOutput {
+  const replayer = new Replayer(scenario, sink, tuning);
   for (const path of scenario.paths) replayer.runPath(path);
   return replayer.finish();
 }

@@ -8,7 +8,8 @@ import type { AcquireMode, AcquireStep, LockDecl, LockRef, PathDecl, Step } from
 import { InputError } from '../load/errors.js';
 import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, type LockClass } from './classes.js';
 import type { ReadKind } from './graph.js';
-import type { DetectionSink, Lockdep } from './lockdep.js';
+import type { DetectionSink } from './detections.js';
+import type { Lockdep } from './lockdep.js';
 import type { Activation, Machine, Program } from './machine.js';
 import { Fences } from './kernel/fences.js';
 import { Memory } from './kernel/memory.js';

@@ -25,13 +25,10 @@ import {
   LOCKF_IRQ_READ, LOCKF_USED_IN_IRQ_ALL, LockClass, lockLine, stateName, USAGE_DIR, USAGE_READ, usageName,
   USED_IN_HARDIRQ, USED_IN_SOFTIRQ,
 } from './classes.js';
-import type { DependencyStep, Detections, Site, UsageBecame } from './detections.js';
+import type { DependencyStep, Detections, DetectionSink, Site, UsageBecame } from './detections.js';
 import { depKind, DependencyGraph, kindNames, type Dependency, type PathHit, type ReadKind } from './graph.js';
+import type { GraphExport } from './output.js';
 import { HeldLock, Task } from './task.js';
-
-export interface DetectionSink {
-  report<K extends keyof Detections>(rule: K, detection: Detections[K]): void;
-}
 
 const INITIAL_KEY = 0;
 
@@ -645,10 +642,10 @@ export class Lockdep {
   }
 
   /** The graph as plain data: classes that have dependencies, and the dependencies. */
-  exportGraph(): import('./index.js').GraphExport {
+  exportGraph(): GraphExport {
     const index = new Map<number, number>();
     const classes: { name: string; lockdep: string; type: string }[] = [];
-    const dependencies: import('./index.js').GraphExport['dependencies'][number][] = [];
+    const dependencies: GraphExport['dependencies'][number][] = [];
     const id = (c: number) => {
       let i = index.get(c);
       if (i === undefined) {

@@ -6,7 +6,8 @@ import type { Frame } from '../model/location.js';
 import type { FenceDecl, LockDecl, ScenarioOptions, Step } from '../model/scenario.js';
 import type { InputError } from '../load/errors.js';
 import type { ReadKind } from './graph.js';
-import type { DetectionSink, Lockdep } from './lockdep.js';
+import type { DetectionSink } from './detections.js';
+import type { Lockdep } from './lockdep.js';
 import type { Task } from './task.js';
 
 export interface Program {

@@ -6,7 +6,8 @@
 import { existsSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, buildBaseline, formatBaseline } from '../../src/baseline/index.js';
+import { applyBaseline } from '../../src/analyze/index.js';
+import { buildBaseline, formatBaseline } from '../../src/baseline/index.js';
 import { checkInputs } from '../../src/check/run.js';
 import { findingFingerprint } from '../../src/model/fingerprint.js';
 import { ABBA, ABBA_ROTATED, CDDC, json, runIn, sandbox } from '../cli/gate-helpers.js';

@@ -14,7 +14,7 @@ import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { checkInputs } from '../../src/check/run.js';
-import { replayScenario } from '../../src/replay/index.js';
+import { analyzeScenario } from '../../src/analyze/index.js';
 import type { LockDecl, PathDecl, Scenario, Step } from '../../src/model/scenario.js';
 import { DEFAULT_SHAPE, writeTrace } from './generate.js';
 import { rng } from '../rng.js';
@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   for (const shuffled of [false, true]) {
     const scenario = syzbotScenario(shuffled);
     const t0 = performance.now();
-    const out = replayScenario(scenario);
+    const out = analyzeScenario(scenario);
     const ms = performance.now() - t0;
     const how = shuffled ? 'locks declared in random order' : 'locks declared outermost first';
     console.log(`  ${how}: ${ms.toFixed(0)} ms; ${out.stats.classes} classes, ${out.stats.edges} dependencies, ${out.findings.length} findings`);

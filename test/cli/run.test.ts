@@ -3,8 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { applyExpectations, matches } from '../../src/check/expectations.js';
-import { defaultScenarioName, expandInputs, summarize } from '../../src/check/run.js';
+import { applyExpectations, matches } from '../../src/analyze/expectations.js';
+import { summarize } from '../../src/analyze/index.js';
+import { defaultScenarioName, expandInputs } from '../../src/check/run.js';
 import type { FileResult, Finding } from '../../src/model/finding.js';
 import type { Expectation, LockDecl } from '../../src/model/scenario.js';
 

@@ -1,6 +1,6 @@
 /** `--stats`: figures per file and in total, in JSON (a `stats` field) and as a table after the text report. */
 import { describe, expect, it } from 'vitest';
-import { countSccs, totalStats } from '../../src/check/stats.js';
+import { countSccs, totalStats } from '../../src/analyze/stats.js';
 import { c, cli } from './helpers.js';
 
 const FIELDS = ['classes', 'dependencies', 'chains', 'sccs', 'events', 'timeMs'];

@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostileNames, plainNames, scenarioArb, streamable, toJsonl, toYaml, withPaths, type AbsScenario, type Kind, type Names } from './gen.js';
 import { loadScenario } from '../../src/load/index.js';
-import { replayScenario } from '../../src/replay/index.js';
+import { analyzeScenario } from '../../src/analyze/index.js';
 import { checkJson, params, ruleAndLocks, scratch, timeout, type JsonFinding, type JsonReport, type JsonResult } from './harness.js';
 
 const fx = scratch('meta');
@@ -59,7 +59,7 @@ const localKeys = (r: JsonResult) => r.findings.filter((f) => !GRAPH_RULES.has(f
  */
 async function graphRules(s: AbsScenario): Promise<string[]> {
   const file = fx.write('nocache.yaml', toYaml(s));
-  const out = replayScenario(await loadScenario(file), { chainCache: false });
+  const out = analyzeScenario(await loadScenario(file), { chainCache: false });
   const kind = (r: string) => (r === 'circular-dependency' ? 'cycle' : r === 'recursive-locking' ? 'recursive' : 'irq');
   return [...new Set(out.findings.map((f) => f.rule).filter((r) => GRAPH_RULES.has(r)).map(kind))].sort();
 }

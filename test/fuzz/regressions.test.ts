@@ -4,7 +4,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/load/index.js';
-import { replayScenario } from '../../src/replay/index.js';
+import { analyzeScenario } from '../../src/analyze/index.js';
 import { checkJson, cli, ruleAndLocks, scratch } from './harness.js';
 
 const fx = scratch('regress');
@@ -125,7 +125,7 @@ describe('properties that are false by design (the test states what holds instea
     expect(await findings('plain-first.yaml', trylock('plain'))).toEqual([]);
     // Without the chain cache both orders record X → B.
     for (const first of ['plain', 'try'] as const) {
-      const out = replayScenario(await loadScenario(fx.write(`nocache-${first}.yaml`, trylock(first))), { chainCache: false });
+      const out = analyzeScenario(await loadScenario(fx.write(`nocache-${first}.yaml`, trylock(first))), { chainCache: false });
       expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
     }
   });

@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/load/index.js';
 import { LOCKDEP_LIMITS } from '../../src/model/limits.js';
-import { replayScenario } from '../../src/replay/index.js';
+import { analyzeScenario } from '../../src/analyze/index.js';
 import { checkJson, scratch } from '../fuzz/harness.js';
 
 const fx = scratch('replay-limits');
@@ -81,7 +81,7 @@ describe('limits the replay enforces', () => {
       '  - name: ba\n    steps: [{lock: B}, {lock: A}, {unlock: A}, {unlock: B}]\n' +
       Array.from({ length: n }, (_, i) => `  - name: p${i}\n    steps: [{lock: L${i}}, {lock: L${i + 1}}, {unlock: L${i + 1}}, {unlock: L${i}}]\n`).join('');
     const replay = async (n: number, limits: Partial<typeof LOCKDEP_LIMITS>) =>
-      replayScenario(await loadScenario(fx.write(`ladder-${n}.yaml`, ladder(n))), { limits: { ...LOCKDEP_LIMITS, ...limits } });
+      analyzeScenario(await loadScenario(fx.write(`ladder-${n}.yaml`, ladder(n))), { limits: { ...LOCKDEP_LIMITS, ...limits } });
     const errors = (out: Awaited<ReturnType<typeof replay>>) => out.errors.map((e) => [e.message, e.loc?.line, e.loc?.column]);
 
     it('room for every dependency: no error', async () => {
@@ -104,14 +104,14 @@ describe('limits the replay enforces', () => {
       expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
       // Off for every task: the cycle a later path closes is not found.
       const late = await loadScenario(fx.write('ladder-late.yaml', `${ladder(10)}  - name: back\n    steps: [{lock: L1}, {lock: L0}, {unlock: L0}, {unlock: L1}]\n`));
-      expect(replayScenario(late, { limits: { ...LOCKDEP_LIMITS, dependencies: 11 } }).findings).toHaveLength(1);
-      expect(replayScenario(late, { limits: { ...LOCKDEP_LIMITS, dependencies: 13 } }).findings).toHaveLength(2);
+      expect(analyzeScenario(late, { limits: { ...LOCKDEP_LIMITS, dependencies: 11 } }).findings).toHaveLength(1);
+      expect(analyzeScenario(late, { limits: { ...LOCKDEP_LIMITS, dependencies: 13 } }).findings).toHaveLength(2);
     });
 
     it('with lockdep off, the held locks are still kept: a sleep under a spinlock is still reported, as the kernel reads preempt_count', async () => {
       const late = await loadScenario(fx.write('ladder-sleep.yaml', `${ladder(10).replace('locks:\n', 'locks:\n  S: spinlock\n')}  - name: sleeper\n    steps: [{lock: L3}, {spin_lock: S}, msleep, {spin_unlock: S}, {unlock: L3}]\n`));
       for (const limits of [{ dependencies: 11 }, { chains: 8 }]) {
-        const out = replayScenario(late, { limits: { ...LOCKDEP_LIMITS, ...limits } });
+        const out = analyzeScenario(late, { limits: { ...LOCKDEP_LIMITS, ...limits } });
         expect(out.errors).toHaveLength(1);
         expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency', 'sleep-in-atomic']);
       }

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/load/index.js';
-import { replayScenario } from '../../src/replay/index.js';
+import { analyzeScenario } from '../../src/analyze/index.js';
 import { replayYaml, yaml } from '../rules/rule-tester.js';
 
 async function findings(source: string): Promise<string[]> {
@@ -137,8 +137,8 @@ describe('§8.6 generic lockdep edge cases', () => {
       } catch {
         continue; // kernel-model steps not supported by this build
       }
-      const key = (o: ReturnType<typeof replayScenario>) => o.findings.map((f) => `${f.rule} ${f.locks.join(',')} ${f.location.line}`);
-      expect(key(replayScenario(scenario, { chainCache: false })), file).toEqual(key(replayScenario(scenario)));
+      const key = (o: ReturnType<typeof analyzeScenario>) => o.findings.map((f) => `${f.rule} ${f.locks.join(',')} ${f.location.line}`);
+      expect(key(analyzeScenario(scenario, { chainCache: false })), file).toEqual(key(analyzeScenario(scenario)));
     }
   });
 });

@@ -1,7 +1,7 @@
 /** Traces: a path's context is their first step, where the kernel's show the irq entry frames. */
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/load/index.js';
-import { replayScenario } from '../../src/replay/index.js';
+import { analyzeScenario } from '../../src/analyze/index.js';
 import { scratch } from '../fuzz/harness.js';
 
 const fx = scratch('traces');
@@ -20,7 +20,7 @@ describe('traces of paths in an interrupt or with irqs off', () => {
       '    steps: [{spin_lock_irqsave: B}, {spin_lock: A}, {spin_unlock: A}, {spin_unlock_irqrestore: B}]',
       '',
     ].join('\n'));
-    const out = replayScenario(await loadScenario(file));
+    const out = analyzeScenario(await loadScenario(file));
     const cycle = out.findings.find((f) => f.rule === 'circular-dependency')!;
     const fromIrq = cycle.chain.find((e) => e.path === 'in irq')!;
     expect(fromIrq.stack.map((s) => [s.line, s.column, s.step])).toEqual([[3, 5, 'context: softirq, irqs: disabled'], [6, 30, 'spin_lock: B']]);

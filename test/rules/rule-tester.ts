@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/load/index.js';
-import { replayScenario, type ReplayOutput } from '../../src/replay/index.js';
+import { analyzeScenario, type Analysis } from '../../src/analyze/index.js';
 
 /** Strip the common indentation of a template literal, so a case reads as the file it is. */
 export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
@@ -16,8 +16,8 @@ export function yaml(strings: TemplateStringsArray, ...values: unknown[]): strin
 
 let counter = 0;
 
-export async function replayYaml(source: string): Promise<ReplayOutput> {
-  return replayScenario(await loadScenarioText(source, { file: `case-${++counter}.yaml` }));
+export async function replayYaml(source: string): Promise<Analysis> {
+  return analyzeScenario(await loadScenarioText(source, { file: `case-${++counter}.yaml` }));
 }
 
 export interface ExpectedFinding {

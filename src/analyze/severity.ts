@@ -4,9 +4,9 @@
  * reports its findings as warnings, which never fail a file; `error` makes them fail a file
  * unless expected. Each file's status is decided again as applyExpectations decides it.
  */
-import { summarize } from '../check/run.js';
+import { summarize } from './summary.js';
 import type { FileResult, RunResult } from '../model/finding.js';
-import type { RuleSeverity } from './schema.js';
+import type { RuleSeverity } from '../config/schema.js';
 
 export function applySeverityToResult(r: FileResult, rules: ReadonlyMap<string, RuleSeverity>): FileResult {
   if (rules.size === 0 || r.status === 'error') return r;
