@@ -5,7 +5,8 @@
  */
 import type { CheckStats } from '../model/finding.js';
 import { tarjan, toCsr } from '../model/scc.js';
-import type { GraphExport, ReplayStats } from '../replay/index.js';
+import type { GraphExport } from '../model/graph.js';
+import type { ReplayStats } from '../replay/index.js';
 
 /** The number of strongly connected components with more than one class (a self-loop is not one). */
 export function countSccs(graph: Pick<GraphExport, 'classes' | 'dependencies'>): number {

@@ -10,7 +10,8 @@ import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation }
 import type { SourceLoc } from '../model/location.js';
 import type { FenceDecl, FenceModel, KernelProfile, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { analyzeScenario, applyExpectations, startAnalysis, summarize, type Analysis, type AnalyzedReplay } from '../analyze/index.js';
-import type { GraphExport, PreparedStep } from '../replay/index.js';
+import type { GraphExport } from '../model/graph.js';
+import type { PreparedStep } from '../replay/index.js';
 import type { Task } from '../replay/task.js';
 import type { ExtraInclude } from '../load/index.js';
 import { selectShard, type Shard } from './shard.js';

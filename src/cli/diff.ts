@@ -6,20 +6,16 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { expandInputs, inspectFile, type CheckOptions } from '../check/run.js';
 import { compareSides, gateFails, summarizeDiff, type DiffResult, type FileDiff, type Side } from '../diff/index.js';
 import { byteOrder } from '../graph/model.js';
 import { jsonText, terminalText } from '../model/escape.js';
 import type { FenceModel, KernelProfile } from '../model/scenario.js';
-import { useColor } from '../report/color.js';
-import { defaultFormat, formatHelp, formatNames, outputFormat } from '../report/registry.js';
-import { addReplayOptions, choice, emit } from './graph.js';
-import type { CliIO } from './main.js';
-
-const OK = 0;
-const FAILED = 1;
-const ERROR = 2;
+import { outputFormat } from '../report/registry.js';
+import {
+  addColorOption, addOutputOption, addReplayOptions, type CliIO, EXIT_ERROR, EXIT_FAILED, EXIT_OK, formatOption, reportColor, writeOutput,
+} from './shared.js';
 
 /** A usage problem with the two inputs themselves (exit 2, nothing compared). */
 export class DiffUsageError extends Error {}
@@ -106,16 +102,16 @@ export async function runDiff(before: string, after: string, flags: DiffFlags, i
   } catch (err) {
     if (err instanceof DiffUsageError) {
       io.stderr.write(`fencedep: ${err.message}\n`); // its input strings are escaped where it is made
-      return ERROR;
+      return EXIT_ERROR;
     }
     throw err;
   }
-  const color = useColor({ flag: flags.color, env: io.env, isTTY: flags.output === undefined && io.stdout.isTTY === true });
+  const color = reportColor(flags, io);
   const writer = outputFormat('diff', flags.format);
   if (!writer) throw new Error(`no writer for diff format "${flags.format}"`); // validated by the option parser
-  if (!(await emit(writer.write(diff, { color }), flags.output, io))) return ERROR;
-  if (diff.summary.errors > 0) return ERROR;
-  return gateFails(diff.summary) ? FAILED : OK;
+  if (!(await writeOutput(writer.write(diff, { color }), flags.output, io))) return EXIT_ERROR;
+  if (diff.summary.errors > 0) return EXIT_ERROR;
+  return gateFails(diff.summary) ? EXIT_FAILED : EXIT_OK;
 }
 
 /** Add `diff` to the program; `setCode` receives its exit code. */
@@ -125,15 +121,10 @@ export function registerDiffCommand(program: Command, io: CliIO, setCode: (code:
     .description('compare two scenarios (or directories, paired by relative path): findings introduced, fixed, unchanged; dependencies added and removed')
     .argument('<before>', 'the scenario file or directory before the change')
     .argument('<after>', 'the scenario file or directory after the change')
-    .addOption(
-      new Option('--format <format>', formatHelp('diff'))
-        .default(defaultFormat('diff'))
-        .argParser(choice('format', formatNames('diff'))),
-    )
-    .option('-o, --output <file>', 'write the report to a file instead of stdout');
-  addReplayOptions(cmd)
-    .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
-    .action(async (before: string, after: string, flags: DiffFlags) => {
-      setCode(await runDiff(before, after, flags, io));
-    });
+    .addOption(formatOption('diff'));
+  addOutputOption(cmd, 'the report');
+  addReplayOptions(cmd);
+  addColorOption(cmd).action(async (before: string, after: string, flags: DiffFlags) => {
+    setCode(await runDiff(before, after, flags, io));
+  });
 }

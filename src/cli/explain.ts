@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { didYouMean } from '../load/errors.js';
 import { packageRoot } from '../load/models.js';
 import { PATTERNS, patternById } from '../patterns/index.js';
-import { RULE_IDS } from '../rules/ids.js';
+import { RULE_IDS } from '../model/rule-ids.js';
 import { RULES } from '../rules/index.js';
 
 export type DocKind = 'rule' | 'pattern';

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { displayPath } from '../config/index.js';
-import { installedSchemaFile, SCHEMA_FILES, type SchemaKind } from './schema.js';
+import { installedSchemaFile, SCHEMA_FILES, type SchemaKind } from './shared.js';
 
 export const INIT_CONFIG = 'fencedep.config.yaml';
 export const INIT_SCENARIO = 'scenarios/example.yaml';

@@ -1,120 +1,22 @@
 /**
- * The command line: `fencedep check [paths...]` (the default command), `fencedep rules` and
- * `fencedep explain <rule|pattern>`.
- * Exit codes (cli-and-output.md): 0 every file passed, 1 some file failed its expectations,
- * 2 a usage error or some file could not be checked (2 wins over 1). Nothing ends in a stack
- * trace: commander's errors are usage errors, anything unexpected is "internal error" (with
- * the stack only when FENCEDEP_DEBUG=1).
+ * The command line: one program wiring each command to its module, `check` (the default),
+ * `graph`, `diff`, `import`, `schema`, `init`, `rules` and `explain`. What the commands share
+ * (exit codes, options, output, input-error lines) is in shared.ts; no command imports another.
  */
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkInputs } from '../check/run.js';
-import { didYouMean } from '../load/errors.js';
-import type { RunResult } from '../model/finding.js';
-import type { FenceModel, KernelProfile } from '../model/scenario.js';
-import { disarmCommands, jsonText, terminalLines, terminalText } from '../model/escape.js';
-import { useColor } from '../report/color.js';
-import { getReporter } from '../report/index.js';
-import { defaultFormat, formatHelp, formatNames } from '../report/registry.js';
-import { TOOL } from '../report/tool.js';
+import { Argument, Command, CommanderError } from 'commander';
+import { disarmCommands, terminalLines, terminalText } from '../model/escape.js';
 import { PATTERNS } from '../patterns/index.js';
+import { TOOL } from '../report/tool.js';
 import { RULES } from '../rules/index.js';
-import { explain } from './explain.js';
+import { registerCheckCommand } from './check.js';
 import { registerDiffCommand } from './diff.js';
+import { explain } from './explain.js';
 import { registerGraphCommand } from './graph.js';
 import { registerImport } from './import.js';
-import { parseShard, type Shard } from '../check/shard.js';
-import { prepareGate, type GateFlags } from './gate.js';
 import { runInit } from './init.js';
-import { schemaText, SCHEMA_KINDS, type SchemaKind } from './schema.js';
-
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_ERROR = 2;
-
-/** Where the CLI reads and writes; the real process by default, buffers in tests. */
-export interface CliIO {
-  readonly stdout: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly stderr: { write(text: string): unknown; readonly isTTY?: boolean };
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Where the config file is looked for and relative option paths start (default: process.cwd()). */
-  readonly cwd?: string;
-}
-
-const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
-
-const FENCE_MODELS: readonly FenceModel[] = ['lockdep', 'precise'];
-const KERNELS: readonly KernelProfile[] = ['5.10', '6.13'];
-
-/** An option argument parser accepting one of `values`, with a "did you mean" otherwise. */
-function oneOf<T extends string>(what: string, values: readonly T[]): (value: string) => T {
-  return (value) => {
-    if ((values as readonly string[]).includes(value)) return value as T;
-    throw new InvalidArgumentError(
-      `unknown ${what} ${jsonText(value)}${didYouMean(value, values)}; expected one of: ${values.join(', ')}.`,
-    );
-  };
-}
-
-interface CheckFlags extends Omit<GateFlags, 'formatGiven' | 'format'> {
-  readonly format: string;
-  readonly output?: string;
-  readonly fenceModel?: FenceModel;
-  readonly kernel?: KernelProfile;
-  readonly quiet?: boolean;
-  readonly color: boolean;
-}
-
-/** The exit code of a run: 2 if any file is in error, else 1 if any failed, else 0. */
-export function exitCodeOf(run: RunResult): number {
-  if (run.summary.errors > 0) return EXIT_ERROR;
-  if (run.summary.failed > 0) return EXIT_FAILED;
-  return EXIT_OK;
-}
-
-/**
- * `fencedep chekc fixtures` runs the default command, check, on a file "chekc": when the first
- * path does not exist and is a bare word close to a command's name, that is the mistake.
- */
-function mistypedCommand(first: string | undefined, commands: readonly string[]): string | null {
-  if (first === undefined || !/^[a-z]+$/.test(first) || existsSync(first)) return null;
-  const hint = didYouMean(first, commands);
-  return hint ? `unknown command "${first}"${hint}, and no file or directory is called so` : null;
-}
-
-async function runCheck(given: readonly string[], flags: CheckFlags, io: CliIO, formatGiven = true): Promise<number> {
-  // Config file, baseline, shard, stats, progress: src/cli/gate.ts.
-  const gate = await prepareGate(given, { ...flags, formatGiven }, io);
-  if ('exit' in gate) return gate.exit;
-  const paths = gate.paths;
-  if (paths.length === 0) {
-    io.stderr.write(
-      'fencedep: no input: pass the scenario files or directories to check (for example: fencedep check fixtures)\n',
-    );
-    return EXIT_ERROR;
-  }
-  const reporter = getReporter(gate.format);
-  if (!reporter) throw new Error(`no reporter for format "${gate.format}"`); // validated by the option parser and the config
-  const run = await gate.finish(await checkInputs(paths, gate.options));
-  if (gate.updateBaseline) return gate.writeBaseline(run, io.stdout);
-  const color = useColor({ flag: flags.color, env: io.env, isTTY: flags.output === undefined && io.stdout.isTTY === true });
-  const text = gate.decorate(reporter(run, { color, quiet: flags.quiet === true }), run, color);
-  if (flags.output !== undefined) {
-    try {
-      await writeFile(flags.output, text);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      io.stderr.write(`fencedep: cannot write the report to ${jsonText(flags.output)}: ${terminalText(reason)}\n`);
-      return EXIT_ERROR;
-    }
-  } else {
-    io.stdout.write(text);
-  }
-  gate.afterReport(run);
-  return gate.exitCode(run, exitCodeOf(run));
-}
+import { schemaText } from './schema.js';
+import { type CliIO, EXIT_ERROR, EXIT_OK, processIO, SCHEMA_KINDS, type SchemaKind } from './shared.js';
 
 /** The rules with their heading, then the diagnosis patterns (in priority order) with their summary. */
 function rulesText(): string {
@@ -142,52 +44,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly
     .showSuggestionAfterError(true)
     .showHelpAfterError("(run 'fencedep --help' for usage)");
 
-  program
-    .command('check', { isDefault: true })
-    .description('check scenario files; a directory is searched recursively for *.yaml, *.yml, *.json, *.jsonl')
-    .argument('[paths...]', 'scenario files and directories')
-    .addOption(
-      new Option('--format <format>', formatHelp('check'))
-        .default(defaultFormat('check'))
-        .argParser(oneOf('format', formatNames('check'))),
-    )
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
-    .addOption(
-      new Option('--fence-model <model>', 'fence model, overriding the scenarios: lockdep or precise').argParser(
-        oneOf('fence model', FENCE_MODELS),
-      ),
-    )
-    .addOption(
-      new Option('--kernel <version>', 'kernel profile, overriding the scenarios: 5.10 or 6.13').argParser(
-        oneOf('kernel profile', KERNELS),
-      ),
-    )
-    .option('--quiet', 'report only failing files: unexpected errors, unmet expectations, input errors')
-    .option('--no-color', 'no colour (also NO_COLOR; FORCE_COLOR forces it)')
-    .option('--config <file>', 'config file (default: fencedep.config.json, .yaml or .yml, found upward from here)')
-    .option('--no-config', 'ignore config files')
-    .option('--baseline <file>', 'ignore the known findings listed in this file; report its stale entries')
-    .option('--update-baseline', 'write the failing findings to the baseline (--baseline FILE, the config\'s, or fencedep-baseline.json) and exit 0 (2 if a file could not be checked)')
-    .option('--fail-on-stale-baseline', 'exit 1 when the baseline lists findings no longer found')
-    .addOption(
-      new Option('--shard <K/N>', 'check only share K of N of the inputs (for a CI matrix)').argParser((v: string): Shard => {
-        const r = parseShard(v);
-        if ('error' in r) throw new InvalidArgumentError(`${r.error}.`);
-        return r;
-      }),
-    )
-    .option('--stats', 'per file and in total: classes, dependencies, chains, SCCs, events, time')
-    .action(async (paths: string[], flags: CheckFlags, cmd: Command) => {
-      // Only when check was not named: `fencedep check graph` means a path called graph.
-      const named = args.includes('check');
-      const typo = named ? null : mistypedCommand(paths[0], program.commands.map((c) => c.name()));
-      if (typo) {
-        io.stderr.write(`fencedep: ${typo}\n(run 'fencedep --help' for usage)\n`);
-        setCode(EXIT_ERROR);
-        return;
-      }
-      setCode(await runCheck(paths, flags, io, cmd.getOptionValueSource('format') !== 'default'));
-    });
+  registerCheckCommand(program, io, setCode, args);
 
   program
     .command('schema')

@@ -6,20 +6,10 @@
  * `node bin/fencedep.js schema config > schema/config.schema.json`; a test fails when they
  * are stale) so that `# yaml-language-server: $schema=…` gives completion and validation.
  */
-import path from 'node:path';
 import { z } from 'zod';
 import { CONFIG_KEY_DESCRIPTIONS, configJsonSchemaSource } from '../config/schema.js';
-import { packageRoot } from '../load/models.js';
 import { scenarioSchema } from '../load/schema.js';
-
-export const SCHEMA_KINDS = ['scenario', 'config'] as const;
-export type SchemaKind = (typeof SCHEMA_KINDS)[number];
-
-/** Where the repository (and the package) keeps each schema, relative to its root. */
-export const SCHEMA_FILES: Readonly<Record<SchemaKind, string>> = {
-  scenario: 'schema/scenario.schema.json',
-  config: 'schema/config.schema.json',
-};
+import type { SchemaKind } from './shared.js';
 
 /** Hover text for the scenario's top-level keys (scenario-format.md §2). */
 const SCENARIO_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -86,10 +76,4 @@ export function configJsonSchema(): JsonSchema {
 /** The text `fencedep schema` prints: 2-space JSON with a final newline. */
 export function schemaText(kind: SchemaKind = 'scenario'): string {
   return `${JSON.stringify(kind === 'config' ? configJsonSchema() : scenarioJsonSchema(), null, 2)}\n`;
-}
-
-/** The installed package's copy of a schema (absolute), or null if the package root is unknown. */
-export function installedSchemaFile(kind: SchemaKind): string | null {
-  const root = packageRoot();
-  return root ? path.join(root, ...SCHEMA_FILES[kind].split('/')) : null;
 }

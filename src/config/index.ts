@@ -16,7 +16,7 @@ import { parseText, readText } from '../load/source.js';
 import type { FenceModel, KernelProfile } from '../model/scenario.js';
 import { FORMATS } from '../report/index.js';
 import { RULES } from '../rules/index.js';
-import { RULE_IDS } from '../rules/ids.js';
+import { RULE_IDS } from '../model/rule-ids.js';
 import { configSchema, RULE_SEVERITIES, type ConfigFile, type RuleSeverity } from './schema.js';
 
 export { RULE_SEVERITIES, type RuleSeverity } from './schema.js';

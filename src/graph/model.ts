@@ -8,7 +8,7 @@
 import { DirectedGraph } from 'graphology';
 import type { Finding } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
-import type { GraphExport } from '../replay/index.js';
+import type { GraphExport } from '../model/graph.js';
 import { onCycle, toCsr } from '../model/scc.js';
 
 export interface NodeAttributes {

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { LOCK_TYPES } from '../model/scenario.js';
-import { RULE_IDS } from '../rules/ids.js';
+import { RULE_IDS } from '../model/rule-ids.js';
 import { stepListSchema } from './steps.js';
 
 const name = z.string().min(1);

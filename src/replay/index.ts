@@ -14,7 +14,8 @@ import { Interpreter, type PreparedStep } from './interpreter.js';
 export type { PreparedStep } from './interpreter.js';
 import { Lockdep } from './lockdep.js';
 import type { ReplayOutput } from './output.js';
-export type { GraphExport, ReplayOutput, ReplayStats } from './output.js';
+export type { ReplayOutput, ReplayStats } from './output.js';
+export type { GraphExport } from '../model/graph.js';
 export type { DetectionSink } from './detections.js';
 import type { Task } from './task.js';
 

@@ -27,7 +27,7 @@ import {
 } from './classes.js';
 import type { DependencyStep, Detections, DetectionSink, Site, UsageBecame } from './detections.js';
 import { depKind, DependencyGraph, kindNames, type Dependency, type PathHit, type ReadKind } from './graph.js';
-import type { GraphExport } from './output.js';
+import type { GraphExport } from '../model/graph.js';
 import { HeldLock, Task } from './task.js';
 
 const INITIAL_KEY = 0;

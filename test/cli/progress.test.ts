@@ -1,6 +1,6 @@
 /** Progress on stderr: only on a terminal, never in CI, never for a quick run; erased before the report. */
 import { describe, expect, it } from 'vitest';
-import { Progress, progressWanted } from '../../src/cli/progress.js';
+import { Progress, progressWanted } from '../../src/cli/shared.js';
 import { runIn } from './gate-helpers.js';
 
 function sink(isTTY = true) {

@@ -19,7 +19,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import type { LockType } from '../../src/model/scenario.js';
 import { KERNEL_HOOK_NAMES } from '../../src/model/vocabulary.js';
-import { RULE_IDS } from '../../src/rules/ids.js';
+import { RULE_IDS } from '../../src/model/rule-ids.js';
 
 export type Kind = 'lock' | 'ld' | 'fn' | 'path' | 'fence' | 'hook' | 'inst' | 'ctx' | 'wc' | 'work' | 'queue' | 'dev' | 'sav';
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PATTERNS, diagnose } from '../../src/patterns/index.js';
-import { RULE_IDS } from '../../src/rules/ids.js';
+import { RULE_IDS } from '../../src/model/rule-ids.js';
 import { replayYaml } from '../rules/rule-tester.js';
 
 const SECTIONS = ['What it means', 'Why it deadlocks', 'Fails', 'Passes', 'Remedies'];

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/rules/index.js';
-import { RULE_IDS } from '../../src/rules/ids.js';
+import { RULE_IDS } from '../../src/model/rule-ids.js';
 import { replayYaml } from './rule-tester.js';
 
 const SECTIONS = ['What it means', 'Why it deadlocks', 'Fails', 'Passes', 'Remedies'];

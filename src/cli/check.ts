@@ -1,24 +1,31 @@
 /**
- * What `fencedep check` does around checking and reporting: the config file, the baseline,
- * `--shard`, `--stats` and progress. `runCheck` in main.ts calls `prepareGate` first, checks
- * with the options it returns, passes the run through `finish`, reports, and lets the gate
- * add its lines and decide the exit code.
+ * `fencedep check [paths...]`, the default command: check scenario files and streams
+ * (src/check), with what the command does around checking and reporting: the config file,
+ * the baseline, `--shard`, `--stats` and progress. `runCheck` calls `prepareGate` first,
+ * checks with the options it returns, passes the run through `finish` (the analyze stage's
+ * severities and baseline), reports, and lets the gate add its lines and decide the exit code.
  *
  * Precedence: the command line, then the config file, then each scenario's own `options`.
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { applyBaseline, applySeverities } from '../analyze/index.js';
 import { buildBaseline, DEFAULT_BASELINE, formatBaseline, readBaseline } from '../baseline/index.js';
-import type { RunOptions } from '../check/run.js';
-import type { Shard } from '../check/shard.js';
+import { checkInputs, type RunOptions } from '../check/run.js';
+import { parseShard, type Shard } from '../check/shard.js';
 import { displayPath, enabledOptInRules, resolveConfig, type Config } from '../config/index.js';
-import { InputError, InputErrors } from '../load/errors.js';
+import { didYouMean, InputErrors } from '../load/errors.js';
 import type { BaselineEntry, CheckStats, RunResult } from '../model/finding.js';
 import { painter } from '../report/color.js';
 import { terminalText as t } from '../model/escape.js';
+import { getReporter } from '../report/index.js';
 import type { FenceModel, KernelProfile } from '../model/scenario.js';
-import { Progress, progressWanted, type ProgressStream } from './progress.js';
+import {
+  addColorOption, addOutputOption, addReplayOptions, type CliIO, EXIT_ERROR, EXIT_FAILED, EXIT_OK, fileErrorLine, formatOption,
+  inputErrorLines, Progress, progressWanted, type ProgressStream, reportColor, writeOutput,
+} from './shared.js';
 
 export interface GateFlags {
   readonly format?: string;
@@ -58,14 +65,6 @@ export interface Gate {
   afterReport(run: RunResult): void;
   /** The exit code, given the report's. */
   exitCode(run: RunResult, code: number): number;
-}
-
-/** `file:line:column: error: message`, or `fencedep: message` without a position. */
-export function inputErrorLines(e: InputErrors): string {
-  return e.errors
-    .map((x: InputError) => (x.loc ? `${t(x.loc.file)}:${x.loc.line}:${x.loc.column}: error: ${t(x.message)}` : `fencedep: ${t(x.message)}`))
-    .map((l) => `${l}\n`)
-    .join('');
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -109,7 +108,7 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
   const cwd = io.cwd ?? process.cwd();
   if (flags.updateBaseline && flags.shard && flags.shard.count > 1) {
     io.stderr.write('fencedep: --update-baseline writes the baseline of the whole suite; run it without --shard\n');
-    return { exit: 2 };
+    return { exit: EXIT_ERROR };
   }
   let config: Config | null;
   try {
@@ -118,7 +117,7 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
     if (e instanceof InputErrors) {
       io.stderr.write(inputErrorLines(e));
       io.stderr.write('fencedep: the config file is not valid (pass --no-config to run without it)\n');
-      return { exit: 2 };
+      return { exit: EXIT_ERROR };
     }
     throw e;
   }
@@ -148,7 +147,7 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
     } catch (e) {
       if (e instanceof InputErrors) {
         io.stderr.write(inputErrorLines(e));
-        return { exit: 2 };
+        return { exit: EXIT_ERROR };
       }
       throw e;
     }
@@ -187,7 +186,7 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
         await writeFile(baselineAbs!, formatBaseline(b));
       } catch (e) {
         io.stderr.write(`fencedep: cannot write the baseline to "${t(baselineShown!)}": ${t(e instanceof Error ? e.message : String(e))}\n`);
-        return 2;
+        return EXIT_ERROR;
       }
       const files = new Set(b.findings.map((f) => f.file)).size;
       out.write(`✔ wrote ${t(baselineShown!)}: ${plural(b.findings.length, 'known finding')} in ${plural(files, 'file')}\n`);
@@ -198,10 +197,10 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
       const errors = run.results.filter((r) => r.status === 'error');
       if (errors.length > 0) {
         io.stderr.write(`fencedep: not in the baseline, could not be checked: ${plural(errors.length, 'file')}\n`);
-        for (const r of errors) for (const e of r.errors) io.stderr.write(`${t(e.file ?? r.file)}${e.line !== undefined ? `:${e.line}:${e.column ?? 1}` : ''}: error: ${t(e.message)}\n`);
-        return 2;
+        for (const r of errors) for (const e of r.errors) io.stderr.write(fileErrorLine(e, r.file));
+        return EXIT_ERROR;
       }
-      return 0;
+      return EXIT_OK;
     },
     decorate(report, run, color) {
       if (format !== 'text') return report;
@@ -217,8 +216,96 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
       if (flags.stats && format !== 'json') io.stderr.write(statsTable(run));
     },
     exitCode(run, code) {
-      if (code === 0 && failOnStale && (run.baseline?.stale.length ?? 0) > 0) return 1;
+      if (code === EXIT_OK && failOnStale && (run.baseline?.stale.length ?? 0) > 0) return EXIT_FAILED;
       return code;
     },
   };
+}
+
+interface CheckFlags extends Omit<GateFlags, 'formatGiven' | 'format'> {
+  readonly format: string;
+  readonly output?: string;
+  readonly fenceModel?: FenceModel;
+  readonly kernel?: KernelProfile;
+  readonly quiet?: boolean;
+  readonly color: boolean;
+}
+
+/** The exit code of a run: 2 if any file is in error, else 1 if any failed, else 0. */
+function exitCodeOf(run: RunResult): number {
+  if (run.summary.errors > 0) return EXIT_ERROR;
+  if (run.summary.failed > 0) return EXIT_FAILED;
+  return EXIT_OK;
+}
+
+/**
+ * `fencedep chekc fixtures` runs the default command, check, on a file "chekc": when the first
+ * path does not exist and is a bare word close to a command's name, that is the mistake.
+ */
+function mistypedCommand(first: string | undefined, commands: readonly string[]): string | null {
+  if (first === undefined || !/^[a-z]+$/.test(first) || existsSync(first)) return null;
+  const hint = didYouMean(first, commands);
+  return hint ? `unknown command "${first}"${hint}, and no file or directory is called so` : null;
+}
+
+async function runCheck(given: readonly string[], flags: CheckFlags, io: CliIO, formatGiven = true): Promise<number> {
+  const gate = await prepareGate(given, { ...flags, formatGiven }, io);
+  if ('exit' in gate) return gate.exit;
+  const paths = gate.paths;
+  if (paths.length === 0) {
+    io.stderr.write(
+      'fencedep: no input: pass the scenario files or directories to check (for example: fencedep check fixtures)\n',
+    );
+    return EXIT_ERROR;
+  }
+  const reporter = getReporter(gate.format);
+  if (!reporter) throw new Error(`no reporter for format "${gate.format}"`); // validated by the option parser and the config
+  const run = await gate.finish(await checkInputs(paths, gate.options));
+  if (gate.updateBaseline) return gate.writeBaseline(run, io.stdout);
+  const color = reportColor(flags, io);
+  const text = gate.decorate(reporter(run, { color, quiet: flags.quiet === true }), run, color);
+  if (!(await writeOutput(text, flags.output, io))) return EXIT_ERROR;
+  gate.afterReport(run);
+  return gate.exitCode(run, exitCodeOf(run));
+}
+
+/**
+ * Add `check`, the default command, to the program; `setCode` receives its exit code.
+ * `args` is the command line after `node fencedep`.
+ */
+export function registerCheckCommand(program: Command, io: CliIO, setCode: (code: number) => void, args: readonly string[]): void {
+  const cmd = program
+    .command('check', { isDefault: true })
+    .description('check scenario files; a directory is searched recursively for *.yaml, *.yml, *.json, *.jsonl')
+    .argument('[paths...]', 'scenario files and directories')
+    .addOption(formatOption('check'));
+  addOutputOption(cmd, 'the report');
+  addReplayOptions(cmd);
+  cmd.option('--quiet', 'report only failing files: unexpected errors, unmet expectations, input errors');
+  addColorOption(cmd);
+  cmd
+    .option('--config <file>', 'config file (default: fencedep.config.json, .yaml or .yml, found upward from here)')
+    .option('--no-config', 'ignore config files')
+    .option('--baseline <file>', 'ignore the known findings listed in this file; report its stale entries')
+    .option('--update-baseline', 'write the failing findings to the baseline (--baseline FILE, the config\'s, or fencedep-baseline.json) and exit 0 (2 if a file could not be checked)')
+    .option('--fail-on-stale-baseline', 'exit 1 when the baseline lists findings no longer found')
+    .addOption(
+      new Option('--shard <K/N>', 'check only share K of N of the inputs (for a CI matrix)').argParser((v: string): Shard => {
+        const r = parseShard(v);
+        if ('error' in r) throw new InvalidArgumentError(`${r.error}.`);
+        return r;
+      }),
+    )
+    .option('--stats', 'per file and in total: classes, dependencies, chains, SCCs, events, time')
+    .action(async (paths: string[], flags: CheckFlags, command: Command) => {
+      // Only when check was not named: `fencedep check graph` means a path called graph.
+      const named = args.includes('check');
+      const typo = named ? null : mistypedCommand(paths[0], program.commands.map((c) => c.name()));
+      if (typo) {
+        io.stderr.write(`fencedep: ${typo}\n(run 'fencedep --help' for usage)\n`);
+        setCode(EXIT_ERROR);
+        return;
+      }
+      setCode(await runCheck(paths, flags, io, command.getOptionValueSource('format') !== 'default'));
+    });
 }
