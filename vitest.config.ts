@@ -1,8 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { HANG_MS } from './test/time-limit.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
+    // Only a hang guard: tests assert work, not time (test/time-limit.ts).
+    testTimeout: HANG_MS,
+    hookTimeout: HANG_MS,
   },
 });

@@ -30,7 +30,7 @@ function describeViolation(v: IViolation): string {
 describe('the layering of src/', () => {
   it('has no violations', async () => {
     expect((await violations(ROOT)).map(describeViolation)).toEqual([]);
-  }, 60_000);
+  });
 });
 
 describe('the rule set', () => {
@@ -78,11 +78,11 @@ describe('the rule set', () => {
         'stages-below-the-cli: src/check/run.ts → src/cli/shared.ts',
       ].sort(),
     );
-  }, 60_000);
+  });
 
   it('covers every rule of the rule set with a case', async () => {
     const { forbidden } = (await import(CONFIG)).default as { forbidden: { name: string }[] };
     const found = new Set((await violations(dir)).map((v) => v.rule.name));
     expect([...found].sort()).toEqual(forbidden.map((r) => r.name).sort());
-  }, 60_000);
+  });
 });

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostileNames, plainNames, scenarioArb, streamable, toDocument, toJson, toJsonl, toYaml, type AbsScenario } from './gen.js';
 import { assertSane, cli, params, scratch, STACK_LINE, timeout, type JsonReport } from './harness.js';
+import { HANG_MS } from '../time-limit.js';
 import { mutateDoc, mutateText, structOpArb, textOpArb } from './mutate.js';
 import { stringify } from 'yaml';
 
@@ -144,7 +145,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const BIN = path.join(ROOT, 'bin', 'fencedep.js');
 
 describe('through a child process, with a timeout', () => {
-  it('broken and hostile inputs end with 0, 1 or 2 within seconds and no stack trace', { timeout: 60_000 }, () => {
+  it('broken and hostile inputs end with 0, 1 or 2 and no stack trace', () => {
     const samples = fc.sample(fc.tuple(scenarioArb({ depth: 1 }), fc.array(textOpArb, { minLength: 1, maxLength: 4 })), { numRuns: 4, seed: 11 });
     const files = samples.flatMap(([s, ops], i) => [
       fx.write(`child/${i}-valid.yaml`, toYaml(s, hostileNames(i))),
@@ -153,15 +154,13 @@ describe('through a child process, with a timeout', () => {
     files.push(fx.write('child/binary.yaml', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d])));
     files.push(fx.write('child/deep.json', '['.repeat(100_000) + ']'.repeat(100_000)));
     for (const format of ['text', 'json']) {
-      const started = Date.now();
-      const r = spawnSync(process.execPath, [BIN, 'check', '--no-config', '--format', format, ...files], { encoding: 'utf8', timeout: 30_000, cwd: ROOT });
+      const r = spawnSync(process.execPath, [BIN, 'check', '--no-config', '--format', format, ...files], { encoding: 'utf8', timeout: HANG_MS, cwd: ROOT });
       expect(r.error, 'no timeout').toBeUndefined();
       expect(r.signal).toBeNull();
       expect([0, 1, 2]).toContain(r.status);
       expect(r.status).toBe(2); // the binary and the deep file are input errors
       expect(r.stdout + r.stderr).not.toMatch(STACK_LINE);
       expect(r.stdout + r.stderr).not.toMatch(/internal error/);
-      expect(Date.now() - started).toBeLessThan(30_000);
     }
   });
 });

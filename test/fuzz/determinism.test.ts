@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hostileNames, plainNames, scenarioArb, streamable, toJson, toJsonl, toYaml, type AbsScenario } from './gen.js';
 import { assertSane, cli, params, scratch, timeout, type JsonReport } from './harness.js';
+import { HANG_MS } from '../time-limit.js';
 import { mutateText, textOpArb } from './mutate.js';
 
 const fx = scratch('determinism');
@@ -40,14 +41,14 @@ describe('determinism', () => {
     );
   });
 
-  it('a fresh process gives the same bytes as the in-process run', { timeout: 60_000 }, async () => {
+  it('a fresh process gives the same bytes as the in-process run', async () => {
     const samples = fc.sample(fc.tuple(scenarioArb(), fc.nat(5), fc.boolean()), { numRuns: 6, seed: 5 });
     const dir = fx.sub('fresh');
     const files = samples.map(([s, form, hostile], i) => write('fresh', `s${i}`, s, form, hostile));
     files.push(fx.write('fresh/broken.yaml', mutateText(toYaml(samples[0]![0]), fc.sample(fc.array(textOpArb, { minLength: 2, maxLength: 2 }), { numRuns: 1, seed: 3 })[0]!)));
     for (const format of ['json', 'text']) {
       const inProcess = await cli(['check', '--no-config', '--format', format, dir]);
-      const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'fencedep.js'), 'check', '--no-config', '--format', format, dir], { encoding: 'utf8', timeout: 30_000, cwd: process.cwd() });
+      const child = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'fencedep.js'), 'check', '--no-config', '--format', format, dir], { encoding: 'utf8', timeout: HANG_MS, cwd: process.cwd() });
       expect(child.status).toBe(inProcess.code);
       expect(child.stdout).toBe(inProcess.out);
     }

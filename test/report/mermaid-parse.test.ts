@@ -16,7 +16,7 @@ beforeAll(async () => {
   Object.assign(globalThis, { window: dom.window, document: dom.window.document });
   mermaid = (await import('mermaid')).default as unknown as Mermaid;
   mermaid.initialize({ startOnLoad: false });
-}, 60_000);
+});
 
 describe('Mermaid output parses', () => {
   it('rejects what is not Mermaid (the parser is real)', async () => {
