@@ -7,8 +7,13 @@
  * `reservation_ww_class`). A finding is expected when one expectation matches it: same rule,
  * every `involves` entry names one of its locks, and the same path when the expectation gives
  * one. Only unexpected `error` findings fail a file; `warn` findings never do.
+ *
+ * Under `fence_model: precise` a fence's class is `fence:F` where the kernel's model has
+ * `dma_fence_map`: `dma_fence_map` in `involves` also names it, so that one suite's
+ * expectations hold under both fence models.
  */
 import type { Finding, UnmetExpectation } from '../model/finding.js';
+import { DMA_FENCE_MAP, isPreciseFenceClass } from '../model/fence-class.js';
 import type { Expectation, LockDecl, Scenario } from '../model/scenario.js';
 
 export type LockLookup = (name: string) => LockDecl | undefined;
@@ -45,6 +50,8 @@ function namesOf(finding: Finding, i: number, lookup: LockLookup): Set<string> {
         add(`${decl.wwClass}_mutex`);
         add(decl.wwClass);
       }
+    } else if (isPreciseFenceClass(scenarioName)) {
+      add(DMA_FENCE_MAP);
     }
   }
   return names;

@@ -145,4 +145,15 @@ describe('fencedep check: output', () => {
     const r = await cli(['--kernel', '5.10', '--fence-model', 'precise', c('good')]);
     expect(r.code).toBe(0);
   });
+
+  it('--fence-model precise: an expectation involving dma_fence_map meets the fence\'s own class (fence:F)', async () => {
+    const file = 'fixtures/seeds/userptr-job-allocates.yaml';
+    const r = await cli(['--no-config', '--format', 'json', '--fence-model', 'precise', file]);
+    const result = JSON.parse(r.out).results[0];
+    expect(result.findings.some((f: { locks: string[] }) => f.locks.some((l) => l.startsWith('fence:')))).toBe(true);
+    expect(result.unmet).toEqual([]);
+    expect(r.code).toBe(0);
+    // Every bundled fixture keeps its verdict under either fence model.
+    expect((await cli(['--no-config', '--quiet', '--fence-model', 'precise', 'fixtures'])).code).toBe(0);
+  });
 });

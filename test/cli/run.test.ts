@@ -93,6 +93,15 @@ describe('expectations', () => {
     expect(matches(exp('recursive-locking', ['reservation_ww_class_mutex']), aa, lookup)).toBe(true);
   });
 
+  it('dma_fence_map also names a fence\'s precise class (fence:F), not a declared lock of that spelling', () => {
+    const precise = finding('circular-dependency', ['vm->lock', 'fence:job'], ['&vm->lock', 'fence:job']);
+    expect(matches(exp('circular-dependency', ['vm->lock', 'dma_fence_map']), precise, lookup)).toBe(true);
+    expect(matches(exp('circular-dependency', ['fence:job']), precise, lookup)).toBe(true);
+    const declared = new Map([...decls, ['fence:x', { name: 'fence:x', type: 'mutex', lockdep: 'fence:x', loc } as LockDecl]]);
+    const named = finding('circular-dependency', ['vm->lock', 'fence:x']);
+    expect(matches(exp('circular-dependency', ['dma_fence_map']), named, (n) => declared.get(n))).toBe(false);
+  });
+
   it('checks the path when given', () => {
     expect(matches(exp('circular-dependency', ['bo'], 'p'), cycle, lookup)).toBe(true);
     expect(matches(exp('circular-dependency', ['bo'], 'q'), cycle, lookup)).toBe(false);

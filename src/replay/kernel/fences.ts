@@ -2,6 +2,7 @@
  * dma_fence signalling annotations (kernel-semantics §3): signalling sections, waits and
  * signals as drivers/dma-buf/dma-fence.c annotates them, in the lockdep or precise model.
  */
+import { DMA_FENCE_MAP, preciseFenceClass } from '../../model/fence-class.js';
 import type { Frame } from '../../model/location.js';
 import { forEachStep, type FenceDecl, type LockDecl, type Step } from '../../model/scenario.js';
 import type { Activation, Machine } from '../machine.js';
@@ -87,10 +88,11 @@ export class Fences {
   }
 
   private fenceClass(fence: FenceDecl | null): LockDecl {
-    if (!fence || this.m.program.options.fenceModel !== 'precise') return this.m.builtin('dma_fence_map');
+    if (!fence || this.m.program.options.fenceModel !== 'precise') return this.m.builtin(DMA_FENCE_MAP);
     let decl = this.fenceMaps.get(fence.name);
     if (!decl) {
-      decl = { name: `fence:${fence.name}`, type: 'map', lockdep: `fence:${fence.name}`, loc: fence.loc };
+      const name = preciseFenceClass(fence.name);
+      decl = { name, type: 'map', lockdep: name, loc: fence.loc };
       this.fenceMaps.set(fence.name, decl);
     }
     return decl;
