@@ -8,12 +8,14 @@
  *     bounded by classes, edges and chains rather than by events (and each time against the
  *     floor of its file).
  *  3. A syzbot-sized graph (≈4.7k classes, 24k dependencies) replayed and searched.
+ *  4. Start-up: the process time of a one-file check in a fresh process, beside node alone.
+ *  5. Many files: the bundled fixtures that include a kernel model, checked in one run.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
-import { checkInputs } from '../../src/check/run.js';
+import { checkInputs, expandInputs } from '../../src/check/run.js';
 import { analyzeScenario } from '../../src/analyze/index.js';
 import type { LockDecl, PathDecl, Scenario, Step } from '../../src/model/scenario.js';
 import { DEFAULT_SHAPE, writeTrace } from './generate.js';
@@ -67,6 +69,25 @@ function child(file: string): { ms: number; rssMB: number; summary: string } {
   const res = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', file], { encoding: 'utf8' });
   if (res.status !== 0) throw new Error(`child failed: ${res.stderr}`);
   return JSON.parse(res.stdout.trim().split('\n').pop()!);
+}
+
+/** Process time (user + system, ms) of `node args…`, the median of `runs` fresh processes. */
+function processTime(args: readonly string[], runs = 5): number {
+  const report = "data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu '+(u.user+u.system)/1000+'\\n')})";
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const res = spawnSync(process.execPath, ['--import', report, ...args], { encoding: 'utf8', cwd: root });
+    const m = /\ncpu ([\d.]+)\n/.exec(res.stderr);
+    if (!m) throw new Error(`no process time from node ${args.join(' ')}: ${res.stderr}`);
+    times.push(Number(m[1]));
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)]!;
+}
+
+/** The bundled fixtures that include a kernel model (each replays its priming before its own paths). */
+async function kernelFixtures(): Promise<string[]> {
+  const files = (await expandInputs([join(root, 'fixtures')])).map((f) => f.file);
+  return files.filter((f) => /^include:.*\bkernel\b|^include:\s*\n(?:\s+-.*\n)*?\s+- kernel\b/m.test(readFileSync(f, 'utf8')));
 }
 
 /** Layered like a kernel graph; `shuffled`: locks declared in random order, not outermost first. */
@@ -136,6 +157,19 @@ async function main(): Promise<void> {
     const how = shuffled ? 'locks declared in random order' : 'locks declared outermost first';
     console.log(`  ${how}: ${ms.toFixed(0)} ms; ${out.stats.classes} classes, ${out.stats.edges} dependencies, ${out.findings.length} findings`);
   }
+
+  console.log('\n4. start-up: a one-file check in a fresh process, process time (target < 200 ms)');
+  const one = (await expandInputs([join(root, 'fixtures', 'lockdep')]))[0]!.file;
+  const node = processTime(['-e', '0']);
+  const checkOne = processTime([join(root, 'bin', 'fencedep.js'), 'check', '--no-config', one]);
+  console.log(`  node alone: ${node.toFixed(0)} ms; fencedep check ${one.replace(root + '/', '')}: ${checkOne.toFixed(0)} ms`);
+
+  console.log('\n5. many files that include a kernel model (each replays the model\'s priming)');
+  const kernelFiles = await kernelFixtures();
+  const t0 = performance.now();
+  const run = await checkInputs(kernelFiles, {});
+  const ms = performance.now() - t0;
+  console.log(`  ${kernelFiles.length} fixtures: ${ms.toFixed(0)} ms, ${(ms / kernelFiles.length).toFixed(1)} ms a file (${run.summary.passed} passed)`);
 }
 
 await main();
