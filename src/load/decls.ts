@@ -10,7 +10,7 @@
 import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import type { SourceLoc } from '../model/location.js';
-import type { Expectation, FenceDecl, KernelProfile, LockDecl, PathContext, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import { wwAcquireLock, type Expectation, type FenceDecl, type KernelProfile, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
@@ -545,7 +545,7 @@ export function involvableNames(locks: ReadonlyMap<string, LockDecl>): Set<strin
     s.add(d.lockdep);
     if (d.wwClass) {
       s.add(`${d.wwClass}_mutex`);
-      s.add(`${d.wwClass}_acquire`);
+      s.add(wwAcquireLock(d.wwClass));
     }
   }
   return s;

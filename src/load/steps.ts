@@ -10,7 +10,7 @@
  * JSON and JSONL go through the same converter.
  */
 import { z } from 'zod';
-import type { AcquireMode, AcquireStep, LockDecl, LockRef, LockType, Step, StepOp } from '../model/scenario.js';
+import { wwAcquireLock, type AcquireMode, type AcquireStep, type LockDecl, type LockRef, type LockType, type Step, type StepOp } from '../model/scenario.js';
 import { LOCK_TYPE_TABLE, aType, typeList, typeNames, typesWithMode } from '../model/lock-types.js';
 import { KERNEL_HOOK_NAMES, STEP_ARGS, STEP_VOCABULARY, stepSpelling, takesSteps, type LockUse, type StepArgKind, type StepSpelling } from '../model/vocabulary.js';
 export { forEachStep } from '../model/scenario.js';
@@ -500,6 +500,39 @@ export class StepConverter {
     return { ref, decl };
   }
 
+  /**
+   * A `nest_lock`: a declared lock, or a ww acquire context C, which lockdep holds as the entry
+   * C of the pseudo-lock `<ww_class>_acquire` (`mutex_lock_nest_lock(&obj->base, ctx)`). The
+   * context is written as that entry, `<ww_class>_acquire[C]`, or, when the lock taken is a
+   * ww_mutex, as the bare name C (a context of the lock's own ww class).
+   */
+  private nestLock(text: string, lock: LockDecl, pos: Pos, op: string): LockRef | null {
+    const ref = this.ref(text);
+    if (!('error' in ref) && !this.env.lock(ref.cls)) {
+      if (ref.instance === null && lock.wwClass) return { cls: wwAcquireLock(lock.wwClass), instance: ref.cls };
+      const contexts = this.wwAcquireLocks();
+      if (ref.instance !== null && contexts.has(ref.cls)) return ref;
+      const ctxHint = lock.wwClass ? '' : ' (a bare acquire context name is for a ww_mutex)';
+      this.report(new InputError(
+        `\`${op}\`: nest_lock ${quote(text)} is neither a declared lock nor a ww acquire context \`<ww_class>_acquire[ctx]\`${ctxHint}` +
+          didYouMean(ref.cls, [...this.env.lockNames(), ...contexts]),
+        pos.loc(),
+      ));
+      return null;
+    }
+    return this.resolveLock(text, pos, op, ANY_TYPE)?.ref ?? null;
+  }
+
+  /** The acquire-context pseudo-locks of the declared ww_mutexes' ww classes. */
+  private wwAcquireLocks(): Set<string> {
+    const locks = new Set<string>();
+    for (const name of this.env.lockNames()) {
+      const ww = this.env.lock(name)?.wwClass;
+      if (ww) locks.add(wwAcquireLock(ww));
+    }
+    return locks;
+  }
+
   private checkMode(mode: AcquireMode, decl: LockDecl, pos: Pos): boolean {
     const modes = LOCK_TYPE_TABLE[decl.type].modes;
     if (modes.includes(mode)) return true;
@@ -542,9 +575,8 @@ export class StepConverter {
     if (a.mode !== undefined && !this.checkMode(mode, r.decl, argPos.child('mode'))) ok = false;
     let nestLock: LockRef | null = null;
     if (typeof a.nest_lock === 'string') {
-      const n = this.resolveLock(a.nest_lock, argPos.child('nest_lock'), op, ANY_TYPE);
-      if (n) nestLock = n.ref;
-      else ok = false;
+      nestLock = this.nestLock(a.nest_lock, r.decl, argPos.child('nest_lock'), op);
+      if (!nestLock) ok = false;
     }
     if (!ok) return null;
     const step: AcquireStep = {

@@ -23,6 +23,11 @@ export interface LockDecl {
   readonly loc: SourceLoc;
 }
 
+/** The pseudo-lock lockdep holds for each acquire context of a ww class (ww_acquire_init()). */
+export function wwAcquireLock(wwClass: string): string {
+  return `${wwClass}_acquire`;
+}
+
 /** `dma_resv[bo_a]` → { cls: 'dma_resv', instance: 'bo_a' }; bare `A` → instance null. */
 export interface LockRef {
   readonly cls: string;

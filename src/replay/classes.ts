@@ -150,6 +150,11 @@ export class ClassTable {
     return cls;
   }
 
+  /** The subclass-0 class of the declaration `name` if an acquisition made it (lockdep's `class_cache[0]`). */
+  made(name: string): LockClass | undefined {
+    return this.bySub.get(name)?.[0];
+  }
+
   rcuClass(flavour: 'rcu' | 'rcu_bh' | 'rcu_sched'): LockClass {
     const name = RCU_LOCK_CLASSES[flavour];
     const cls = this.byKey.get(`rcu:${name}`);

@@ -251,10 +251,10 @@ export class Lockdep {
     const held = task.held;
     let i = held.length - 1;
     if (i < 0) return -1;
-    if (matches(held[i]!, ref)) return i;
+    if (this.matches(held[i]!, ref)) return i;
     for (i--; i >= 0; i--) {
       if (held[i + 1]!.irqContext !== held[i]!.irqContext) return -1;
-      if (matches(held[i]!, ref)) return i;
+      if (this.matches(held[i]!, ref)) return i;
     }
     return -1;
   }
@@ -262,8 +262,20 @@ export class Lockdep {
   /** lock_is_held(): any entry on the stack, every irq context. */
   findHeld(task: Task, ref: LockRef): HeldLock | null {
     const held = task.held;
-    for (let i = held.length - 1; i >= 0; i--) if (matches(held[i]!, ref)) return held[i]!;
+    for (let i = held.length - 1; i >= 0; i--) if (this.matches(held[i]!, ref)) return held[i]!;
     return null;
+  }
+
+  /**
+   * Does a held entry match a lock reference (match_held_lock())? `A[x]` is that instance; a
+   * bare `A` is the most recent instance of A, whatever subclass (a scenario rarely names every
+   * object). A merged nest_lock entry (`references`) stands for every lock of its class: it
+   * matches any lock whose subclass-0 class is the entry's, under whatever name the scenario
+   * declared it (two ww_mutexes of one ww class merged under their acquire context).
+   */
+  private matches(h: HeldLock, ref: LockRef): boolean {
+    if (h.declName === ref.cls && (ref.instance === null || h.instance === ref.instance)) return true;
+    return h.references > 0 && this.classes.made(ref.cls) === h.cls;
   }
 
   /** Returns the released entry, or null after reporting a bad unlock of `lock`. */
@@ -453,7 +465,7 @@ export class Lockdep {
   private checkDeadlock(task: Task, next: HeldLock): boolean {
     let nestHeld = false;
     for (const prev of task.held) {
-      if (next.nest && matches(prev, next.nest)) nestHeld = true;
+      if (next.nest && this.matches(prev, next.nest)) nestHeld = true;
       if (prev.cls !== next.cls) continue;
       // A recursive reader after any reader of the class is fine.
       if (next.read === 2 && prev.read) continue;
@@ -752,16 +764,6 @@ function findExclusiveMatch(mask: number, exclMask: number): [number, number] | 
     if (exclMask & (1 << (excl | USAGE_READ))) return [bit, excl | USAGE_READ];
   }
   return null;
-}
-
-/**
- * Does a held entry match a lock reference? `A[x]` is that instance; a bare `A` is the
- * most recent instance of A, whatever subclass (a scenario rarely names every object).
- */
-export function matches(h: HeldLock, ref: LockRef): boolean {
-  if (h.declName !== ref.cls) return false;
-  // A merged nest_lock entry stands for every lock of its class (match_held_lock()).
-  return ref.instance === null || h.references > 0 || h.instance === ref.instance;
 }
 
 function refName(ref: LockRef): string {

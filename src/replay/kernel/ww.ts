@@ -4,7 +4,7 @@
  */
 import type { Frame } from '../../model/location.js';
 import type { LockLine } from '../../model/finding.js';
-import type { AcquireStep, LockDecl, Step } from '../../model/scenario.js';
+import { wwAcquireLock, type AcquireStep, type LockDecl, type Step } from '../../model/scenario.js';
 import { InputError } from '../../load/errors.js';
 import { lockLine, type LockClass } from '../classes.js';
 import { traceStep } from '../lockdep.js';
@@ -110,6 +110,6 @@ export class WwTransactions {
 
   /** The pseudo-lock `<ww_class>_acquire` of a ww class's acquire contexts. */
   private acquireClass(wwClass: string): LockDecl {
-    return this.m.pseudoLock(`${wwClass}_acquire`);
+    return this.m.pseudoLock(wwAcquireLock(wwClass));
   }
 }
