@@ -10,14 +10,13 @@
 import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import type { SourceLoc } from '../model/location.js';
-import { wwAcquireLock, type Expectation, type FenceDecl, type KernelProfile, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
+import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type KernelProfile, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
 import type { ExpectationInput, FenceInput, LockInput, OptionsInput, PathInput, ScenarioFile } from './schema.js';
 import { StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.js';
 
-export const DEFAULT_WW_CLASS = 'reservation_ww_class';
 
 export const DEFAULT_OPTIONS: ScenarioOptions = Object.freeze({ kernel: '6.13', fenceModel: 'lockdep', warn: Object.freeze([]) as readonly string[] });
 

@@ -10,7 +10,7 @@
  * JSON and JSONL go through the same converter.
  */
 import { z } from 'zod';
-import { wwAcquireLock, type AcquireMode, type AcquireStep, type LockDecl, type LockRef, type LockType, type Step, type StepOp } from '../model/scenario.js';
+import { DEFAULT_WW_CLASS, wwAcquireLock, type AcquireMode, type AcquireStep, type LockDecl, type LockRef, type LockType, type Step, type StepOp } from '../model/scenario.js';
 import { LOCK_TYPE_TABLE, aType, typeList, typeNames, typesWithMode } from '../model/lock-types.js';
 import { KERNEL_HOOK_NAMES, STEP_ARGS, STEP_VOCABULARY, stepSpelling, takesSteps, type LockUse, type StepArgKind, type StepSpelling } from '../model/vocabulary.js';
 export { forEachStep } from '../model/scenario.js';
@@ -181,7 +181,7 @@ function converterOf(s: StepSpelling): StepDef['convert'] {
     case 'ww_acquire_init':
       return (_c, x) => {
         const a = x.arg as { ctx: string; class?: string };
-        return { ...base(s, x), ctx: a.ctx, wwClass: a.class ?? 'reservation_ww_class' } as Step;
+        return { ...base(s, x), ctx: a.ctx, wwClass: a.class ?? DEFAULT_WW_CLASS } as Step;
       };
     case 'ww_acquire':
       return (_c, x) => ({ ...base(s, x), ctx: x.arg as string }) as Step;

@@ -23,6 +23,9 @@ export interface LockDecl {
   readonly loc: SourceLoc;
 }
 
+/** The ww class of a ww_mutex or acquire context that names none (every dma_resv lock's). */
+export const DEFAULT_WW_CLASS = 'reservation_ww_class';
+
 /** The pseudo-lock lockdep holds for each acquire context of a ww class (ww_acquire_init()). */
 export function wwAcquireLock(wwClass: string): string {
   return `${wwClass}_acquire`;

@@ -81,6 +81,8 @@ export class Task {
   readonly signalCookies: import('../model/scenario.js').LockDecl[][] = [];
   /** Live ww acquire contexts: their class and the ww_mutexes they own. */
   readonly wwContexts = new Map<string, WwContext>();
+  /** The ww class of each context ww_acquire_fini() ended (a second fini releases its map again). */
+  readonly wwEnded = new Map<string, string>();
   /** on_edeadlk branches: which one this run of the path takes (-1: none), how many passed. */
   branchAt = -1;
   branchSeen = 0;

@@ -4,7 +4,7 @@
  */
 import type { Frame } from '../../model/location.js';
 import type { LockLine } from '../../model/finding.js';
-import { wwAcquireLock, type AcquireStep, type LockDecl, type Step } from '../../model/scenario.js';
+import { DEFAULT_WW_CLASS, wwAcquireLock, type AcquireStep, type LockDecl, type Step } from '../../model/scenario.js';
 import { InputError } from '../../load/errors.js';
 import { lockLine, type LockClass } from '../classes.js';
 import { traceStep } from '../lockdep.js';
@@ -20,6 +20,7 @@ export class WwTransactions {
         const map = this.acquireClass(step.wwClass);
         this.m.take(task, map, 0, false, step.ctx);
         task.wwContexts.set(step.ctx, { wwClass: step.wwClass, owned: new Set(), done: false, contending: null });
+        task.wwEnded.delete(step.ctx);
         break;
       }
       case 'ww_acquire': {
@@ -30,9 +31,10 @@ export class WwTransactions {
           break;
         }
         if (ctx && ctx.owned.size) this.misuse(task, step.ctx, 'ctx->acquired', `ww_acquire_fini() while the context still holds ${[...ctx.owned].join(', ')}`, null);
-        const map = this.acquireClass(ctx?.wwClass ?? 'reservation_ww_class');
-        this.m.drop(task, map, step.label, step.ctx);
+        const wwClass = ctx?.wwClass ?? task.wwEnded.get(step.ctx) ?? DEFAULT_WW_CLASS;
+        this.m.drop(task, this.acquireClass(wwClass), step.label, step.ctx);
         task.wwContexts.delete(step.ctx);
+        task.wwEnded.set(step.ctx, wwClass);
         break;
       }
     }
