@@ -163,7 +163,7 @@ function stepLists(text: string, min: number): string[][] {
 
 describe('no private lists of step names', () => {
   // The importer's step builder and classifier move onto the vocabulary in their own change.
-  const PENDING = new Set(['src/import/classify.ts', 'src/import/generate.ts']);
+  const PENDING = new Set(['src/import/classify.ts', 'src/import/generate.ts', 'src/import/builder.ts']);
 
   it('the scan finds a list it should find', () => {
     expect(stepLists("const ALLOC = new Set(['kmalloc', 'kzalloc', 'vmalloc']);", 3)).toEqual([['kmalloc', 'kzalloc', 'vmalloc']]);
