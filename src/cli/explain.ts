@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean } from '../load/errors.js';
 import { packageRoot } from '../load/models.js';
+import { jsonText } from '../model/escape.js';
 import { PATTERNS, patternById } from '../patterns/index.js';
 import { RULE_IDS } from '../model/rule-ids.js';
 import { RULES } from '../rules/index.js';
@@ -37,12 +38,12 @@ export function explain(id: string): ExplainResult {
   if (!kind) {
     return {
       ok: false,
-      message: `unknown rule or pattern "${id}"${didYouMean(id, explainIds())}; run 'fencedep rules' for the list`,
+      message: `unknown rule or pattern ${jsonText(id)}${didYouMean(id, explainIds())}; run 'fencedep rules' for the list`,
     };
   }
   const file = docFile(kind, id);
   if (!file || !existsSync(file)) {
-    return { ok: false, message: `no documentation for the ${kind} "${id}"${file ? ` (looked for ${file})` : ''}` };
+    return { ok: false, message: `no documentation for the ${kind} ${jsonText(id)}${file ? ` (looked for ${file})` : ''}` };
   }
   let text = renderMarkdown(readFileSync(file, 'utf8'));
   if (kind === 'pattern') {

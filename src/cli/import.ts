@@ -11,6 +11,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { importLog, NoReportError, type ImportedReport } from '../import/index.js';
+import { terminalLines, terminalText } from '../model/escape.js';
 
 export interface ImportIO {
   readonly stdout: { write(text: string): unknown };
@@ -65,7 +66,8 @@ function summary(r: ImportedReport, total: number, written: string | null): stri
     for (const g of r.guesses) lines.push(`    - ${g}`);
   }
   if (written) lines.push(`  written to ${written}`);
-  return `${lines.join('\n')}\n`;
+  // Titles, lock names and guesses come from the pasted log: one escaper for all of it.
+  return `${terminalLines(lines.join('\n'))}\n`;
 }
 
 export async function runImport(file: string | undefined, flags: ImportFlags, io: ImportIO): Promise<number> {
@@ -84,7 +86,7 @@ export async function runImport(file: string | undefined, flags: ImportFlags, io
     result = await importLog(text, { source: name, verify: flags.verify, ...(flags.report !== undefined ? { report: flags.report } : {}) });
   } catch (err) {
     if (err instanceof NoReportError) {
-      io.stderr.write(`fencedep import: ${name ?? 'stdin'}: ${err.message}\n`);
+      io.stderr.write(`fencedep import: ${terminalText(name ?? 'stdin')}: ${terminalText(err.message)}\n`);
       return 2;
     }
     throw err;
@@ -94,7 +96,7 @@ export async function runImport(file: string | undefined, flags: ImportFlags, io
   const docs: string[] = [];
   for (const r of reports) {
     if (r.error !== null) {
-      io.stderr.write(`fencedep import: ${name ?? 'stdin'}:${r.line}: cannot import report ${r.index} (${r.title}): ${r.error}\n`);
+      io.stderr.write(`fencedep import: ${terminalText(name ?? 'stdin')}:${r.line}: cannot import report ${r.index} (${terminalText(r.title)}): ${terminalText(r.error)}\n`);
       code = 2;
       continue;
     }

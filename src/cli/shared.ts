@@ -177,7 +177,7 @@ export class Progress {
   /** While a stream is read. */
   trace = (file: string, events: number): void => {
     const of = this.filesTotal > 1 ? ` (file ${this.filesDone + 1}/${this.filesTotal})` : '';
-    this.draw(`reading ${file}: ${events.toLocaleString('en-US')} events${of}`, false);
+    this.draw(`reading ${t(file)}: ${events.toLocaleString('en-US')} events${of}`, false);
   };
 
   /** Erase the line, if one was drawn. */

@@ -48,13 +48,13 @@ const arrow = (d: Pick<DiffDependency, 'from' | 'to'>): string => `${t(d.from)} 
 // ---------------------------------------------------------------- text
 
 function depText(d: DiffDependency): string {
-  const kinds = d.kinds.length > 0 ? ` [${d.kinds.join(' ')}]` : '';
+  const kinds = d.kinds.length > 0 ? ` [${t(d.kinds.join(' '))}]` : '';
   const at = where(d.location, d.step);
   return `${arrow(d)}${kinds}: path "${t(d.path)}"${at !== '' ? `, ${at}` : ''}`;
 }
 
 function changedText(d: ChangedDependency): string {
-  return `${arrow(d.after)} [${d.before.kinds.join(' ')} → ${d.after.kinds.join(' ')}]: path "${t(d.after.path)}"${d.after.location ? `, ${where(d.after.location, d.after.step)}` : ''}`;
+  return `${arrow(d.after)} [${t(d.before.kinds.join(' '))} → ${t(d.after.kinds.join(' '))}]: path "${t(d.after.path)}"${d.after.location ? `, ${where(d.after.location, d.after.step)}` : ''}`;
 }
 
 function fileHeader(d: FileDiff, pair: boolean, c: ChalkInstance): string {

@@ -4,6 +4,7 @@
  * They are reported as `status: error`, never as a stack trace.
  */
 import { closest, distance } from 'fastest-levenshtein';
+import { jsonText } from '../model/escape.js';
 import type { InputErrorInfo } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 
@@ -48,5 +49,5 @@ export function didYouMean(word: string, candidates: Iterable<string>): string {
   const list = [...candidates].filter((c) => Math.abs(c.length - word.length) <= limit);
   if (list.length === 0) return '';
   const best = closest(word, list);
-  return distance(word, best) <= limit ? ` (did you mean ${JSON.stringify(best)}?)` : '';
+  return distance(word, best) <= limit ? ` (did you mean ${jsonText(best)}?)` : '';
 }

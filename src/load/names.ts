@@ -3,6 +3,7 @@
  * characters without brackets; lock references are `class` or `class[instance]`.
  */
 import type { LockDecl, LockRef } from '../model/scenario.js';
+import { jsonText } from '../model/escape.js';
 import type { SourceLoc } from '../model/location.js';
 
 // C0 and C1 controls, DEL, and the Unicode line/paragraph separators.
@@ -32,10 +33,10 @@ export function printableProblem(text: string): string | null {
 /** Names longer than this are shortened in messages (a 100,000-character name is not read). */
 const QUOTE_MAX = 120;
 
-/** The name shown for a string in messages (quoted; control characters escaped; a huge one shortened, with its length). */
+/** The name shown for a string in messages (quoted, as a JSON string whose invisible characters are all escapes; a huge one shortened, with its length). */
 export function quote(name: string): string {
-  if (name.length <= QUOTE_MAX) return JSON.stringify(name);
-  return `${JSON.stringify(name.slice(0, QUOTE_MAX - 40)).slice(0, -1)}…" (${name.length} characters)`;
+  if (name.length <= QUOTE_MAX) return jsonText(name);
+  return `${jsonText(name.slice(0, QUOTE_MAX - 40)).slice(0, -1)}…" (${name.length} characters)`;
 }
 
 const REF = /^([^[\]]+)\[([^[\]]+)\]$/;

@@ -26,9 +26,10 @@ export function relativeFile(file: string, cwd: string): string {
   return norm === '.' ? '' : norm.replace(/^(\.\/)+/, '');
 }
 
-/** Percent-encode each path segment (spaces, `#`, `?`, `%`, non-ASCII) so the result is a URI reference. */
+/** Percent-encode each path segment (spaces, `#`, `?`, `%`, non-ASCII) so the result is a URI reference; an unpaired surrogate (no UTF-8 for it) is U+FFFD. */
 export function encodePath(p: string): string {
   return p
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
     .split('/')
     .map((seg) => encodeURIComponent(seg).replace(/[!'()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`))
     .join('/');
