@@ -1,13 +1,18 @@
 /**
- * `fencedep explain <rule|pattern>`: the documentation beside a rule (src/rules/<id>.md) or a
- * pattern (src/patterns/<id>.md), rendered for a terminal. The .md files are read from the
- * package root, so this works from src (tests) and from dist (the built CLI) alike.
+ * `fencedep explain <rule|pattern|step|hook>`: the documentation beside a rule
+ * (src/rules/<id>.md) or a pattern (src/patterns/<id>.md), rendered for a terminal; or what the
+ * vocabulary (src/model/vocabulary.ts) says of a step spelling or a kernel hook. The .md files
+ * are read from the package root, so this works from src (tests) and from dist (the built CLI)
+ * alike.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean } from '../load/errors.js';
 import { packageRoot } from '../load/models.js';
 import { jsonText } from '../model/escape.js';
+import {
+  HOOK_FAMILIES, KERNEL_HOOK_NAMES, KERNEL_HOOK_TABLE, STEP_ARGS, STEP_CATEGORIES, STEP_VOCABULARY, stepSpelling, type StepSpelling,
+} from '../model/vocabulary.js';
 import { PATTERNS, patternById } from '../patterns/index.js';
 import { RULE_IDS } from '../model/rule-ids.js';
 import { RULES } from '../rules/index.js';
@@ -16,9 +21,49 @@ export type DocKind = 'rule' | 'pattern';
 
 export type ExplainResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
 
-/** Every id `explain` knows, rules first. */
+/** Every id `explain` knows: rules, patterns, step spellings, kernel hooks. */
 export function explainIds(): string[] {
-  return [...new Set([...RULES.map((r) => r.meta.id), ...RULE_IDS, ...PATTERNS.map((p) => p.meta.id)])];
+  return [...new Set([...RULES.map((r) => r.meta.id), ...RULE_IDS, ...PATTERNS.map((p) => p.meta.id), ...STEP_VOCABULARY.map((s) => s.name), ...KERNEL_HOOK_NAMES])];
+}
+
+const code = (s: string): string => `\`${s}\``;
+
+/** A step spelling, from the vocabulary: what it does, its category, its argument, its other spellings. */
+function stepDoc(s: StepSpelling): string {
+  const same = STEP_VOCABULARY.filter((x) => x.op === s.op && x.name !== s.name).map((x) => code(x.name));
+  const aliases = STEP_VOCABULARY.filter((x) => x.aliasOf === s.name).map((x) => code(x.name));
+  return [
+    `# ${s.name}`,
+    '',
+    s.description,
+    '',
+    '## Step',
+    '',
+    `- category: ${s.category} (${STEP_CATEGORIES[s.category]})`,
+    `- replays as: ${code(s.op)}`,
+    `- argument: ${STEP_ARGS[s.arg].text}`,
+    ...(s.lock && s.lock.types.length ? [`- lock types: ${s.lock.types.join(', ')}`] : []),
+    ...(s.aliasOf ? [`- another name for: ${code(s.aliasOf)}`] : []),
+    ...(aliases.length ? [`- also spelled: ${aliases.join(', ')}`] : []),
+    ...(same.length ? [`- replays like: ${same.join(', ')}`] : []),
+    '',
+  ].join('\n');
+}
+
+/** A kernel hook: who runs its functions, and under what. */
+function hookDoc(name: string): string {
+  const h = KERNEL_HOOK_TABLE.find((x) => x.name === name)!;
+  return [
+    `# ${h.name}`,
+    '',
+    h.description,
+    '',
+    '## Hook',
+    '',
+    `- family: ${h.family} (${HOOK_FAMILIES[h.family]})`,
+    `- register functions under \`hooks: {${h.name}: [...]}\`; the kernel model invokes them, and \`invoke: ${h.name}\` does too`,
+    '',
+  ].join('\n');
 }
 
 function kindOf(id: string): DocKind | null {
@@ -36,9 +81,12 @@ export function docFile(kind: DocKind, id: string): string | null {
 export function explain(id: string): ExplainResult {
   const kind = kindOf(id);
   if (!kind) {
+    const step = stepSpelling(id);
+    if (step) return { ok: true, text: renderMarkdown(stepDoc(step)) };
+    if (KERNEL_HOOK_NAMES.includes(id)) return { ok: true, text: renderMarkdown(hookDoc(id)) };
     return {
       ok: false,
-      message: `unknown rule or pattern ${jsonText(id)}${didYouMean(id, explainIds())}; run 'fencedep rules' for the list`,
+      message: `unknown rule, pattern, step or hook ${jsonText(id)}${didYouMean(id, explainIds())}; run 'fencedep rules' for the rules and patterns, see docs/steps.md for the steps and hooks`,
     };
   }
   const file = docFile(kind, id);

@@ -78,8 +78,8 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly
 
   program
     .command('explain')
-    .description('what a rule or pattern means, why it deadlocks, a failing and a passing example, the remedies')
-    .argument('<id>', "a rule or pattern id (see 'fencedep rules')")
+    .description('what a rule or pattern means, why it deadlocks, a failing and a passing example, the remedies; what a step or a kernel hook does')
+    .argument('<id>', "a rule or pattern id (see 'fencedep rules'), a step (kmalloc, dma_fence_wait...) or a kernel hook (shrinker.scan...)")
     .action((id: string) => {
       const r = explain(id);
       if (r.ok) {

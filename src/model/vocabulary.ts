@@ -30,22 +30,22 @@ export const STEP_CATEGORIES = {
   'lock annotation': 'tells lockdep about a lock without leaving it held',
   'grace period': 'waits until the readers of an RCU or SRCU section have left it',
   allocation: 'allocates memory: as its gfp flags allow, it may sleep and enter reclaim (fs_reclaim, mmu notifiers)',
-  reclaim: 'memory reclaim itself, or lockdep\'s fs_reclaim annotation of it',
+  reclaim: 'runs as memory reclaim does, or tells lockdep that it does (the fs_reclaim annotation)',
   'allocation scope': 'restricts the gfp flags of every allocation inside it (memalloc_nofs, noio, noreclaim)',
   'fence wait': 'waits for a dma_fence to signal',
   signal: 'signals a dma_fence inside its own signalling critical section, running its callbacks',
   'signal with lock held': 'signals a dma_fence whose lock the caller holds: its callbacks run, with no signalling annotation',
-  'signalling section': 'a dma_fence signalling critical section: code that must finish for a published fence to signal',
-  fence: 'another dma_fence operation that runs fence code under the fence\'s lock (enable_signaling, release)',
+  'signalling section': 'marks a dma_fence signalling critical section: code that must finish for a published fence to signal',
+  fence: 'runs a fence\'s own code: enable_signaling under the fence\'s lock, or release on the last reference',
   sleep: 'may sleep (or does): not allowed in atomic context',
   fault: 'may fault user pages in: may sleep, takes mmap_lock and allocates',
   notifier: 'runs or waits for mmu notifier invalidations',
-  'runtime pm': 'runtime power management of a device',
+  'runtime pm': 'resumes or suspends a device (runtime power management), running the driver\'s callbacks',
   workqueue: 'waits for work items (flush, cancel)',
   'ww transaction': 'begins or ends a ww_mutex acquire context (a dma_resv locking transaction)',
   context: 'changes the execution context: interrupts, bottom halves, preemption, RCU, non-blocking sections',
   call: 'runs a function, or the callbacks registered for a hook',
-  control: 'control flow within a function',
+  control: 'changes the control flow of a function',
 } as const;
 export type StepCategory = keyof typeof STEP_CATEGORIES;
 
@@ -433,7 +433,7 @@ add({
   category: 'runtime pm',
   arg: 'device',
   fields: { action: 'get' },
-  description: 'pm_runtime_get_sync(): resumes the device synchronously. Alone it only means "may sleep"; the driver\'s `pm_runtime.resume` hook functions run inside it.',
+  description: 'pm_runtime_get_sync(): resumes the device synchronously. Alone it only means "may sleep"; the functions registered on `pm_runtime.resume` (the driver\'s resume path, its locks and allocations) run inside it.',
 });
 add({
   name: 'pm_runtime_put_sync',
@@ -441,7 +441,7 @@ add({
   category: 'runtime pm',
   arg: 'device',
   fields: { action: 'put' },
-  description: 'pm_runtime_put_sync(): may suspend the device synchronously. Alone it only means "may sleep"; the driver\'s `pm_runtime.suspend` hook functions run inside it.',
+  description: 'pm_runtime_put_sync(): may suspend the device synchronously. Alone it only means "may sleep"; the functions registered on `pm_runtime.suspend` run inside it.',
 });
 
 // ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../../src/cli/explain.js';
+import { KERNEL_HOOK_TABLE, STEP_VOCABULARY } from '../../src/model/vocabulary.js';
 import { PATTERNS } from '../../src/patterns/index.js';
 import { RULES } from '../../src/rules/index.js';
 import { cli, NO_STACK } from './helpers.js';
@@ -54,7 +55,7 @@ describe('fencedep explain', () => {
     const r = await cli(['explain', 'alloc-in-signaling']);
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toContain('unknown rule or pattern "alloc-in-signaling" (did you mean "alloc-in-signalling"?)');
+    expect(r.err).toContain('unknown rule, pattern, step or hook "alloc-in-signaling" (did you mean "alloc-in-signalling"?)');
     expect(r.err).toContain("fencedep rules");
     expect(r.err).not.toMatch(NO_STACK);
     const rule = await cli(['explain', 'circular-dependancy']);
@@ -62,10 +63,50 @@ describe('fencedep explain', () => {
     expect(rule.err).toContain('(did you mean "circular-dependency"?)');
   });
 
+  it('every step spelling: its description, category, operation and argument from the vocabulary', async () => {
+    for (const s of STEP_VOCABULARY) {
+      const r = await cli(['explain', s.name]);
+      expect(r.code, s.name).toBe(0);
+      const lines = r.out.split('\n');
+      expect(lines[0]).toBe(s.name);
+      expect(r.out).toContain(`- category: ${s.category} (`);
+      expect(r.out).toContain(`- replays as: ${s.op}\n`);
+      expect(r.out).toContain('- argument: ');
+      expect(r.out.replace(/\s+/g, ' ')).toContain(s.description.replace(/`/g, '').replace(/\s+/g, ' '));
+      expect(r.out, s.name).not.toContain('`');
+    }
+  });
+
+  it('a step: aliases both ways, and what replays like it', async () => {
+    const wait = await cli(['explain', 'wait']);
+    expect(wait.out).toContain('- another name for: dma_fence_wait\n');
+    const canonical = await cli(['explain', 'dma_fence_wait']);
+    expect(canonical.out).toMatch(/- also spelled: wait\n/);
+    const kmem = await cli(['explain', 'kmem_cache_alloc']);
+    expect(kmem.out).toMatch(/- category: allocation \(/);
+    expect(kmem.out).toMatch(/- replays like: kmalloc, /);
+    const pm = await cli(['explain', 'pm_runtime_get_sync']);
+    expect(pm.out).toContain('Alone it only means "may sleep"');
+  });
+
+  it('every kernel hook: who runs it, its family', async () => {
+    for (const h of KERNEL_HOOK_TABLE) {
+      const r = await cli(['explain', h.name]);
+      expect(r.code, h.name).toBe(0);
+      expect(r.out.split('\n')[0]).toBe(h.name);
+      expect(r.out).toContain(`- family: ${h.family} (`);
+    }
+  });
+
+  it('a misspelt step or hook gets a did-you-mean', async () => {
+    expect((await cli(['explain', 'kmem_cach_alloc'])).err).toContain('(did you mean "kmem_cache_alloc"?)');
+    expect((await cli(['explain', 'shrinker.scn'])).err).toContain('(did you mean "shrinker.scan"?)');
+  });
+
   it('an unknown id far from any: exit 2 without a suggestion', async () => {
     const r = await cli(['explain', 'xyzzy']);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('unknown rule or pattern "xyzzy";');
+    expect(r.err).toContain('unknown rule, pattern, step or hook "xyzzy";');
     expect(r.err).not.toContain('did you mean');
   });
 

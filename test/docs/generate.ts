@@ -1,7 +1,9 @@
 /**
  * The generated parts of the documentation, so they cannot drift from the code they describe:
  * the rule, pattern and output-format tables (from the registries in src/rules, src/patterns
- * and src/report/registry.ts) and the list of built-in models (from the model files in rules/). Each lives in a Markdown file between
+ * and src/report/registry.ts), the list of built-in models (from the model files in rules/),
+ * and the step reference (from the step vocabulary and lock type table in src/model). Each
+ * lives in a Markdown file between
  *
  *     <!-- BEGIN GENERATED: NAME (npm run docs) -->
  *     <!-- END GENERATED: NAME -->
@@ -14,6 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { builtinModelFile, builtinModelNames } from '../../src/load/models.js';
+import { LOCK_TYPE_TABLE } from '../../src/model/lock-types.js';
+import type { LockType } from '../../src/model/scenario.js';
+import { HOOK_FAMILIES, KERNEL_HOOK_TABLE, STEP_ARGS, STEP_CATEGORIES, STEP_VOCABULARY, type StepCategory } from '../../src/model/vocabulary.js';
 import { PATTERNS } from '../../src/patterns/index.js';
 import { OUTPUTS, type OutputCommand } from '../../src/report/registry.js';
 import { RULES } from '../../src/rules/index.js';
@@ -145,6 +150,61 @@ export function modelsList(): string {
   return out.join('\n').trimEnd();
 }
 
+const spellingsOf = (c: StepCategory) => STEP_VOCABULARY.filter((s) => s.category === c);
+
+/** Every step spelling, by category: its argument and what the kernel (and the model) does for it. */
+export function stepReference(): string {
+  const out: string[] = [];
+  for (const [category, what] of Object.entries(STEP_CATEGORIES) as [StepCategory, string][]) {
+    out.push(
+      `### ${category}`,
+      '',
+      `A step of this category ${what}.`,
+      '',
+      table(
+        ['step', 'argument', 'what it does'],
+        spellingsOf(category).map((s) => [code(s.name), STEP_ARGS[s.arg].text, s.description]),
+      ),
+      '',
+    );
+  }
+  out.push(
+    '### Lock types',
+    '',
+    'What each type under `locks:` implies (the steps that take it check the type).',
+    '',
+    table(
+      ['type', 'sleeps', 'spins', 'modes', 'wait type (inner:outer)', 'what it is', 'steps'],
+      (Object.entries(LOCK_TYPE_TABLE) as [LockType, (typeof LOCK_TYPE_TABLE)[LockType]][]).map(([type, t]) => [
+        code(type),
+        t.sleeping ? 'yes' : 'no',
+        t.spinning ? 'yes' : 'no',
+        t.modes.join(', '),
+        `${t.waitInner}:${t.waitOuter}`,
+        t.description,
+        t.steps,
+      ]),
+    ),
+    '',
+    '### Kernel hooks',
+    '',
+    'Hooks the kernel model invokes: a scenario registers functions on them under `hooks:`, and may `invoke` them with nothing registered.',
+    '',
+    table(
+      ['hook', 'family', 'who runs it'],
+      KERNEL_HOOK_TABLE.map((h) => [code(h.name), `${h.family}: ${HOOK_FAMILIES[h.family]}`, h.description]),
+    ),
+  );
+  return out.join('\n').trimEnd();
+}
+
+/** The README's step list: each category with its spellings. */
+export function readmeStepList(): string {
+  return (Object.keys(STEP_CATEGORIES) as StepCategory[])
+    .map((c) => `- **${c}**: ${spellingsOf(c).map((s) => code(s.name)).join(', ')}`)
+    .join('\n');
+}
+
 /** Every generated block: the file it is in (from the root), its name, its content. */
 export const GENERATED: readonly { readonly file: string; readonly name: string; readonly render: () => string }[] = [
   { file: 'docs/cli.md', name: 'rules', render: rulesTable },
@@ -153,6 +213,8 @@ export const GENERATED: readonly { readonly file: string; readonly name: string;
   { file: 'docs/models.md', name: 'models', render: modelsList },
   { file: 'README.md', name: 'rules', render: readmeRulesTable },
   { file: 'README.md', name: 'patterns', render: readmePatternList },
+  { file: 'README.md', name: 'steps', render: readmeStepList },
+  { file: 'docs/steps.md', name: 'steps', render: stepReference },
 ];
 
 function markers(name: string): { begin: RegExp; end: string } {
