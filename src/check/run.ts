@@ -3,6 +3,7 @@
  * apply its expectations, and collect a RunResult for the reporters. One file's failure
  * (an input error, or even a bug) never stops the others.
  */
+import { constants } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches, readTraceParallel, TraceTables, type TraceItem } from '../load/index.js';
@@ -352,7 +353,9 @@ const STREAM_SNIFF_BYTES = 64 * 1024;
 async function readHead(file: string, n: number): Promise<Buffer | null> {
   let fh;
   try {
-    fh = await open(file, 'r');
+    // Without blocking: a FIFO is not waited on (the stream reader refuses what is not a regular file).
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!(await fh.stat()).isFile()) return null;
     const buf = Buffer.alloc(n);
     const { bytesRead } = await fh.read(buf, 0, n, 0);
     return buf.subarray(0, bytesRead);

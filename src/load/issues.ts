@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { InputError, didYouMean } from './errors.js';
 import { posAt, type PathKey, type Pos } from './pos.js';
+import { quote } from './names.js';
 
 /** `<<` is YAML 1.1's merge key; a scenario is YAML 1.2, where it is a key like any other. */
 const MERGE_KEY_HINT = ' (YAML merge keys are YAML 1.1: a scenario is YAML 1.2, where `<<` is a plain key; write the keys out, or alias a whole value)';
@@ -150,7 +151,7 @@ function formatIssue(
         const exp = known.length ? `; expected ${known.length === 1 ? `"${known[0]}"` : `one of ${known.join(', ')}`}` : '';
         out.push(
           new InputError(
-            `unknown key "${key}"${inWhere ? ` in ${inWhere}` : ''}${exp}${key === '<<' ? MERGE_KEY_HINT : didYouMean(key, known)}`,
+            `unknown key ${quote(key)}${inWhere ? ` in ${inWhere}` : ''}${exp}${key === '<<' ? MERGE_KEY_HINT : didYouMean(key, known)}`,
             objPos.keyLoc(key),
           ),
         );

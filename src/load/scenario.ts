@@ -13,12 +13,12 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import type { SourceLoc } from '../model/location.js';
 import type { PathDecl, Scenario } from '../model/scenario.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
-import { buildExpectations, buildOptions, Declarations } from './decls.js';
+import { buildExpectations, buildOptions, Declarations, formatPlace } from './decls.js';
 import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
 import { quote } from './names.js';
 import type { Pos } from './pos.js';
-import { fileSchema, type ScenarioFile } from './schema.js';
+import { fileSchema, TOP_LEVEL_KEYS, type ScenarioFile } from './schema.js';
 import { checkGivenText, fileKind, parseText, readScenarioFile } from './source.js';
 import { Expansion, formatCount, heaviestStep, MAX_EXPANDED_STEPS, type ExpansionEnv } from './expansion.js';
 
@@ -95,28 +95,40 @@ export class FileLoader {
    * `text`: the file's text, not read from `abs`.
    */
   async load(display: string, abs: string, stack: readonly Frame[], extra: readonly ExtraInclude[] = [], at: SourceLoc | null = null, text?: RootText): Promise<LoadedFile | null> {
+    // Every file but the one asked for is reached through an include: it may be anything.
+    const foreign = stack.length > 0;
     let parsed;
     try {
       if (text) checkGivenText(text.text, display);
-      parsed = text ? parseText(text.text, display, text.json) : await readScenarioFile(display, abs);
+      parsed = text ? parseText(text.text, display, text.json, foreign) : await readScenarioFile(display, abs, foreign);
     } catch (e) {
       if (!(e instanceof InputErrors)) throw e;
-      for (const x of e.errors) this.report(x.loc || !at ? x : new InputError(`include ${quote(display)}: ${x.message}`, at));
+      for (const x of e.errors) {
+        if (!at) this.report(x);
+        else if (!x.loc) this.report(new InputError(`include ${quote(display)}: ${x.message}`, at));
+        else this.report(new InputError(`${x.message} (included at ${formatPlace(at)})`, x.loc));
+      }
       return null;
     }
-    if (parsed.value === null || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
-      const got = Array.isArray(parsed.value) ? 'a list' : `${typeof parsed.value} ${JSON.stringify(parsed.value)}`;
-      this.report(new InputError(`a scenario is a map of keys (version, name, locks, functions, paths, ...), got ${got}`, parsed.pos.loc()));
+    const notScenario = (why: string): null => {
+      this.report(foreign ? new InputError(`include ${quote(display)}: not a scenario: ${why}`, at ?? parsed.pos.loc()) : new InputError(`a scenario is a map of keys (version, name, locks, functions, paths, ...), ${why}`, parsed.pos.loc()));
       return null;
+    };
+    const value = parsed.value;
+    // Said without the value: an included file may hold anything (a private key, whole).
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return notScenario(foreign ? `its content is ${kindOfValue(value)}, not a map; the file's text is not shown` : `got ${kindOfValue(value)}`);
+    const keys = Object.keys(value);
+    if (foreign && keys.length > 0 && !keys.some((k) => TOP_LEVEL_KEYS.includes(k))) {
+      return notScenario(`none of its ${keys.length} top-level key${keys.length === 1 ? ' is' : 's is'} a scenario key (${TOP_LEVEL_KEYS.join(', ')}); the file's text is not shown`);
     }
-    const r = validate(fileSchema, parsed.value, parsed.pos, '');
+    const r = validate(fileSchema, value, parsed.pos, '');
     if (!r.ok) {
       r.errors.forEach(this.report);
       return null;
     }
     // The schema has no transforms or defaults, so the validated value is the parsed value
     // itself; zod's copy would lose an own `__proto__` key of a record.
-    const file: LoadedFile = { display, abs, data: parsed.value as ScenarioFile, pos: parsed.pos };
+    const file: LoadedFile = { display, abs, data: value as ScenarioFile, pos: parsed.pos };
     const here: Frame[] = [...stack, { abs, display }];
     // Includes asked for from outside the file (a config file's `include`) come first.
     for (const x of extra) {
@@ -145,6 +157,14 @@ export class FileLoader {
     this.order.push(file);
     return file;
   }
+}
+
+/** What a value is, in words, without showing it. */
+function kindOfValue(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'string') return `a string of ${v.length} character${v.length === 1 ? '' : 's'}`;
+  return `a ${typeof v}`;
 }
 
 /**

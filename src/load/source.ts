@@ -57,6 +57,10 @@ function kindOf(st: Stats): string {
  */
 export async function readText(file: string, abs: string): Promise<string> {
   const fail = (why: string): InputErrors => new InputErrors([new InputError(`cannot read ${file}: ${why}`, null)]);
+  const notRegular = (kind: string) => new InputErrors([new InputError(`cannot read ${file}: it is ${kind}, not a regular file`, fileLoc(file))]);
+  // Looked at first: a socket cannot even be opened.
+  const kind = fileKind(abs);
+  if (kind !== null && kind !== 'file' && kind !== 'directory') throw notRegular(kind);
   let fh: FileHandle;
   try {
     fh = await open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -71,7 +75,7 @@ export async function readText(file: string, abs: string): Promise<string> {
       throw fail(ioMessage(e));
     }
     if (st.isDirectory()) throw fail('it is a directory');
-    if (!st.isFile()) throw new InputErrors([new InputError(`cannot read ${file}: it is ${kindOf(st)}, not a regular file`, fileLoc(file))]);
+    if (!st.isFile()) throw notRegular(kindOf(st));
     if (st.size > MAX_FILE_BYTES) {
       throw new InputErrors([new InputError(`file too large: ${st.size} bytes (the limit is 16 MiB)`, fileLoc(file))]);
     }
@@ -107,11 +111,16 @@ async function readAtMost(fh: FileHandle, max: number): Promise<Buffer> {
   return Buffer.concat(chunks, total);
 }
 
-/** Where byte `offset` of `buf` is, as line and column (columns count characters). */
+/** Where byte `offset` of `buf` is, as line and column (columns count characters after a BOM). */
 function byteLoc(buf: Buffer, offset: number, file: string): SourceLoc {
-  const text = buf.subarray(0, offset).toString('utf8');
+  const text = withoutBom(buf.subarray(0, offset).toString('utf8'));
   const line = text.split('\n').length;
   return { file, line, column: text.length - text.lastIndexOf('\n') };
+}
+
+/** The text after its UTF-8 byte order mark, if it has one (columns are counted after it). */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**
@@ -265,8 +274,13 @@ function duplicateKeys(doc: Document, src: YamlSource, file: string): InputError
   return out;
 }
 
-/** The message of a yaml error without the position and excerpt that prettyErrors appends. */
-function plainMessage(e: YAMLError, text: string): string {
+/**
+ * The message of a yaml error without the position and excerpt that prettyErrors appends.
+ * `foreign`: the text is not known to be a scenario (an included file): its kind of error
+ * only, since the parser's own message may quote the text (a key file, whole).
+ */
+function plainMessage(e: YAMLError, foreign: boolean): string {
+  if (foreign) return `not a scenario: YAML syntax error (${e.code.toLowerCase().replace(/_/g, ' ')}); the file's text is not shown`;
   let msg = e.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '');
   switch (e.code) {
     case 'RESOURCE_EXHAUSTION':
@@ -307,8 +321,13 @@ function jsonErrorOffset(message: string, text: string): number {
   return text.length;
 }
 
-/** Parse the text of a `.yaml`/`.yml`/`.json` file. Throws InputErrors. */
-export function parseText(text: string, file: string, json: boolean): ParsedFile {
+/**
+ * Parse the text of a `.yaml`/`.yml`/`.json` file. Throws InputErrors. `foreign`: the file
+ * was not named by the user but reached through an include (perhaps a symlink to anything):
+ * syntax errors say what kind of error and where, never the parser's excerpt of the text.
+ */
+export function parseText(withBom: string, file: string, json: boolean, foreign = false): ParsedFile {
+  const text = withoutBom(withBom);
   const lineCounter = new LineCounter();
   const locAt = (offset: number): SourceLoc => {
     // A LineCounter only knows lines once the parser has seen them; count directly instead
@@ -330,14 +349,15 @@ export function parseText(text: string, file: string, json: boolean): ParsedFile
   if (json) {
     // JSON through the YAML parser (for positions). JSON itself decides validity; a raw tab
     // is only ever whitespace in valid JSON, so replacing it with a space keeps every offset.
-    const bare = text.charCodeAt(0) === 0xfeff ? ' ' + text.slice(1) : text;
+    const bare = text;
     try {
       jsonValue = JSON.parse(bare);
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, fileLoc(file))]);
       const msg = e instanceof Error ? e.message : String(e);
       const clean = msg.replace(/\s*\(line \d+ column \d+\)/, '').replace(/ in JSON at position \d+/, '');
-      throw new InputErrors([new InputError(`invalid JSON: ${clean}`, locAt(jsonErrorOffset(msg, bare)))]);
+      const what = foreign ? "not a scenario: invalid JSON; the file's text is not shown" : `invalid JSON: ${clean}`;
+      throw new InputErrors([new InputError(what, locAt(jsonErrorOffset(msg, bare)))]);
     }
     source = bare.replace(/\t/g, ' ');
   }
@@ -355,7 +375,7 @@ export function parseText(text: string, file: string, json: boolean): ParsedFile
     const errors = problems.map((e) => {
       const lp = e.linePos?.[0];
       const loc = lp ? { file, line: lp.line, column: lp.col } : locAt(e.pos[0]);
-      return new InputError(plainMessage(e, source), loc);
+      return new InputError(plainMessage(e, foreign), loc);
     });
     // JSON that the YAML parser cannot follow (but is valid JSON): use JSON.parse's value,
     // unless the problem is one JSON.parse would hide (a duplicate key).
@@ -415,10 +435,10 @@ export function checkGivenText(text: string, file: string): void {
   }
 }
 
-/** Read and parse a scenario file (kind from its extension). Throws InputErrors. */
-export async function readScenarioFile(file: string, abs: string): Promise<ParsedFile> {
+/** Read and parse a scenario file (kind from its extension; `foreign`: see parseText). Throws InputErrors. */
+export async function readScenarioFile(file: string, abs: string, foreign = false): Promise<ParsedFile> {
   const text = await readText(file, abs);
-  return parseText(text, file, isJsonName(file));
+  return parseText(text, file, isJsonName(file), foreign);
 }
 
 /** A `.json` file is read as JSON (a scenario's other names as YAML). */
