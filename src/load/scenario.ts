@@ -19,7 +19,7 @@ import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from '.
 import { quote } from './names.js';
 import type { Pos } from './pos.js';
 import { fileSchema, TOP_LEVEL_KEYS, type ScenarioFile } from './schema.js';
-import { checkGivenText, fileKind, parseText, readScenarioFile } from './source.js';
+import { checkGivenText, fileKind, MAX_VALUES, parseText, readScenarioFile } from './source.js';
 import { Expansion, formatCount, heaviestStep, MAX_EXPANDED_STEPS, type ExpansionEnv } from './expansion.js';
 
 /** At most this many errors are reported for one file (then a count of the rest). */
@@ -82,6 +82,8 @@ export class FileLoader {
   private readonly done = new Set<string>();
   /** Post-order: every file after the files it includes. */
   readonly order: LoadedFile[] = [];
+  /** Values parsed so far, of every file: all are held until the scenario is built (MAX_VALUES). */
+  private values = 0;
 
   constructor(private readonly report: (e: InputError) => void) {}
 
@@ -100,7 +102,8 @@ export class FileLoader {
     let parsed;
     try {
       if (text) checkGivenText(text.text, display);
-      parsed = text ? parseText(text.text, display, text.json, foreign) : await readScenarioFile(display, abs, foreign);
+      const budget = MAX_VALUES - this.values;
+      parsed = text ? parseText(text.text, display, text.json, foreign, budget) : await readScenarioFile(display, abs, foreign, budget);
     } catch (e) {
       if (!(e instanceof InputErrors)) throw e;
       for (const x of e.errors) {
@@ -110,6 +113,7 @@ export class FileLoader {
       }
       return null;
     }
+    this.values += parsed.values;
     const notScenario = (why: string): null => {
       this.report(foreign ? new InputError(`include ${quote(display)}: not a scenario: ${why}`, at ?? parsed.pos.loc()) : new InputError(`a scenario is a map of keys (version, name, locks, functions, paths, ...), ${why}`, parsed.pos.loc()));
       return null;

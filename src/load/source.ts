@@ -18,9 +18,20 @@ export const MAX_NESTING = 256;
 /** `maxAliasCount` for the yaml package: alias expansion beyond this is an alias bomb. */
 export const MAX_ALIAS_COUNT = 64;
 
+/**
+ * YAML and JSON values (maps, lists, keys, scalars) one scenario may hold with its includes.
+ * The `yaml` package keeps a syntax tree and a document node with source ranges per value
+ * (about a kilobyte each, at its peak): past this many the loader would need gigabytes (a
+ * million steps in 12 MB took 3 GB). At the limit a load peaks at about 650 MB (`npm run
+ * bench`, section 6); longer traces belong in a JSON Lines stream, read line by line.
+ */
+export const MAX_VALUES = 400_000;
+
 export interface ParsedFile {
   readonly value: unknown;
   readonly pos: Pos;
+  /** The values counted in the text (see MAX_VALUES). */
+  readonly values: number;
 }
 
 function fileLoc(file: string): SourceLoc {
@@ -161,6 +172,26 @@ function ioMessage(e: unknown): string {
  * the side of counting a bracket too few (inside scalars), never of refusing a sane file.
  */
 export function findExcessiveNesting(text: string, limit = MAX_NESTING): number | null {
+  const r = scanStructure(text, limit, Infinity);
+  return r.problem === 'nesting' ? r.at : null;
+}
+
+/** Does a collection (or `also`) start at the next significant character from `i` on the line? */
+function opensCollection(text: string, i: number, also: string): boolean {
+  while (text[i] === ' ' || text[i] === '\t') i++;
+  const c = text[i];
+  return c === '{' || c === '[' || (also !== '' && c === also);
+}
+
+/**
+ * The structure of a YAML or JSON text by a linear scan, before any parser allocates: where
+ * collections nest deeper than `limit`, or where it passes `maxValues` values (counted as
+ * the parser will make them: a key and its value, a list entry, a flow item, a collection;
+ * quoted text and comments do not count). `values`: the count, up to where the scan stopped.
+ */
+export function scanStructure(text: string, limit: number, maxValues: number): { problem: 'nesting' | 'values' | null; at: number; values: number } {
+  let values = 0;
+  const count = (k: number): boolean => (values += k) > maxValues;
   const n = text.length;
   const indents: number[] = [];
   let flow = 0;
@@ -186,12 +217,13 @@ export function findExcessiveNesting(text: string, limit = MAX_NESTING): number 
           let compact = 0;
           while ((text[i] === '-' || text[i] === '?') && (i + 1 >= n || text[i + 1] === ' ' || text[i + 1] === '\n')) {
             compact++;
+            if (count(1)) return { problem: 'values', at: i, values };
             i++;
             while (i < n && text.charCodeAt(i) === 32) i++;
-            if (indents.length + compact > limit) return i;
+            if (indents.length + compact > limit) return { problem: 'nesting', at: i, values };
           }
           block = indents.length + compact;
-          if (block > limit) return i;
+          if (block > limit) return { problem: 'nesting', at: i, values };
         }
       }
       continue;
@@ -229,8 +261,21 @@ export function findExcessiveNesting(text: string, limit = MAX_NESTING): number 
       case '[':
       case '{':
         flow++;
-        if (flow + block > limit) return i;
+        if (flow + block > limit) return { problem: 'nesting', at: i, values };
+        // The collection; a list's first item too, unless a collection (which counts itself).
+        if (count(c === '[' && !opensCollection(text, i + 1, ']') ? 2 : 1)) return { problem: 'values', at: i, values };
         break;
+      case ',':
+        // The next item, unless a collection (which counts itself).
+        if (flow > 0 && !opensCollection(text, i + 1, '') && count(1)) return { problem: 'values', at: i, values };
+        break;
+      case ':': {
+        // A mapping value indicator (JSON's too, right after a quoted key): a key and its value.
+        const next = text.charCodeAt(i + 1);
+        const indicator = i + 1 >= n || next === 32 || next === 10 || next === 13 || next === 9 || (flow > 0 && (next === 44 || next === 93 || next === 125)) || text[i - 1] === '"' || text[i - 1] === "'";
+        if (indicator && count(2)) return { problem: 'values', at: i, values };
+        break;
+      }
       case ']':
       case '}':
         if (flow > 0) flow--;
@@ -241,7 +286,7 @@ export function findExcessiveNesting(text: string, limit = MAX_NESTING): number 
     if (c !== ' ' && c !== '\t' && c !== '\r') prevSig = c;
     i++;
   }
-  return null;
+  return { problem: null, at: -1, values };
 }
 
 /**
@@ -326,7 +371,7 @@ function jsonErrorOffset(message: string, text: string): number {
  * was not named by the user but reached through an include (perhaps a symlink to anything):
  * syntax errors say what kind of error and where, never the parser's excerpt of the text.
  */
-export function parseText(withBom: string, file: string, json: boolean, foreign = false): ParsedFile {
+export function parseText(withBom: string, file: string, json: boolean, foreign = false, budget = MAX_VALUES): ParsedFile {
   const text = withoutBom(withBom);
   const lineCounter = new LineCounter();
   const locAt = (offset: number): SourceLoc => {
@@ -341,8 +386,17 @@ export function parseText(withBom: string, file: string, json: boolean, foreign 
     return { file, line, column: offset - last };
   };
   if (text.trim() === '') throw new InputErrors([new InputError('empty scenario: the file has no content', fileLoc(file))]);
-  const deep = findExcessiveNesting(text);
-  if (deep !== null) throw new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, locAt(deep))]);
+  const scan = scanStructure(text, MAX_NESTING, budget);
+  if (scan.problem === 'nesting') throw new InputErrors([new InputError(`nesting too deep (more than ${MAX_NESTING} levels)`, locAt(scan.at))]);
+  if (scan.problem === 'values') {
+    const where = budget < MAX_VALUES ? ' with the files included before it' : '';
+    throw new InputErrors([
+      new InputError(
+        `too many values: the scenario${where} passes ${MAX_VALUES.toLocaleString('en-US')} YAML/JSON values (maps, lists, keys, scalars) here, the limit that keeps loading well under 1 GB of memory; write a long trace as a JSON Lines stream (.jsonl, read line by line)`,
+        locAt(scan.at),
+      ),
+    ]);
+  }
 
   let source = text;
   let jsonValue: unknown = undefined;
@@ -383,7 +437,7 @@ export function parseText(withBom: string, file: string, json: boolean, foreign 
       const all = [...errors, ...dups].sort((a, b) => (a.loc?.line ?? 0) - (b.loc?.line ?? 0) || (a.loc?.column ?? 0) - (b.loc?.column ?? 0));
       throw new InputErrors(all);
     }
-    return { value: jsonValue, pos: new FlatPos(fileLoc(file)) };
+    return { value: jsonValue, pos: new FlatPos(fileLoc(file)), values: scan.values };
   }
   if (doc.contents === null) throw new InputErrors([new InputError('empty scenario: the file has only comments', fileLoc(file))]);
   const keyErrors: InputError[] = [];
@@ -412,7 +466,7 @@ export function parseText(withBom: string, file: string, json: boolean, foreign 
     }
     throw new InputErrors([unexpected(e, file)]);
   }
-  return { value, pos: ysrc.root() };
+  return { value, pos: ysrc.root(), values: scan.values };
 }
 
 /** An exception from a parser, turned into an input error. */
@@ -436,9 +490,9 @@ export function checkGivenText(text: string, file: string): void {
 }
 
 /** Read and parse a scenario file (kind from its extension; `foreign`: see parseText). Throws InputErrors. */
-export async function readScenarioFile(file: string, abs: string, foreign = false): Promise<ParsedFile> {
+export async function readScenarioFile(file: string, abs: string, foreign = false, budget = MAX_VALUES): Promise<ParsedFile> {
   const text = await readText(file, abs);
-  return parseText(text, file, isJsonName(file), foreign);
+  return parseText(text, file, isJsonName(file), foreign, budget);
 }
 
 /** A `.json` file is read as JSON (a scenario's other names as YAML). */

@@ -10,13 +10,19 @@
  *  3. A syzbot-sized graph (≈4.7k classes, 24k dependencies) replayed and searched.
  *  4. Start-up: the process time of a one-file check in a fresh process, beside node alone.
  *  5. Many files: the bundled fixtures that include a kernel model, checked in one run.
+ *  6. The loader's memory: the largest scenarios the value limit admits (MAX_VALUES, in the
+ *     shapes that cost most per value) and a 12 MB, million-step YAML file it refuses, each
+ *     loaded in a fresh process: time, peak RSS, heap in use when loaded (target: well under
+ *     1 GB for anything admitted; the refusal costs a scan).
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { checkInputs, expandInputs } from '../../src/check/run.js';
 import { analyzeScenario } from '../../src/analyze/index.js';
+import { InputErrors, loadScenario } from '../../src/load/index.js';
+import { MAX_VALUES } from '../../src/load/source.js';
 import type { LockDecl, PathDecl, Scenario, Step } from '../../src/model/scenario.js';
 import { DEFAULT_SHAPE, writeTrace } from './generate.js';
 import { rng } from '../rng.js';
@@ -121,7 +127,39 @@ function syzbotScenario(shuffled: boolean): Scenario {
   };
 }
 
+/** Scenario files for section 6: the shapes that cost most per counted value, at the limit; one far past it. */
+function loaderFiles(): { what: string; file: string }[] {
+  mkdirSync(outDir, { recursive: true });
+  const under = MAX_VALUES - 100;
+  const files = [
+    { what: `${under.toLocaleString('en-US')} bare steps, one flow list`, name: 'load-flow-max.yaml', text: () => `paths:\n  - name: p\n    steps: [${Array(under).fill('might_sleep').join(', ')}]\n` },
+    { what: `${under.toLocaleString('en-US')} bare steps, block list`, name: 'load-block-max.yaml', text: () => `paths:\n  - name: p\n    steps:\n${'      - might_sleep\n'.repeat(under)}` },
+    { what: `${Math.floor(under / 6).toLocaleString('en-US')} lock/unlock pairs, block maps`, name: 'load-pairs-max.yaml', text: () => `locks: {A: mutex}\npaths:\n  - name: p\n    steps:\n${'      - lock: A\n      - unlock: A\n'.repeat(Math.floor(under / 6))}` },
+    { what: '1,000,000 steps in 12 MB (refused)', name: 'load-1m.yaml', text: () => `locks: {A: mutex}\npaths:\n  - name: p\n    steps: [${Array(500_000).fill('{lock: A}, {unlock: A}').join(', ')}]\n` },
+  ];
+  return files.map((f) => {
+    const file = join(outDir, f.name);
+    if (!existsSync(file)) writeFileSync(file, f.text());
+    return { what: f.what, file };
+  });
+}
+
+async function loadInChild(): Promise<void> {
+  const t0 = performance.now();
+  let summary: string;
+  try {
+    const s = await loadScenario(process.argv[3]!);
+    summary = `loaded, ${s.paths.reduce((n, p) => n + p.steps.length, 0)} steps`;
+  } catch (e) {
+    summary = `refused: ${(e as InputErrors).errors[0]!.message.slice(0, 60)}...`;
+  }
+  const ms = performance.now() - t0;
+  const heapMB = process.memoryUsage().heapUsed / 1e6;
+  console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, heapMB, summary }));
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === '--load') return loadInChild();
   if (process.argv[2] === '--child') {
     const { ms, summary } = await check(process.argv[3]!);
     console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, summary }));
@@ -170,6 +208,15 @@ async function main(): Promise<void> {
   const run = await checkInputs(kernelFiles, {});
   const ms = performance.now() - t0;
   console.log(`  ${kernelFiles.length} fixtures: ${ms.toFixed(0)} ms, ${(ms / kernelFiles.length).toFixed(1)} ms a file (${run.summary.passed} passed)`);
+
+  console.log(`\n6. the loader at its limit (${MAX_VALUES.toLocaleString('en-US')} YAML values), fresh process each (target: well under 1 GB)`);
+  for (const { what, file } of loaderFiles()) {
+    const res = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--load', file], { encoding: 'utf8' });
+    if (res.status !== 0) throw new Error(`loader child failed: ${res.stderr}`);
+    const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as { ms: number; rssMB: number; heapMB: number; summary: string };
+    const size = (statSync(file).size / 1e6).toFixed(1);
+    console.log(`  ${what} (${size} MB): ${r.ms.toFixed(0)} ms, peak RSS ${r.rssMB.toFixed(0)} MB, heap ${r.heapMB.toFixed(0)} MB when done (${r.summary})`);
+  }
 }
 
 await main();
