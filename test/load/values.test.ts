@@ -1,7 +1,7 @@
 /**
  * The loader's memory limit (MAX_VALUES): a scenario is refused, before any parser runs, when
  * its text holds more YAML/JSON values than a load can hold well under 1 GB. The figures of
- * the largest admitted scenarios are in `npm run bench` (section 4); nothing here is timed.
+ * the largest admitted scenarios are in `npm run bench` (section 6); nothing here is timed.
  */
 import { describe, expect, it } from 'vitest';
 import { InputErrors, loadScenarioText } from '../../src/load/index.js';
