@@ -192,7 +192,9 @@ function mdDepRow(label: string, d: DiffDependency, kinds = d.kinds.join(' ')): 
 export function formatDiffMarkdown(diff: DiffResult): string {
   const s = diff.summary;
   const out: string[] = ['## fencedep diff', ''];
-  const verdict = s.errors > 0 ? '✖ input errors' : gateFails(s) ? '✖ this change introduces findings' : '✔ no new findings';
+  // An introduced finding that does not fail the gate (expected, or a warning) is still new.
+  const verdict =
+    s.errors > 0 ? '✖ input errors' : gateFails(s) ? '✖ this change introduces findings' : s.introduced > 0 ? '✔ no new failing findings' : '✔ no new findings';
   out.push(`**${verdict}**: ${mdText(counts(s))} (${mdText(filesCount(s))}).`, '');
   out.push(`${mdCode(diff.before)} → ${mdCode(diff.after)}`, '');
   const pair = isPair(diff);

@@ -4,6 +4,8 @@
  * path (one group per task: lockdep's CPU0 / CPU1 columns). Pure.
  */
 import type { ChainEntry, FileResult, Finding, LockLine, ReportBlock, RunResult, TraceStep } from '../model/finding.js';
+import type { SourceLoc } from '../model/location.js';
+import { isModelFile } from './paths.js';
 
 /** Fails its file: an `error` finding the file's `expect` does not list (warnings never fail). */
 export const isFailing = (f: Finding): boolean => !f.expected && f.severity === 'error';
@@ -94,6 +96,25 @@ export function pathFlows(f: Finding): PathFlow[] {
     flow.segments.push(seg);
   }
   return flows;
+}
+
+/**
+ * Where a finding is shown in the user's repository (GitHub annotations, SARIF's primary
+ * location): its own location, unless that lies in the built-in kernel model
+ * (`<fencedep>/rules/…`, a file code scanning cannot resolve); then the innermost step of the
+ * finding's own trace that is in a checked file — the scenario line that called into the
+ * model — or, failing that, the innermost such step of any of its traces.
+ */
+export function userLocation(f: Finding): SourceLoc {
+  if (!isModelFile(f.location.file)) return f.location;
+  const flows = pathFlows(f).flatMap((p) => p.segments);
+  for (const seg of [...flows.filter((s) => s.closing), ...flows.filter((s) => !s.closing)]) {
+    for (let i = seg.stack.length - 1; i >= 0; i--) {
+      const s = seg.stack[i]!;
+      if (!isModelFile(s.file)) return { file: s.file, line: s.line, column: s.column };
+    }
+  }
+  return f.location;
 }
 
 /** The lockdep "Possible unsafe locking scenario" table of the report, if any. */

@@ -12,13 +12,16 @@
  * - Escaping as the runner's toolkit does it (`%` and line breaks in the message, also `:` and
  *   `,` in property values), after the terminal escaper (escape.ts): a CR or any other control
  *   from input is visible text, never a line of its own the runner would read as a command.
- * - File names relative to the working directory, forward slashes.
+ * - File names relative to the working directory, forward slashes; a finding whose step is in
+ *   the built-in kernel model is annotated at the checked file's step that led there (the
+ *   model's line is named in the message).
  * The log ends with the run's summary line, as the text format prints it.
  */
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import { painter } from './color.js';
 import { commandData, commandProperty } from './escape.js';
-import { isFailing, isUnexpectedWarning, mapFiles, plural } from './findings.js';
+import { isFailing, isUnexpectedWarning, mapFiles, plural, userLocation } from './findings.js';
+import { formatLoc } from '../model/location.js';
 import { relativeFile } from './paths.js';
 import { summaryLine } from './text.js';
 import type { ReportOptions } from './types.js';
@@ -56,11 +59,13 @@ function findingAnnotation(f: Finding): Annotation {
   if (f.pattern !== undefined) lines.push(`pattern: ${f.pattern} (fencedep explain ${f.pattern})`);
   if (f.remedy !== undefined) lines.push(`remedy: ${f.remedy}`);
   if (f.path !== '') lines.push(`path: "${f.path}"`);
+  const at = userLocation(f);
+  if (at !== f.location) lines.push(`in the kernel model at ${formatLoc(f.location)}`);
   return {
     level: f.severity === 'error' ? 'error' : 'warning',
-    file: f.location.file,
-    line: f.location.line,
-    col: f.location.column,
+    file: at.file,
+    line: at.line,
+    col: at.column,
     title: `${f.heading} [${f.rule}]`,
     message: lines.join('\n'),
   };

@@ -4,7 +4,9 @@
  * - One run. `tool.driver.rules` has a reportingDescriptor for every rule (not only those that
  *   fired, so code scanning can tell "ran and found nothing" from "unknown rule" and close
  *   fixed alerts), each with the rule's doc as help, and one more, `unmet-expectation`.
- * - A finding is a result whose primary location is the step that triggered it; the other
+ * - A finding is a result whose primary location is the step that triggered it (when that
+ *   step is in the built-in kernel model, the innermost step of the checked file that led
+ *   there: findings.ts `userLocation`); the other
  *   dependencies of its chain are `relatedLocations`, linked from the message; `codeFlows`
  *   has one threadFlow per path (lockdep's CPU0 / CPU1 columns), each walking that path's
  *   steps, outermost first, down to "takes X while holding Y".
@@ -33,7 +35,7 @@ import type { RuleMeta } from '../rules/rule.js';
 import { ruleDoc } from '../rules/docs.js';
 import { docSection, firstParagraph, plainText } from './docs.js';
 import { jsonText } from './escape.js';
-import { closingIndex, dependencyText, pathFlows } from './findings.js';
+import { closingIndex, dependencyText, pathFlows, userLocation } from './findings.js';
 import { MODEL_ROOT, sarifArtifact, SRCROOT } from './paths.js';
 import { TOOL } from './tool.js';
 import type { ReportOptions } from './types.js';
@@ -220,7 +222,7 @@ function findingResult(f: Finding, ruleIndex: number, cwd: string): Json {
     ruleIndex,
     level: f.expected ? 'note' : levelOfSeverity(f.severity),
     message: message(findingMessage(f, related)),
-    locations: [locationOf(f.location, cwd)],
+    locations: [locationOf(userLocation(f), cwd)],
     partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(f) },
   };
   if (related.length > 0) out.relatedLocations = related.slice(0, SARIF_LIMITS.relatedLocations).map((r) => r.json);

@@ -114,6 +114,11 @@ describe('fencedep diff: a patch that allocates inside the signalling section', 
       const r = await cli(['diff', BEFORE, expected]);
       expect(r.out).toContain('[circular-dependency] (expected)');
       expect(r.code).toBe(0);
+      // The review comment does not call it "no new findings" while counting one introduced.
+      const md = await cli(['diff', BEFORE, expected, '--format', 'markdown']);
+      expect(md.code).toBe(0);
+      expect(md.out).toContain('**✔ no new failing findings**: 1 finding introduced');
+      expect(md.out).not.toContain('no new findings');
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
