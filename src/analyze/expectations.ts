@@ -1,5 +1,5 @@
 /**
- * The CI gate (scenario-format.md §8): which findings a file expects, which expectations no
+ * The CI gate (docs/scenario-format.md §8): which findings a file expects, which expectations no
  * finding met, and whether the file passes.
  *
  * An `involves` entry names a lock of the finding by its scenario name, its lockdep name, or

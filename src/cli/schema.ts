@@ -11,7 +11,7 @@ import { CONFIG_KEY_DESCRIPTIONS, configJsonSchemaSource } from '../config/schem
 import { scenarioSchema } from '../load/schema.js';
 import type { SchemaKind } from './shared.js';
 
-/** Hover text for the scenario's top-level keys (scenario-format.md §2). */
+/** Hover text for the scenario's top-level keys (docs/scenario-format.md §2). */
 const SCENARIO_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   version: 'Format version: 1 (optional).',
   name: 'Scenario name; defaults to the file name without extension.',

@@ -1,7 +1,7 @@
 /**
  * The report parser: normalised log lines (lines.ts) → KernelReport[]. Line-oriented and
  * iterative: a report starts at its title line and runs to the next title (or the end); inside
- * it, a small state machine reads the blocks lockdep prints (kernel-semantics.md §1.14), and
+ * it, a small state machine reads the blocks lockdep prints (docs/kernel-semantics.md §1.14), and
  * skips whatever does not fit (another task's lines, a mailer's signature, a truncated tail).
  */
 import type { KernelProfile } from '../model/scenario.js';

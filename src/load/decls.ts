@@ -1,6 +1,6 @@
 /**
  * Declarations, one implementation for scenario files and JSON Lines streams: lock classes
- * (§3), fences (§5), functions, hooks and paths, with their duplicates, undeclared names,
+ * (docs/scenario-format.md §3), fences (docs/scenario-format.md §5), functions, hooks and paths, with their duplicates, undeclared names,
  * recursion and the class limit, and one set of messages for all of them.
  *
  * A scenario file declares everything first and converts steps afterwards (a name may be
@@ -74,7 +74,7 @@ function withOptional(d: Omit<LockDecl, 'description'>, description: string | un
 }
 
 /**
- * A fence declaration (§5). Without `lock:` the fence gets a spinlock class of its own,
+ * A fence declaration (docs/scenario-format.md §5). Without `lock:` the fence gets a spinlock class of its own,
  * `<name>->lock`, which is declared in `locks` here. Its functions are checked by the caller.
  */
 export function buildFenceDecl(

@@ -1,5 +1,5 @@
 /**
- * JSON Lines event streams (scenario-format.md §10), read line by line, never held whole.
+ * JSON Lines event streams (docs/scenario-format.md §10), read line by line, never held whole.
  *
  * Each line is one JSON object:
  *   - an event `{"path": P, "op": OP, "name": ..., ...}`: step OP of task P. Its argument is
@@ -37,7 +37,7 @@ import type { WireMessage } from './trace-worker.js';
 import { scanText, scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
 import { notUtf8 } from './utf8.js';
 
-/** The `scenario` declaration of a stream (our extension of §10). */
+/** The `scenario` declaration of a stream (our extension of docs/scenario-format.md §10). */
 export interface TraceMeta {
   readonly kind: 'meta';
   readonly name?: string;

@@ -1,5 +1,5 @@
 /**
- * Names (§7): locks, fences, functions, hooks and paths are non-empty strings of printable
+ * Names (docs/scenario-format.md §7): locks, fences, functions, hooks and paths are non-empty strings of printable
  * characters without brackets; lock references are `class` or `class[instance]`.
  */
 import type { LockDecl, LockRef } from '../model/scenario.js';

@@ -1,5 +1,5 @@
 /**
- * The zod schema of a scenario file (YAML and JSON alike), scenario-format.md §2–§8.
+ * The zod schema of a scenario file (YAML and JSON alike), docs/scenario-format.md §2–§8.
  *
  * `scenarioSchema` is the complete format, steps included (a union of single-key step
  * objects built from the step table), for generating the JSON Schema. The loader validates
@@ -87,5 +87,5 @@ export type PathInput = NonNullable<ScenarioFile['paths']>[number];
 export type ExpectationInput = z.output<typeof expectationSchema>;
 export type OptionsInput = z.output<typeof optionsSchema>;
 
-/** The top-level keys, in the order of §2. */
+/** The top-level keys, in the order of docs/scenario-format.md §2. */
 export const TOP_LEVEL_KEYS = Object.keys(fileSchema.shape);

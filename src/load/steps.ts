@@ -1,5 +1,5 @@
 /**
- * The step table (§4) and the conversion of written steps into IR `Step`s.
+ * The step table (docs/scenario-format.md §4) and the conversion of written steps into IR `Step`s.
  *
  * The spellings, their categories and descriptions are the vocabulary's
  * (src/model/vocabulary.ts); this module walks it and gives every spelling its argument schema

@@ -1,6 +1,6 @@
 /**
  * What a check produces: findings per file, in the shape of the JSON report contract
- * (../shared/spec/cli-and-output.md), plus the lockdep-style layout blocks the text and
+ * (docs/cli.md), plus the lockdep-style layout blocks the text and
  * markdown reporters render. Reporters only format these; they never compute.
  */
 import type { SourceLoc } from './location.js';

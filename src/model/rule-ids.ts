@@ -1,4 +1,4 @@
-/** Every rule id of the contract (cli-and-output.md), for validating `expect` and `options.warn`: the rules themselves are in src/rules, one file per id. */
+/** Every rule id of the contract (docs/cli.md), for validating `expect` and `options.warn`: the rules themselves are in src/rules, one file per id. */
 export const LOCKDEP_RULE_IDS = [
   'circular-dependency',
   'recursive-locking',

@@ -2,7 +2,7 @@
  * Strongly connected components by Tarjan's algorithm, iterative (an explicit call stack of
  * node and next-edge cursors), on a CSR adjacency: no recursion, so a 100,000-class ring is as
  * safe as a triangle. graphology's own `stronglyConnectedComponents` is a recursive DFS and
- * overflows the stack on a 10,000-node ring (../shared/reference/anchors.md §4.3). The one SCC
+ * overflows the stack on a 10,000-node ring. The one SCC
  * search of the project: the graph export (`cycle` marks) and `--stats` (SCC counts) use it.
  */
 

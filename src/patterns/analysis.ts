@@ -17,7 +17,7 @@ export const FS_RECLAIM = 'fs_reclaim';
 export const NOTIFIER_MAP = 'mmu_notifier_invalidate_range_start';
 export const MMAP_LOCK = '&mm->mmap_lock';
 export const RESV_CLASSES: ReadonlySet<string> = new Set(['reservation_ww_class_mutex', 'reservation_ww_class_acquire']);
-/** The kernel model's boot-time priming (`dma_resv_lockdep()`), kernel-semantics.md §3.5. */
+/** The kernel model's boot-time priming (`dma_resv_lockdep()`), docs/kernel-semantics.md §3.5. */
 export const PRIMING_PATH = 'kernel:dma_resv_lockdep';
 /** The precise fence model gives each fence class F its own node, `fence:F`. */
 export const FENCE_CLASS_PREFIX = 'fence:';

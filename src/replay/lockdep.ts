@@ -482,7 +482,7 @@ export class Lockdep {
     return false;
   }
 
-  /** check_prevs_add(): dependencies from the held locks that matter (§1.7 trylock rules). */
+  /** check_prevs_add(): dependencies from the held locks that matter (docs/kernel-semantics.md §1.7 trylock rules). */
   private checkPrevsAdd(task: Task, next: HeldLock): void {
     const held = task.held;
     let depth = held.length;

@@ -1,6 +1,6 @@
 /**
  * `--format github`: GitHub Actions workflow commands, which the runner turns into pull
- * request annotations (anchors.md §2.6):
+ * request annotations (docs/cli.md §6):
  *
  *   ::error file=fixtures/x.yaml,line=31,col=13,title=WARNING%3A possible circular locking dependency detected [circular-dependency]::possible circular …%0Apattern: …
  *

@@ -1,5 +1,5 @@
 /**
- * `--format json`: the JSON report contract (cli-and-output.md). Objects are built field by
+ * `--format json`: the JSON report contract (docs/cli.md). Objects are built field by
  * field so the key order is fixed and internal fields (`heading`, `report`) never leak.
  * Added to the contract: `unmet`, the expectations no finding met, on every result.
  */

@@ -1,8 +1,8 @@
 /**
- * `--format junit`: the Ant/Jenkins JUnit XML every CI dashboard parses (anchors.md §2.5).
+ * `--format junit`: the Ant/Jenkins JUnit XML every CI dashboard parses (docs/cli.md §6).
  *
  *   <testsuites name="fencedep" tests failures errors skipped>
- *     <testsuite name="fencedep" …>                one suite per run (cli-and-output.md)
+ *     <testsuite name="fencedep" …>                one suite per run (docs/cli.md)
  *       <testcase classname="fixtures/seeds" name="fixtures/seeds/x.yaml" file="…">
  *                                                  one testcase per file, passing ones included;
  *                                                  classname is the file's directory, so

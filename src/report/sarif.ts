@@ -1,5 +1,5 @@
 /**
- * `--format sarif`: SARIF 2.1.0 for GitHub code scanning (anchors.md §2.4).
+ * `--format sarif`: SARIF 2.1.0 for GitHub code scanning (docs/cli.md §6).
  *
  * - One run. `tool.driver.rules` has a reportingDescriptor for every rule (not only those that
  *   fired, so code scanning can tell "ran and found nothing" from "unknown rule" and close
@@ -49,7 +49,7 @@ export const UNMET_RULE_ID = 'unmet-expectation';
 export const INPUT_ERROR_ID = 'input-error';
 
 /**
- * GitHub's limits per result (anchors.md §2.4): 1,000 locations (100 shown) and 10,000
+ * GitHub's limits per result (docs/cli.md §6): 1,000 locations (100 shown) and 10,000
  * thread-flow locations (1,000 shown). A long cycle (a 100,000-class ring) keeps its first
  * related locations and steps, and its message links only the first few.
  */
@@ -60,7 +60,7 @@ type Level = 'error' | 'warning' | 'note';
 
 /**
  * SARIF message strings may embed links (`[text](id)`); a literal `[`, `]` or `\` of our own
- * text is escaped with a backslash (SARIF 2.1.0 §3.11.6) so `dma_resv[bo_a]` stays text.
+ * text is escaped with a backslash (SARIF 2.1.0, section 3.11.6) so `dma_resv[bo_a]` stays text.
  */
 export const escapeMessage = (s: string): string => s.replace(/[\\[\]]/g, (c) => `\\${c}`);
 

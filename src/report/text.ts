@@ -1,6 +1,6 @@
 /**
  * `--format text` (the default): each finding as a clickable ESLint-style header line
- * followed by the lockdep report it corresponds to (kernel-semantics.md §1.14), rendered from
+ * followed by the lockdep report it corresponds to (docs/kernel-semantics.md §1.14), rendered from
  * the finding's report blocks; then one status line per file and a summary line.
  *
  *   fixtures/abba.yaml:12:9: error: possible circular locking dependency: B -> A -> B [circular-dependency]

@@ -1,5 +1,5 @@
 /**
- * Pieces of lockdep's report layout (kernel-semantics.md §1.14) shared by the rules:
+ * Pieces of lockdep's report layout (docs/kernel-semantics.md §1.14) shared by the rules:
  * lock names as lockdep prints them, the held-locks block, chains and scenarios.
  */
 import type { ChainEntry, LockLine, ReportBlock } from '../model/finding.js';

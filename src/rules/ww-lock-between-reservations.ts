@@ -1,5 +1,5 @@
 /**
- * ww-lock-between-reservations — opt-in warning, beyond lockdep (kernel-semantics §8.6 item
+ * ww-lock-between-reservations — opt-in warning, beyond lockdep (docs/kernel-semantics.md §8.6 item
  * 26): a lock taken inside a ww transaction between two reservations. The second reservation
  * is "nested" under the context, so lockdep records no dependency from that lock to it and
  * cannot see the deadlock with a task holding the reservation and waiting for the lock.

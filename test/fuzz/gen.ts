@@ -286,7 +286,7 @@ export function toJson(s: AbsScenario, names: Names = plainNames, scenarioName =
   return `${jsonText(toDocument(s, names, scenarioName))}\n`;
 }
 
-/** A step as a JSONL event of task `path` (scenario-format §10). */
+/** A step as a JSONL event of task `path` (docs/scenario-format.md §10). */
 export function stepToEvent(path: string, step: unknown): Record<string, unknown> {
   if (typeof step === 'string') return dict([['path', path], ['op', step]]);
   const o = step as Record<string, unknown>;

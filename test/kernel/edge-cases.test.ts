@@ -1,5 +1,5 @@
 /**
- * kernel-semantics.md §8.6, the kernel-model items (9–20): ww transactions, the dma_fence
+ * docs/kernel-semantics.md §8.6, the kernel-model items (9–20): ww transactions, the dma_fence
  * annotations, allocations and reclaim, mmu notifiers and HMM. Each item is the failing
  * scenario with the exact findings the kernel's lockdep (or might_sleep) gives it, and the
  * fixed or clean variant. Where an item relies on the boot-time priming
@@ -31,7 +31,7 @@ const FS = 'fs_reclaim';
 const MN = 'mmu_notifier_invalidate_range_start';
 const FENCE = 'dma_fence_map';
 
-describe('§8.6 kernel-model edge cases', () => {
+describe('docs/kernel-semantics.md §8.6 kernel-model edge cases', () => {
   describe('9. ww acquire contexts (lockdep part)', () => {
     // Two reservations in one transaction, with the -EDEADLK back-off every driver writes,
     // then a re-lock of a reservation the context owns (-EALREADY: no lockdep event at all,

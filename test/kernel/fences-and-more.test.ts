@@ -1,5 +1,5 @@
 /**
- * Fences beyond the §8.6 items (the fence model, irq-signalled fences, callbacks), workqueues
+ * Fences beyond the docs/kernel-semantics.md §8.6 items (the fence model, irq-signalled fences, callbacks), workqueues
  * and runtime PM.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * Allocations and reclaim (kernel-semantics.md §4): might_alloc()'s annotations by gfp flags
+ * Allocations and reclaim (docs/kernel-semantics.md §4): might_alloc()'s annotations by gfp flags
  * and scopes, reclaim holding fs_reclaim with PF_MEMALLOC, the sleep check.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 /**
- * kernel-semantics.md §8.6, the generic lockdep items (1–8, 21–25): each edge case a correct
+ * docs/kernel-semantics.md §8.6, the generic lockdep items (1–8, 21–25): each edge case a correct
  * implementation must get right, as a scenario and the verdict lockdep gives it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -24,7 +24,7 @@ const twoPaths = (locks: string, t1: string, t2: string) => yaml`
       steps: ${t2}
 `;
 
-describe('§8.6 generic lockdep edge cases', () => {
+describe('docs/kernel-semantics.md §8.6 generic lockdep edge cases', () => {
   it('1. a trylock adds no dependency to the held locks and is never recursive locking', async () => {
     expect(await findings(twoPaths('{A: spinlock}', '[{spin_lock: "A[a]"}, {spin_trylock: "A[b]"}, {spin_unlock: "A[b]"}, {spin_unlock: "A[a]"}]', '[]'))).toEqual([]);
     expect(await findings(twoPaths('{A: mutex, B: mutex}', '[{lock: A}, {lock: B}, {unlock: B}, {unlock: A}]', '[{lock: B}, {trylock: A}, {unlock: A}, {unlock: B}]'))).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * dma_fence signalling annotations (kernel-semantics §3): signalling sections, waits and
+ * dma_fence signalling annotations (docs/kernel-semantics.md §3): signalling sections, waits and
  * signals as drivers/dma-buf/dma-fence.c annotates them, in the lockdep or precise model.
  */
 import { DMA_FENCE_MAP, preciseFenceClass } from '../../model/fence-class.js';

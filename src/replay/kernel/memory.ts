@@ -1,5 +1,5 @@
 /**
- * Memory allocation and reclaim (kernel-semantics §4): might_alloc()'s annotations by gfp
+ * Memory allocation and reclaim (docs/kernel-semantics.md §4): might_alloc()'s annotations by gfp
  * flags and the task's memalloc scopes, and reclaim itself.
  */
 import type { Frame } from '../../model/location.js';

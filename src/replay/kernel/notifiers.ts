@@ -1,5 +1,5 @@
 /**
- * mmu notifier invocations (kernel-semantics §5): the notifier map held while the interval
+ * mmu notifier invocations (docs/kernel-semantics.md §5): the notifier map held while the interval
  * and classic callbacks run; the interval read side, HMM faults, page faults, runtime PM.
  */
 import type { Frame } from '../../model/location.js';

@@ -1,5 +1,5 @@
 /**
- * ww_mutex acquire contexts (kernel-semantics §2): lockdep's view of a transaction (one lock
+ * ww_mutex acquire contexts (docs/kernel-semantics.md §2): lockdep's view of a transaction (one lock
  * nested under the context), the ww debug checks and the design rules beyond lockdep.
  */
 import type { Frame } from '../../model/location.js';
@@ -91,7 +91,7 @@ export class WwTransactions {
     ctx.owned.add(key);
   }
 
-  /** kernel-semantics §8.6 item 26: a plain lock held between two reservations of a context. */
+  /** docs/kernel-semantics.md §8.6 item 26: a plain lock held between two reservations of a context. */
   private lockBetweenReservations(task: Task, cls: LockClass, ctxName: string, line: () => LockLine): void {
     const held = task.held;
     const first = held.findIndex((h) => h.cls === cls && h.nest?.instance === ctxName);
