@@ -69,6 +69,9 @@ export type ReportBlock =
   | { readonly kind: 'held'; readonly owner: string; readonly locks: readonly LockLine[] }
   | { readonly kind: 'trace'; readonly title: string; readonly path: string; readonly stack: readonly TraceStep[] };
 
+/** Why a context is atomic, as the scheduler's sleep check reports it. */
+export type AtomicReason = 'irq_context' | 'in_atomic' | 'rcu' | 'irqs_disabled' | 'non_block';
+
 export interface Finding {
   readonly rule: string;
   readonly severity: Severity;
@@ -89,6 +92,8 @@ export interface Finding {
   /** The kernel profile replayed (printed under the heading, where the kernel prints its release). */
   readonly kernel?: KernelProfile;
   readonly report: readonly ReportBlock[];
+  /** sleep-in-atomic: why the context was atomic (for the diagnosis patterns; not in the JSON report). */
+  readonly atomic?: readonly AtomicReason[];
 }
 
 export interface InputErrorInfo {

@@ -8,7 +8,7 @@
  * vocabulary, src/model/vocabulary.ts): a pattern asks "an allocation", never "kmalloc", so
  * every spelling of a category counts, including the ones added later. Labels are for people.
  */
-import type { TraceStep } from '../model/finding.js';
+import type { AtomicReason, TraceStep } from '../model/finding.js';
 import { hookFamily, type HookFamily, type StepCategory } from '../model/vocabulary.js';
 import type { Diagnosable } from './pattern.js';
 
@@ -100,7 +100,7 @@ export interface Analysis {
   /** The site's backtrace, outermost first (the innermost is the step that triggered the finding). */
   readonly frames: readonly TraceStep[];
   /** A sleep report's reasons: `in_atomic`, `irqs_disabled`, `non_block`, `rcu`, `irq_context`. */
-  readonly reasons: readonly string[];
+  readonly reasons: readonly AtomicReason[];
 }
 
 const memo = new WeakMap<object, Analysis>();
@@ -152,8 +152,7 @@ function compute(f: Diagnosable): Analysis {
   }
   if (f.chain.length && f.chain[0]!.stack.length) frames = f.chain[0]!.stack;
 
-  const reasons = /\(([a-z_]+(?:, [a-z_]+)*)\)\s*$/.exec(f.message)?.[1]?.split(', ') ?? [];
-  return { edges, classes: new Set(f.lockdep.map(classOf)), fenceNodes, held, frames, reasons };
+  return { edges, classes: new Set(f.lockdep.map(classOf)), fenceNodes, held, frames, reasons: f.atomic ?? [] };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ export interface PatternMeta {
 /** What a pattern reads of a finding (a whole `Finding` is one). */
 export type Diagnosable = Pick<Finding, 'rule' | 'message' | 'locks' | 'lockdep' | 'chain' | 'location'> & {
   readonly report?: Finding['report'];
+  readonly atomic?: Finding['atomic'];
 };
 
 export interface Pattern {

@@ -4,7 +4,7 @@
  * a finding. Lock lines are snapshots taken at detection time, as lockdep
  * prints usage bits as they are when it reports.
  */
-import type { LockLine, TraceStep } from '../model/finding.js';
+import type { AtomicReason, LockLine, TraceStep } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
 
 /** Where the replay was when it detected something. */
@@ -109,7 +109,7 @@ export interface Detections {
     /** The sleeping lock being taken, if the sleep is a lock. */
     readonly sleepingLock: LockLine | null;
     readonly what: string;
-    readonly reasons: readonly ('irq_context' | 'in_atomic' | 'rcu' | 'irqs_disabled' | 'non_block')[];
+    readonly reasons: readonly AtomicReason[];
     /** Held locks that make the context atomic (spinning locks, RCU sections). */
     readonly atomicLocks: readonly LockLine[];
     readonly inAtomic: boolean;

@@ -28,6 +28,7 @@ export default defineRule<Detections['sleep-in-atomic']>({
       lockdep,
       location: site.location,
       chain: [],
+      atomic: reasons,
       report: [
         text(`at ${site.location.file}:${site.location.line}:${site.location.column} ${what}`),
         text(`in_atomic(): ${inAtomic ? 1 : 0}, irqs_disabled(): ${irqsDisabled ? 1 : 0}, non_block: ${nonBlock}, name: ${site.path}`),

@@ -3,7 +3,7 @@
  * leave alone, and the priority order `diagnose` applies when several match.
  */
 import { describe, expect, it } from 'vitest';
-import type { ChainEntry, LockLine, ReportBlock, TraceStep } from '../../src/model/finding.js';
+import type { AtomicReason, ChainEntry, LockLine, ReportBlock, TraceStep } from '../../src/model/finding.js';
 import { STEP_VOCABULARY, stepSpelling } from '../../src/model/vocabulary.js';
 import { PATTERNS, diagnose, patternById, type Diagnosable } from '../../src/patterns/index.js';
 
@@ -68,7 +68,7 @@ function cycle(edges: readonly E[], opts: { held?: readonly string[]; lockdep?: 
 }
 
 /** A sleep-in-atomic (or other non-cycle) finding with its backtrace, outermost first. */
-function sleep(frames: readonly string[], reasons: readonly string[], rule = 'sleep-in-atomic'): Diagnosable {
+function sleep(frames: readonly string[], reasons: readonly AtomicReason[], rule = 'sleep-in-atomic'): Diagnosable {
   const stack = frames.map((s) => fr(s));
   const what = frames[frames.length - 1]!;
   return {
@@ -82,6 +82,7 @@ function sleep(frames: readonly string[], reasons: readonly string[], rule = 'sl
     chain: [],
     location: { file: FILE, line: stack[stack.length - 1]!.line, column: 1 },
     report: [{ kind: 'held', owner: 'p', locks: [] }, { kind: 'trace', title: 'Call trace:', path: 'p', stack }],
+    ...(rule === 'sleep-in-atomic' ? { atomic: reasons } : {}),
   };
 }
 
@@ -696,6 +697,12 @@ describe('fence-callback-sleeps', () => {
 });
 
 describe('sleep-in-nonblocking-notifier', () => {
+  it('reads the finding\'s reasons, not its message', () => {
+    const f = sleep(['mmu_notifier_invalidate_range_start: {blockable: false} → cb', 'non_block_start', 'msleep'], ['non_block']);
+    expect(match('sleep-in-nonblocking-notifier', { ...f, message: 'sleeping function called from invalid context: msleep' })).toBe(true);
+    expect(match('sleep-in-nonblocking-notifier', { ...f, atomic: ['in_atomic'] })).toBe(false);
+  });
+
   const nonBlocking = sleep(
     ['mmu_notifier_invalidate_range_start: {blockable: false} → gpu_invalidate', 'non_block_start', 'lock: notifier_lock'],
     ['non_block'],
