@@ -2,11 +2,8 @@
  * Verifying an imported scenario by replaying it, as `fencedep check` would: does it report the
  * report's rule over the report's lockdep classes, and what else does it find?
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Finding } from '../model/finding.js';
-import { builtinModelFile, loadScenario } from '../load/index.js';
+import { builtinModelFile, loadScenario, loadScenarioText } from '../load/index.js';
 import { analyzeScenario } from '../analyze/index.js';
 import type { Generated } from './doc.js';
 import { renderScenario } from './render.js';
@@ -55,12 +52,11 @@ export function reproduces(f: { rule: string; lockdep: readonly string[] }, expe
   return f.rule === expected.rule && sameSet(f.lockdep, expected.lockdep);
 }
 
+/** Load the scenario from its text, as `check` would load the file, and replay it. */
 async function replayYaml(yaml: string, name: string): Promise<{ findings: readonly Finding[]; error: string | null }> {
-  const dir = await mkdtemp(join(tmpdir(), 'fencedep-import-'));
-  const file = join(dir, `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.yaml`);
   try {
-    await writeFile(file, yaml);
-    const scenario = await loadScenario(file);
+    // Named as a file would be (messages only; its one include is the built-in kernel model).
+    const scenario = await loadScenarioText(yaml, { file: `${name.replace(/[^A-Za-z0-9_.-]+/g, '-')}.yaml` });
     const out = analyzeScenario(scenario);
     if (out.errors.length > 0) return { findings: out.findings, error: out.errors.map((e) => e.message).join('; ') };
     return { findings: out.findings, error: null };
@@ -68,8 +64,6 @@ async function replayYaml(yaml: string, name: string): Promise<{ findings: reado
     const e = err as { errors?: { message: string; loc?: { line: number } }[]; message?: string };
     const msg = e.errors ? e.errors.map((x) => `${x.loc ? `line ${x.loc.line}: ` : ''}${x.message}`).join('; ') : String(e.message ?? err);
     return { findings: [], error: msg };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
