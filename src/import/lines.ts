@@ -7,9 +7,13 @@
  * and printk caller tags (`[  T1234]`, `[ C1]`). What remains is trimmed: the report parser
  * matches content, never indentation.
  *
+ * Control and invisible characters (C0, DEL, C1, bidi controls, noncharacters, lone
+ * surrogates) are written as `\uXXXX` escapes, the terminal escaper's (src/model/escape.ts).
+ *
  * Every line keeps its caller tag (so the interleaved lines of another task can be told
  * apart) and its 1-based line number in the input (for messages).
  */
+import { escapeControls } from '../model/escape.js';
 
 export interface LogLine {
   /** 1-based line number in the input. */
@@ -22,6 +26,8 @@ export interface LogLine {
   readonly logged: boolean;
   /** A syslog line of another program than the kernel (`systemd[1]: ...`): never part of a report. */
   readonly foreignProgram: boolean;
+  /** The control or invisible characters the line held, as the escapes written for them (`\u0000`). */
+  readonly escaped: readonly string[];
 }
 
 const QUOTE = /^[ \t]{0,3}(?:[>|]+(?:[ \t]|$))+/;
@@ -34,7 +40,11 @@ const CALLER = /^\[\s*([TC]\d+)\]\s?/;
 
 /** Strip the prefixes of one raw line. */
 export function normalizeLine(raw: string, no: number): LogLine {
-  let s = raw.replace(/\r$/, '').replace(/\t/g, '        ');
+  const untabbed = raw.replace(/\r$/, '').replace(/\t/g, '        ');
+  // Serial-console noise, terminal escape sequences, NUL: visible from here on, so that no name
+  // taken from the report can carry them into the scenario or onto a terminal.
+  let s = escapeControls(untabbed);
+  const escaped = s === untabbed ? [] : [...new Set([...untabbed].map((ch) => escapeControls(ch)).filter((e) => e.length > 1))];
   let logged = false;
   let foreignProgram = false;
   // Quoting first: a quoted log still carries its own prefixes after the quote marks.
@@ -67,7 +77,7 @@ export function normalizeLine(raw: string, no: number): LogLine {
     s = s.replace(/^\s+/, '').slice(c[0].length);
     logged = true;
   }
-  return { no, text: s.trim(), tag, logged, foreignProgram };
+  return { no, text: s.trim(), tag, logged, foreignProgram, escaped };
 }
 
 /** Split a log into normalised lines (iteratively, no regex over the whole text). */

@@ -659,6 +659,13 @@ export function parseReports(text: string): ParseResult {
     if (title.kind === 'sleep-in-atomic') {
       report.sleep = { file: title.file ?? null, inAtomic: false, irqsDisabled: false, nonBlock: 0, preemptCount: 0, rcuDepth: 0, what: null };
     }
+    const noisy = [all[i]!, ...body].filter((l) => l.escaped.length > 0);
+    if (noisy.length > 0) {
+      const at = noisy.map((l) => l.no);
+      const lines = at.length > 5 ? `${at.slice(0, 5).join(', ')} and ${at.length - 5} more` : at.join(', ');
+      const codes = [...new Set(noisy.flatMap((l) => l.escaped))];
+      report.notes.push(`control or invisible characters (serial-console noise, terminal escapes) on line${at.length === 1 ? '' : 's'} ${lines}: ${codes.slice(0, 8).join(' ')}${codes.length > 8 ? ' ...' : ''}, written so, as text, in the names taken from them too`);
+    }
     const parser = new ReportParser(report);
     const joined = joinWrapped(body);
     for (const l of joined) {

@@ -1,36 +1,37 @@
 /** ScenarioDoc → YAML text (deterministic: the same report gives the same bytes). */
+import { jsonText } from '../model/escape.js';
 import type { ScenarioDoc } from './doc.js';
-import { commentLines, flow, scalar, stepLines } from './yaml.js';
+import { commentLines, flow, mappingKey, scalar, stepLines, trailingComment } from './yaml.js';
 
 export function renderScenario(doc: ScenarioDoc): string {
   const out: string[] = [];
   out.push(...commentLines(doc.header.join('\n')));
   out.push('version: 1');
   out.push(`name: ${scalar(doc.name)}`);
-  out.push(`description: ${JSON.stringify(doc.description)}`);
+  out.push(`description: ${scalar(doc.description)}`);
   if (doc.include.length > 0) {
     out.push(`include: [${doc.include.join(', ')}]  # mmap_lock, i_mmap_rwsem, dma_resv and the boot-time priming (kernel:dma_resv_lockdep)`);
   }
   const why = `${doc.profile.guessed ? 'guess: ' : ''}${doc.profile.why}`;
   out.push('options:');
-  out.push(`  kernel: "${doc.profile.profile}"  # ${why}`);
+  out.push(`  kernel: "${doc.profile.profile}"${trailingComment(why)}`);
   if (doc.locks.length > 0) {
     out.push('locks:');
     for (const l of doc.locks) {
       const fields: string[] = [`type: ${l.type}`];
       if (l.wwClass) fields.push(`ww_class: ${scalar(l.wwClass)}`);
-      if (l.lockdep !== null && !(l.type === 'ww_mutex')) fields.push(`lockdep: ${JSON.stringify(l.lockdep)}`);
-      out.push(`  ${scalar(l.key)}: { ${fields.join(', ')} }${l.comment ? `  # ${l.comment}` : ''}`);
+      if (l.lockdep !== null && !(l.type === 'ww_mutex')) fields.push(`lockdep: ${jsonText(l.lockdep)}`);
+      out.push(`${mappingKey(l.key, 2)} { ${fields.join(', ')} }${trailingComment(l.comment)}`);
     }
   }
   if (doc.fences.length > 0) {
     out.push('fences:');
-    for (const f of doc.fences) out.push(`  ${scalar(f.key)}: { description: ${JSON.stringify(f.description)} }`);
+    for (const f of doc.fences) out.push(`${mappingKey(f.key, 2)} { description: ${jsonText(f.description)} }`);
   }
   if (doc.functions.length > 0) {
     out.push('functions:');
     for (const f of doc.functions) {
-      out.push(`  ${scalar(f.name)}:`);
+      out.push(mappingKey(f.name, 2));
       out.push(...stepLines(f.steps, 4));
     }
   }
