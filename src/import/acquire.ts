@@ -3,6 +3,7 @@
  * on (class, subclass, mode, irq variant, trylock, instance) spelled as the steps that take it
  * and release it, or as the block that holds it (`reclaim:`, `signalling:`).
  */
+import { stepSpelling } from '../model/vocabulary.js';
 import type { ClassInfo } from './classes.js';
 import type { Prim } from './classify.js';
 import type { YStep, YVal } from './yaml.js';
@@ -44,8 +45,26 @@ function lockArg(a: Acquisition, extra: Record<string, YVal> = {}): YVal {
   return { name, ...(a.subclass ? { nested: a.subclass } : {}), ...extra };
 }
 
-/** Steps that take `a` and steps that release it, or a block that holds it. */
+/**
+ * Steps that take `a` and steps that release it, or a block that holds it. Every lock step is
+ * checked against the step vocabulary: a spelling that takes (or releases) a lock of that type.
+ */
 export function acquisitionSteps(a: Acquisition, ctxFor: (ww: string) => string | null, openCtx: (ww: string) => string): AcquisitionSteps {
+  const steps = spell(a, ctxFor, openCtx);
+  for (const [list, want] of [[steps.open, a.trylock ? 'trylock' : 'lock'], [steps.close, 'unlock']] as const) {
+    for (const st of list) {
+      const s = stepSpelling(st.key);
+      // Irqs off around a nested spinlock; a ww acquire context opened and closed.
+      if (s?.category === 'context' || s?.category === 'ww transaction') continue;
+      const type = a.info.mapDecl ? 'map' : a.info.type;
+      const fits = s?.lock && (s.category === want || (want === 'trylock' && s.category === 'lock')) && (s.lock.types.length === 0 || s.lock.types.includes(type) || a.info.what.kind !== 'decl');
+      if (!fits) throw new Error(`the import spelled ${want} of a ${type} "${st.key}", which the step vocabulary does not have as one`);
+    }
+  }
+  return steps;
+}
+
+function spell(a: Acquisition, ctxFor: (ww: string) => string | null, openCtx: (ww: string) => string): AcquisitionSteps {
   const c = a.info;
   const w = c.what;
   if (w.kind === 'builtin') {

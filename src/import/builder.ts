@@ -198,10 +198,10 @@ export class ScenarioBuilder {
     const context = opts.context ?? split.context;
     const caller = opts.caller ?? split.fns[split.fns.length - 1] ?? null;
     // A pseudo-lock taken as the map it is, for read when the stack says so.
-    const asMap = (): YStep[] => [
-      { key: prims.some((p) => p.op === 'map' && p.mode === 'read') ? 'lock_map_acquire_read' : 'lock_map_acquire', arg: base },
-      { key: 'lock_map_release', arg: base },
-    ];
+    const asMap = (): YStep[] => {
+      const acquire = prims.some((p) => p.op === 'map' && p.mode === 'read') ? 'lock_map_acquire_read' : 'lock_map_acquire';
+      return [{ key: acquire, arg: base }, { key: 'lock_map_release', arg: base }];
+    };
     if (base === 'fs_reclaim' || (base === 'mmu_notifier_invalidate_range_start' && (has('alloc') || has('fs_reclaim')))) {
       this.info(name).info.used = true;
       if (has('alloc')) return [{ key: 'kmalloc', arg: 'GFP_KERNEL', comment: 'guess: GFP_KERNEL (the report shows an allocation that may reclaim, not its gfp flags)' }];

@@ -4,6 +4,8 @@
  * boilerplate around the code that matters, and in which context (process, softirq, hardirq)
  * the code ran.
  */
+import type { LockType } from '../model/scenario.js';
+import { stepSpelling, type StepSpelling } from '../model/vocabulary.js';
 import type { PrintedFrame } from './report.js';
 
 /** lockdep, printk and stack-dumping internals: never part of the code being modelled. */
@@ -195,39 +197,69 @@ export function framePrim(f: PrintedFrame): Prim | null {
   return f.step !== undefined ? stepPrim(f.step) : primitive(f.fn);
 }
 
-/** A fencedep trace step's operation as a primitive. */
+/** The primitive family of each lock type a step spelling takes. */
+const FAMILY: Readonly<Record<LockType, Prim['op'] | null>> = {
+  mutex: 'mutex', rt_mutex: 'rt_mutex', spinlock: 'spin', raw_spinlock: 'raw_spin', rwlock: 'rwlock', rwsem: 'rwsem',
+  percpu_rwsem: 'percpu_rwsem', ww_mutex: 'ww_mutex', semaphore: null, srcu: 'srcu', map: 'map',
+};
+
+/** The types whose steps the import reads a mode from (a map only for read). */
+const MODED: ReadonlySet<Prim['op']> = new Set(['rwlock', 'rwsem', 'percpu_rwsem', 'mmap', 'i_mmap', 'srcu']);
+
+/**
+ * A fencedep trace step's operation as a primitive, from the step vocabulary: its category,
+ * operation and lock use (src/model/vocabulary.ts).
+ */
 export function stepPrim(step: string): Prim | null {
-  const op = /^([a-z_]+)/.exec(step)?.[1] ?? '';
-  if (/^(?:mutex_lock|mutex_lock_nested|mutex_lock_interruptible|mutex_lock_killable)$/.test(op)) return { op: 'mutex' };
-  if (op === 'mutex_trylock') return { op: 'mutex', trylock: true };
-  const spin = /^(raw_spin|spin)_(lock|trylock)(_irq|_irqsave|_bh|_nested)?$/.exec(op);
-  if (spin) return { op: spin[1] === 'raw_spin' ? 'raw_spin' : 'spin', ...(spin[3] && spin[3] !== '_nested' ? { irq: spin[3].slice(1) as 'irq' | 'irqsave' | 'bh' } : {}), ...(spin[2] === 'trylock' ? { trylock: true } : {}) };
-  const rw = /^(read|write)_(lock|trylock)(_irq|_irqsave|_bh)?$/.exec(op);
-  if (rw) return { op: 'rwlock', mode: rw[1] as 'read' | 'write', ...(rw[3] ? { irq: rw[3].slice(1) as 'irq' | 'irqsave' | 'bh' } : {}), ...(rw[2] === 'trylock' ? { trylock: true } : {}) };
-  if (/^down_read/.test(op)) return { op: 'rwsem', mode: 'read', ...(/trylock/.test(op) ? { trylock: true } : {}) };
-  if (/^down_write/.test(op)) return { op: 'rwsem', mode: 'write', ...(/trylock/.test(op) ? { trylock: true } : {}) };
-  if (/^percpu_down_read/.test(op)) return { op: 'percpu_rwsem', mode: 'read' };
-  if (/^percpu_down_write/.test(op)) return { op: 'percpu_rwsem', mode: 'write' };
-  if (/^mmap_(read|write)/.test(op)) return { op: 'mmap', mode: /read/.test(op) ? 'read' : 'write' };
-  if (/^i_mmap_lock_(read|write)/.test(op)) return { op: 'i_mmap', mode: /read/.test(op) ? 'read' : 'write' };
-  if (/^(?:dma_resv_lock|ww_mutex_lock|dma_resv_lock_slow|ww_mutex_lock_slow)/.test(op)) return { op: 'ww_mutex' };
-  if (/^(?:dma_resv_trylock|ww_mutex_trylock)$/.test(op)) return { op: 'ww_mutex', trylock: true };
-  if (op === 'ww_acquire_init') return { op: 'ww_acquire' };
-  if (/^(?:kmalloc|kzalloc|kvmalloc|vmalloc|alloc|alloc_pages|might_alloc)$/.test(op)) return { op: 'alloc' };
-  if (op === 'fs_reclaim_acquire') return { op: 'fs_reclaim' };
-  if (/^(?:dma_fence_wait|wait|dma_fence_wait_timeout|dma_resv_wait_timeout)$/.test(op)) return { op: 'fence_wait' };
-  if (op === 'signalling' || op === 'dma_fence_begin_signalling') return { op: 'signalling' };
-  if (op === 'mmu_notifier_invalidate_range_start') return { op: 'notifier' };
-  if (op === 'mmu_interval_read_begin') return { op: 'interval_read' };
-  if (/^(?:might_fault|copy_to_user|copy_from_user|get_user|put_user)$/.test(op)) return { op: 'might_fault' };
-  if (/^(?:flush_work|cancel_work_sync)$/.test(op)) return { op: 'flush_work' };
-  if (/^(?:flush_workqueue|drain_workqueue)$/.test(op)) return { op: 'flush_workqueue' };
-  if (/^lock_map_acquire_read/.test(op)) return { op: 'map', mode: 'read' };
-  if (/^lock_map_acquire/.test(op)) return { op: 'map' };
-  if (op === 'srcu_read_lock') return { op: 'srcu', mode: 'read' };
-  if (op === 'synchronize_srcu') return { op: 'srcu_sync' };
-  if (op === 'rcu' || /^rcu_read_lock/.test(op)) return { op: 'rcu' };
-  if (op === 'trylock') return { op: 'mutex', trylock: true };
-  if (/mode: read/.test(step)) return { op: 'rwsem', mode: 'read' };
-  return null;
+  const name = /^([a-z_]+)/.exec(step)?.[1] ?? '';
+  const s = stepSpelling(name);
+  return (s ? spellingPrim(s) : null) ?? (/mode: read/.test(step) ? { op: 'rwsem', mode: 'read' } : null);
+}
+
+function spellingPrim(s: StepSpelling): Prim | null {
+  if (s.op === 'acquire' && s.lock) {
+    const l = s.lock;
+    const trylock = l.trylock === true;
+    // `lock`/`trylock` of any type: only a trylock says something (a mutex assumed).
+    if (l.types.length === 0) return trylock ? { op: 'mutex', trylock } : null;
+    const op = l.fixed === 'mmap_lock' ? 'mmap' : l.fixed === 'i_mmap_rwsem' ? 'i_mmap' : FAMILY[l.types[0]!];
+    if (!op) return null;
+    const mode = l.mode === undefined ? undefined : l.mode === 'write' ? 'write' : 'read';
+    return {
+      op,
+      ...(mode && (MODED.has(op) || (op === 'map' && mode === 'read')) ? { mode } : {}),
+      ...(l.irq && l.irq !== 'none' ? { irq: l.irq } : {}),
+      ...(trylock ? { trylock } : {}),
+    };
+  }
+  switch (s.op) {
+    case 'alloc':
+      return { op: 'alloc' };
+    case 'fs_reclaim':
+      return s.fields?.action === 'acquire' ? { op: 'fs_reclaim' } : null;
+    case 'fence_wait':
+      return { op: 'fence_wait' };
+    case 'signalling':
+      return { op: 'signalling' };
+    case 'signalling_annotation':
+      return s.fields?.action === 'begin' ? { op: 'signalling' } : null;
+    case 'mmu_notifier':
+      return s.fields?.phase === 'start' ? { op: 'notifier' } : null;
+    case 'mmu_interval_read_begin':
+      return { op: 'interval_read' };
+    case 'might_fault':
+      return { op: 'might_fault' };
+    case 'workqueue_flush':
+      return { op: s.fields?.kind === 'queue' ? 'flush_workqueue' : 'flush_work' };
+    case 'lock_sync':
+      return s.lock?.types.includes('srcu') ? { op: 'srcu_sync' } : null;
+    case 'rcu':
+      return s.fields?.action === 'lock' ? { op: 'rcu' } : null;
+    case 'rcu_section':
+      return { op: 'rcu' };
+    case 'ww_acquire_init':
+      return { op: 'ww_acquire' };
+    default:
+      return null;
+  }
 }

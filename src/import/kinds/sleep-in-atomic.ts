@@ -6,6 +6,7 @@
 import type { LockType } from '../../model/scenario.js';
 import type { ScenarioBuilder } from '../builder.js';
 import { KERNEL_MODEL_LOCKS } from '../classes.js';
+import { stepSpelling } from '../../model/vocabulary.js';
 import { stepPrim, type SplitStack } from '../classify.js';
 import type { YStep } from '../yaml.js';
 
@@ -19,8 +20,9 @@ function sleepSteps(b: ScenarioBuilder, split: SplitStack): YStep[] {
     const m = /^([a-z_]+)(?::\s*(.+))?$/.exec(sl.what);
     const op = m?.[1] ?? 'might_sleep';
     const arg = m?.[2] ?? null;
-    const lockOp = /^(?:mutex_lock\w*|down_(?:read|write)\w*|lock|with|percpu_down_\w+|ww_mutex_lock\w*|dma_resv_lock\w*|rt_mutex_lock)$/.exec(op);
-    if (lockOp && arg) {
+    // What the step is, from the step vocabulary.
+    const spelling = stepSpelling(op);
+    if (spelling && (spelling.category === 'lock' || spelling.op === 'with') && arg) {
       const scen = arg.replace(/^\{name: /, '').replace(/[,}].*$/, '').replace(/\[.*\]$/, '').trim();
       const known = r.aliases.get(scen) ?? KERNEL_MODEL_LOCKS.get(scen);
       if (known) {
@@ -31,13 +33,19 @@ function sleepSteps(b: ScenarioBuilder, split: SplitStack): YStep[] {
       }
       return inventLock(b, scen, op, caller, true);
     }
-    if (/^(?:kmalloc|kzalloc|kvmalloc|vmalloc|alloc|alloc_pages|might_alloc)$/.test(op)) return [{ key: 'kmalloc', arg: arg ?? 'GFP_KERNEL' }];
-    if (/wait/.test(op)) return [{ key: 'dma_fence_wait', arg: b.fence(caller) }];
-    if (op === 'might_fault' || /copy_/.test(op)) {
-      b.kernelUsed = true;
-      return [{ key: 'might_fault', arg: null }];
+    switch (spelling?.category) {
+      case 'allocation':
+        if (spelling.op === 'alloc') return [{ key: 'kmalloc', arg: arg ?? 'GFP_KERNEL' }];
+        break;
+      case 'fence wait':
+        return [{ key: 'dma_fence_wait', arg: b.fence(caller) }];
+      case 'fault':
+        b.kernelUsed = true;
+        return [{ key: 'might_fault', arg: null }];
+      case 'sleep':
+        return [{ key: op, arg: null }];
     }
-    return [{ key: /^(?:msleep|schedule|wait_event|wait_for_completion|might_sleep|cond_resched|sleep)$/.test(op) ? op : 'might_sleep', arg: null }];
+    return [{ key: 'might_sleep', arg: null }];
   }
   const prim = split.prims.find((p) => p.op !== 'sleep') ?? null;
   const fns = split.primFns.join(' ');
