@@ -78,7 +78,7 @@ export async function runImport(file: string | undefined, flags: ImportFlags, io
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    io.stderr.write(`fencedep import: cannot read ${name ?? 'stdin'}: ${why}\n`);
+    io.stderr.write(`fencedep import: cannot read ${terminalText(name ?? 'stdin')}: ${terminalText(why)}\n`);
     return 2;
   }
   let result;
