@@ -6,7 +6,9 @@
  * (for a ww_mutex) its ww class lock (`reservation_ww_class_mutex`, or the class itself,
  * `reservation_ww_class`). A finding is expected when one expectation matches it: same rule,
  * every `involves` entry names one of its locks, and the same path when the expectation gives
- * one. Only unexpected `error` findings fail a file; `warn` findings never do.
+ * one. The findings one step triggered are one group (groups.ts): an expectation that matches
+ * one finding of a group expects all of them, and is met. Only unexpected `error` findings
+ * fail a file; `warn` findings never do.
  *
  * Under `fence_model: precise` a fence's class is `fence:F` where the kernel's model has
  * `dma_fence_map`: `dma_fence_map` in `involves` also names it, so that one suite's
@@ -79,7 +81,7 @@ export function applyExpectations(
     return { findings: out, unmet: [], passed: !out.some((f) => f.severity === 'error') };
   }
   const met = new Array<boolean>(expect.length).fill(false);
-  const out = findings.map((finding) => {
+  const matched = findings.map((finding) => {
     let expected = false;
     expect.forEach((e, i) => {
       if (matches(e, finding, lookup)) {
@@ -87,6 +89,12 @@ export function applyExpectations(
         met[i] = true;
       }
     });
+    return expected;
+  });
+  // A group is expected as a whole.
+  const expectedGroups = new Set(findings.filter((f, i) => matched[i] && f.group !== undefined).map((f) => f.group));
+  const out = findings.map((finding, i) => {
+    const expected = matched[i]! || (finding.group !== undefined && expectedGroups.has(finding.group));
     return finding.expected === expected ? finding : { ...finding, expected };
   });
   const unmet: UnmetExpectation[] = expect

@@ -87,6 +87,11 @@ export interface Finding {
   readonly remedy?: string;
   readonly location: SourceLoc;
   readonly chain: readonly ChainEntry[];
+  /**
+   * The findings one step triggered share this id (the fingerprint of the group's first
+   * finding; src/analyze/groups.ts); absent on a finding no other shares its step with.
+   */
+  readonly group?: string;
   /** The lockdep heading, e.g. `WARNING: possible circular locking dependency detected`. */
   readonly heading: string;
   /** The kernel profile replayed (printed under the heading, where the kernel prints its release). */

@@ -1,7 +1,8 @@
 /**
  * `--format json`: the JSON report contract (docs/cli.md). Objects are built field by
  * field so the key order is fixed and internal fields (`heading`, `report`) never leak.
- * Added to the contract: `unmet`, the expectations no finding met, on every result.
+ * Added to the contract: `unmet`, the expectations no finding met, on every result; `group`
+ * on the findings one step triggered (src/analyze/groups.ts).
  */
 import type {
   BaselineOutcome,
@@ -44,6 +45,7 @@ export function findingJson(f: Finding): Record<string, unknown> {
   };
   if (f.pattern !== undefined) out.pattern = f.pattern;
   if (f.remedy !== undefined) out.remedy = f.remedy;
+  if (f.group !== undefined) out.group = f.group;
   out.location = loc(f.location);
   out.chain = f.chain.map(chainEntry);
   return out;

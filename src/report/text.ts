@@ -1,7 +1,9 @@
 /**
  * `--format text` (the default): each finding as a clickable ESLint-style header line
  * followed by the lockdep report it corresponds to (docs/kernel-semantics.md §1.14), rendered from
- * the finding's report blocks; then one status line per file and a summary line.
+ * the finding's report blocks; then one status line per file and a summary line. The other
+ * findings one step triggered (a group, src/analyze/groups.ts) are `also:` header lines under
+ * the first, without a report of their own.
  *
  *   fixtures/abba.yaml:12:9: error: possible circular locking dependency: B -> A -> B [circular-dependency]
  *
@@ -126,11 +128,15 @@ export function findingHeader(f: Finding, c: ChalkInstance): string {
   return `${c.dim(t(formatLoc(f.location)))}: ${severityWord(f, c)}: ${t(f.message)} ${c.dim(`[${f.rule}]`)}${expected}`;
 }
 
-/** The header line (and the pattern, if any), then the lockdep banner and report. */
-export function renderFinding(f: Finding, c: ChalkInstance): string[] {
+/**
+ * The header line (and the pattern, if any), an `also:` header per other finding of its group
+ * (`also`: the findings the same step triggered), then the lockdep banner and report.
+ */
+export function renderFinding(f: Finding, c: ChalkInstance, also: readonly Finding[] = []): string[] {
   const out = [findingHeader(f, c)];
   if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern} (fencedep explain ${f.pattern})`);
   if (f.remedy !== undefined) out.push(`  remedy: ${t(f.remedy)}`);
+  for (const g of also) out.push(`  also: ${findingHeader(g, c)}`);
   out.push('', '='.repeat(f.heading.length), f.heading);
   // Where the kernel prints its release: the profile whose rules applied.
   if (f.kernel !== undefined) out.push(`${f.kernel} kernel profile (fencedep)`);
@@ -185,9 +191,14 @@ export function formatText(run: RunResult, opts: ReportOptions): string {
   for (const r of run.results) {
     if (opts.quiet && r.status === 'pass') continue;
     const shown = opts.quiet ? r.findings.filter((f) => !f.expected && f.severity === 'error') : r.findings;
+    // The other findings of a group are `also:` lines under its first.
+    const led = new Set<string>();
     for (const f of shown) {
+      if (f.group !== undefined && led.has(f.group)) continue;
+      const also = f.group === undefined ? [] : shown.filter((g) => g !== f && g.group === f.group);
+      if (f.group !== undefined) led.add(f.group);
       gap();
-      for (const l of renderFinding(f, c)) lines.push(l);
+      for (const l of renderFinding(f, c, also)) lines.push(l);
       lines.push('');
     }
     for (const e of r.errors) lines.push(errorLine(e, r.file, c));
