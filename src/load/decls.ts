@@ -266,6 +266,8 @@ export class Declarations implements StepEnv {
     const hp = pos.child('hooks');
     for (const [hook, fns] of Object.entries(data.hooks ?? {})) {
       const at = hp.child(hook);
+      // `hook: []` declares an ops-table slot that a model invokes, with nothing registered yet
+      if (fns.length === 0 && !nameProblem(hook) && !this.hooks.has(hook)) this.hooks.set(hook, []);
       fns.forEach((fn, i) => this.registerHook(hook, fn, hp.keyLoc(hook), at.child(i).loc()));
     }
     const pp = pos.child('paths');
