@@ -89,6 +89,24 @@ const CASES: readonly Case[] = [
     good: callback('drm_sched_backend_ops.free_job', '    - kmalloc: GFP_KERNEL\n'),
   },
   {
+    name: 'drm_sched_stop (from the free_job callback: cancels its own work)',
+    bad: callback('drm_sched_backend_ops.free_job', '    - call: drm_sched_stop(sched)\n'),
+    badRules: ['recursive-locking'],
+    good: `${submit('', '')}  - name: reset work\n    work: {item: "(&gpu->reset_work)", queue: reset}\n    steps: [{call: drm_sched_stop(sched)}, {call: drm_sched_start(sched)}]\n`,
+  },
+  {
+    name: 'drm_sched_resubmit_jobs (under a spinlock, run_job sleeps)',
+    bad: 'locks: {lock: spinlock, m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{spin_lock: lock}, {call: drm_sched_resubmit_jobs(sched)}, {spin_unlock: lock}]\n',
+    badRules: ['sleep-in-atomic', 'invalid-wait-context'],
+    good: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{call: drm_sched_resubmit_jobs(sched)}]\n',
+  },
+  {
+    name: 'drm_sched_start (job_list_lock is not irq-safe)',
+    bad: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start(sched)}]\n  - name: irq\n    context: hardirq\n    steps: [{call: drm_sched_start(sched)}]\n',
+    badRules: ['inconsistent-lock-state'],
+    good: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start(sched)}]\n',
+  },
+  {
     name: 'pm_runtime_get_sync (under a spinlock)',
     bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_get_sync(gpu)}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic'],
