@@ -13,6 +13,7 @@ import { jsonText } from '../model/escape.js';
 import {
   HOOK_FAMILIES, KERNEL_HOOK_NAMES, KERNEL_HOOK_TABLE, STEP_ARGS, STEP_CATEGORIES, STEP_VOCABULARY, stepSpelling, type StepSpelling,
 } from '../model/vocabulary.js';
+import { modelEntries, modelEntryMarkdown } from './explain-models.js';
 import { PATTERNS, patternById } from '../patterns/index.js';
 import { RULE_IDS } from '../model/rule-ids.js';
 import { RULES } from '../rules/index.js';
@@ -21,9 +22,9 @@ export type DocKind = 'rule' | 'pattern';
 
 export type ExplainResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
 
-/** Every id `explain` knows: rules, patterns, step spellings, kernel hooks. */
+/** Every id `explain` knows: rules, patterns, step spellings, kernel hooks, helper-model functions and hooks. */
 export function explainIds(): string[] {
-  return [...new Set([...RULES.map((r) => r.meta.id), ...RULE_IDS, ...PATTERNS.map((p) => p.meta.id), ...STEP_VOCABULARY.map((s) => s.name), ...KERNEL_HOOK_NAMES])];
+  return [...new Set([...RULES.map((r) => r.meta.id), ...RULE_IDS, ...PATTERNS.map((p) => p.meta.id), ...STEP_VOCABULARY.map((s) => s.name), ...KERNEL_HOOK_NAMES, ...modelEntries().map((e) => e.name)])];
 }
 
 const code = (s: string): string => `\`${s}\``;
@@ -81,6 +82,10 @@ export function docFile(kind: DocKind, id: string): string | null {
 export function explain(id: string): ExplainResult {
   const kind = kindOf(id);
   if (!kind) {
+    // a helper model's function or hook first: `pm_runtime_get_sync` the model function is
+    // what `call:` runs (the step of that name is documented in docs/steps.md)
+    const entry = modelEntries().find((e) => e.name === id);
+    if (entry) return { ok: true, text: renderMarkdown(modelEntryMarkdown(entry)) };
     const step = stepSpelling(id);
     if (step) return { ok: true, text: renderMarkdown(stepDoc(step)) };
     if (KERNEL_HOOK_NAMES.includes(id)) return { ok: true, text: renderMarkdown(hookDoc(id)) };

@@ -4,6 +4,7 @@
  * the kernel documentation says (clean).
  */
 import { describe, expect, it } from 'vitest';
+import { modelEntries } from '../../src/cli/explain-models.js';
 import { replayYaml } from '../rules/rule-tester.js';
 
 /** The rule ids of the findings of a scenario that includes the kernel and DRM models. */
@@ -147,6 +148,13 @@ describe('DRM helper models: each function and hook, misused and used as documen
       expect(await rules(c.good)).toEqual([]);
     });
   }
+});
+
+describe('DRM helper models: coverage', () => {
+  it('every model function and hook has a failing and a passing case here', () => {
+    const missing = modelEntries().filter((e) => !CASES.some((c) => c.name === e.name || c.name.startsWith(`${e.name} `)));
+    expect(missing.map((e) => e.name)).toEqual([]);
+  });
 });
 
 describe('DRM helper models: context', () => {

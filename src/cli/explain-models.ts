@@ -1,0 +1,110 @@
+/**
+ * `fencedep explain <function|hook>` for the built-in helper models (rules/drm*.yaml): the
+ * documentation is the comment block written above the function or hook in the model file
+ * itself, so the model stays the one source of truth; who invokes a hook is read from the
+ * model's steps.
+ */
+import { readFileSync } from 'node:fs';
+import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { builtinModelFile, builtinModelNames } from '../load/models.js';
+
+export interface ModelEntry {
+  readonly name: string;
+  readonly kind: 'function' | 'hook';
+  /** The model that declares it (`drm/sched`). */
+  readonly model: string;
+  readonly params: readonly string[];
+  /** The comment above it in the model file. */
+  readonly doc: string;
+  /** For a hook: the model functions and paths that invoke it. */
+  readonly invokedBy: readonly string[];
+}
+
+/** Models whose functions and hooks `explain` documents: the DRM helper layers. */
+function documentedModels(): string[] {
+  return builtinModelNames().filter((m) => m === 'drm' || m.startsWith('drm/'));
+}
+
+let cache: readonly ModelEntry[] | null = null;
+
+/** Every function and hook the helper models declare, in model and file order. */
+export function modelEntries(): readonly ModelEntry[] {
+  if (cache) return cache;
+  const out: ModelEntry[] = [];
+  for (const model of documentedModels()) {
+    const file = builtinModelFile(model);
+    if (!file) continue;
+    const doc = parseDocument(readFileSync(file, 'utf8'));
+    const root = doc.contents;
+    if (!isMap(root)) continue;
+    // The comment above a section's first entry is the section map's own (yaml attaches it there).
+    const section = (key: string): { pair: Pair; doc: string }[] => {
+      const v = root.get(key, true);
+      return isMap(v) ? (v.items as Pair[]).map((pair, i) => ({ pair, doc: commentOf(pair) || (i === 0 ? tidy(v.commentBefore) : '') })) : [];
+    };
+    const invokers = invokersOf(root);
+    for (const { pair: p, doc } of section('functions')) {
+      const name = String(isScalar(p.key) ? p.key.value : p.key);
+      const ps: unknown = isMap(p.value) ? p.value.get('params', true) : null;
+      const params = isSeq(ps) ? ps.items.map((i) => String(isScalar(i) ? i.value : i)) : [];
+      out.push({ name, kind: 'function', model, params, doc, invokedBy: [] });
+    }
+    for (const { pair: p, doc } of section('hooks')) {
+      const name = String(isScalar(p.key) ? p.key.value : p.key);
+      out.push({ name, kind: 'hook', model, params: [], doc, invokedBy: invokers.get(name) ?? [] });
+    }
+  }
+  cache = out;
+  return out;
+}
+
+function commentOf(p: Pair): string {
+  const key = p.key as Node | null;
+  return tidy(key && 'commentBefore' in key ? key.commentBefore : null);
+}
+
+function tidy(c: string | null | undefined): string {
+  return (c ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^ ?/, ''))
+    .join('\n')
+    .trim();
+}
+
+/** hook -> the functions and paths of this model that `invoke:` it (anywhere in their steps). */
+function invokersOf(root: Node): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (hook: string, by: string) => {
+    const l = out.get(hook) ?? [];
+    if (!l.includes(by)) l.push(by);
+    out.set(hook, l);
+  };
+  const walk = (n: unknown, by: string) => {
+    if (isSeq(n)) for (const i of n.items) walk(i, by);
+    else if (isMap(n)) {
+      for (const it of n.items as Pair[]) {
+        const k = isScalar(it.key) ? String(it.key.value) : '';
+        if (k === 'invoke' && isScalar(it.value)) add(String(it.value.value), by);
+        else walk(it.value, by);
+      }
+    }
+  };
+  if (!isMap(root)) return out;
+  const fns = root.get('functions', true);
+  if (isMap(fns)) for (const p of fns.items as Pair[]) walk(p.value, `function ${String(isScalar(p.key) ? p.key.value : p.key)}`);
+  const paths = root.get('paths', true);
+  if (isSeq(paths))
+    for (const p of paths.items) if (isMap(p)) walk(p.get('steps', true), `path ${String(p.get('name'))}`);
+  return out;
+}
+
+/** The explain text (markdown) of a model function or hook. */
+export function modelEntryMarkdown(e: ModelEntry): string {
+  const signature = e.kind === 'function' ? `call: ${e.name}(${e.params.join(', ')})` : `hooks: { ${e.name}: [your_callback] }`;
+  const invoked = e.kind === 'hook' ? `\n## Invoked by\n\n${e.invokedBy.length ? e.invokedBy.map((b) => `- ${b}`).join('\n') : '- nothing in the model: a path of yours invokes it'}\n` : '';
+  return (
+    `# ${e.name}\n\n> a ${e.kind} of the built-in model \`${e.model}\` (\`include: [${e.model}]\`, or \`include: [drm]\`)\n\n` +
+    `## Use\n\n\`${signature}\`\n\n## What the kernel does, context, locks and sources\n\n${e.doc || '(undocumented)'}\n${invoked}\n` +
+    `## Model\n\nrules/${e.model}.yaml in the fencedep package.\n`
+  );
+}
