@@ -488,6 +488,7 @@ export const HOOK_FAMILIES = {
   dma_fence: 'fence callbacks: run under the fence\'s lock when it signals',
   dma_buf: 'dma-buf importer callbacks: run with the exporter\'s reservation held',
   pm_runtime: 'runtime PM callbacks: run by pm_runtime_get_sync / pm_runtime_put_sync',
+  dev_pm_ops: 'runtime PM callbacks of the drm/runtime-pm model: run synchronously by its pm_runtime_get_sync(dev) / pm_runtime_put_sync(dev)',
   drm_sched: 'GPU scheduler backend callbacks',
 } as const;
 export type HookFamily = keyof typeof HOOK_FAMILIES;

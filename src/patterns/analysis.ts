@@ -49,6 +49,13 @@ export function isShrinkerFrame(s: TraceStep): boolean {
   return s.category === 'reclaim' || familyOf(s) === 'shrinker';
 }
 
+/** A synchronous runtime PM transition: the `pm_runtime_*_sync` steps, or the callbacks they run. */
+export function isRuntimePmFrame(s: TraceStep): boolean {
+  if (s.category === 'runtime pm') return true;
+  const family = familyOf(s);
+  return family === 'pm_runtime' || family === 'dev_pm_ops';
+}
+
 /** A fence signalling critical section (a `signalling` block, or a `signal` running callbacks). */
 export function isSignallingFrame(s: TraceStep): boolean {
   return s.category !== undefined && SIGNALLING.has(s.category);

@@ -12,16 +12,17 @@
  *  1. fence-callback-sleeps          sleep in a fence callback / fence op
  *  2. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
  *  3. resv-in-signalling             dma_resv lock inside a signalling section
- *  4. alloc-in-signalling            blocking allocation inside a signalling section
- *  5. notifier-in-signalling         waiting for an invalidation inside a signalling section
- *  6. wait-in-signalling             wait in a section holding a lock taken in that section
- *  7. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
- *  8. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
- *  9. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
- * 10. circular-fence-dependency      fences waiting for each other (precise fence model)
- * 11. fault-under-resv               copy_*_user / might_fault under dma_resv
- * 12. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
- * 13. shrinker-blocking-lock         a shrinker's lock held across an allocation
+ *  4. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
+ *  5. alloc-in-signalling            blocking allocation inside a signalling section
+ *  6. notifier-in-signalling         waiting for an invalidation inside a signalling section
+ *  7. wait-in-signalling             wait in a section holding a lock taken in that section
+ *  8. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
+ *  9. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
+ * 10. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
+ * 11. circular-fence-dependency      fences waiting for each other (precise fence model)
+ * 12. fault-under-resv               copy_*_user / might_fault under dma_resv
+ * 13. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
+ * 14. shrinker-blocking-lock         a shrinker's lock held across an allocation
  */
 import type { Diagnosable, Pattern } from './pattern.js';
 import allocInSignalling from './alloc-in-signalling.js';
@@ -33,6 +34,7 @@ import lockHeldAcrossFenceWait from './lock-held-across-fence-wait.js';
 import notifierInSignalling from './notifier-in-signalling.js';
 import notifierLockAcrossAlloc from './notifier-lock-across-alloc.js';
 import resvInSignalling from './resv-in-signalling.js';
+import runtimePmInSignalling from './runtime-pm-in-signalling.js';
 import shrinkerBlockingLock from './shrinker-blocking-lock.js';
 import signallingLockAcrossAlloc from './signalling-lock-across-alloc.js';
 import sleepInNonblockingNotifier from './sleep-in-nonblocking-notifier.js';
@@ -45,6 +47,7 @@ export const PATTERNS: readonly Pattern[] = [
   fenceCallbackSleeps,
   sleepInNonblockingNotifier,
   resvInSignalling,
+  runtimePmInSignalling,
   allocInSignalling,
   notifierInSignalling,
   waitInSignalling,

@@ -765,6 +765,7 @@ describe('diagnose', () => {
       'fence-callback-sleeps',
       'sleep-in-nonblocking-notifier',
       'resv-in-signalling',
+      'runtime-pm-in-signalling',
       'alloc-in-signalling',
       'notifier-in-signalling',
       'wait-in-signalling',
