@@ -98,9 +98,14 @@ function invokersOf(root: Node): Map<string, string[]> {
   return out;
 }
 
+/** How a scenario calls a model function: `fn(a, b)`, or `fn` without parameters. */
+export function callOf(e: ModelEntry): string {
+  return e.params.length ? `${e.name}(${e.params.join(', ')})` : e.name;
+}
+
 /** The explain text (markdown) of a model function or hook. */
 export function modelEntryMarkdown(e: ModelEntry): string {
-  const signature = e.kind === 'function' ? `call: ${e.name}(${e.params.join(', ')})` : `hooks: { ${e.name}: [your_callback] }`;
+  const signature = e.kind === 'function' ? `call: ${callOf(e)}` : `hooks: { ${e.name}: [your_callback] }`;
   const invoked = e.kind === 'hook' ? `\n## Invoked by\n\n${e.invokedBy.length ? e.invokedBy.map((b) => `- ${b}`).join('\n') : '- nothing in the model: a path of yours invokes it'}\n` : '';
   return (
     `# ${e.name}\n\n> a ${e.kind} of the built-in model \`${e.model}\` (\`include: [${e.model}]\`, or \`include: [drm]\`)\n\n` +

@@ -1,7 +1,7 @@
 /** `fencedep explain` for every function and hook of the DRM helper models. */
 import { describe, expect, it } from 'vitest';
 import { explain, explainIds } from '../../src/cli/explain.js';
-import { modelEntries } from '../../src/cli/explain-models.js';
+import { callOf, modelEntries } from '../../src/cli/explain-models.js';
 
 describe('explain: DRM helper model functions and hooks', () => {
   const entries = modelEntries();
@@ -21,7 +21,7 @@ describe('explain: DRM helper model functions and hooks', () => {
       expect(r.text.startsWith(`${e.name}\n${'='.repeat(e.name.length)}\n`)).toBe(true);
       expect(r.text).toContain(`rules/${e.model}.yaml`);
       expect(r.text).toMatch(/drivers\/|include\/|Documentation\//);
-      if (e.kind === 'function') expect(r.text).toContain(`call: ${e.name}(${e.params.join(', ')})`);
+      if (e.kind === 'function') expect(r.text).toContain(`call: ${callOf(e)}`);
       else expect(r.text).toContain('INVOKED BY');
     });
   }
