@@ -82,12 +82,13 @@ export function docFile(kind: DocKind, id: string): string | null {
 export function explain(id: string): ExplainResult {
   const kind = kindOf(id);
   if (!kind) {
-    // a helper model's function or hook first: `pm_runtime_get_sync` the model function is
-    // what `call:` runs (the step of that name is documented in docs/steps.md)
+    // a helper model's function or hook; a function named like a step (`pm_runtime_get_sync`)
+    // is documented after the step, as `call:` runs the one and a bare step the other
     const entry = modelEntries().find((e) => e.name === id);
-    if (entry) return { ok: true, text: renderMarkdown(modelEntryMarkdown(entry)) };
+    const model = entry ? renderMarkdown(modelEntryMarkdown(entry)) : '';
     const step = stepSpelling(id);
-    if (step) return { ok: true, text: renderMarkdown(stepDoc(step)) };
+    if (step) return { ok: true, text: renderMarkdown(stepDoc(step)) + (model ? `\n${model}` : '') };
+    if (entry) return { ok: true, text: model };
     if (KERNEL_HOOK_NAMES.includes(id)) return { ok: true, text: renderMarkdown(hookDoc(id)) };
     return {
       ok: false,

@@ -19,9 +19,9 @@ function submit(before: string, between: string): string {
   return `paths:
   - name: submit ioctl
     steps:
-      - call: drm_sched_job_init(job)
-${before}      - call: drm_sched_job_arm(job)
-${between}      - call: drm_sched_entity_push_job(job)
+      - call: drm_sched_job_init
+${before}      - call: drm_sched_job_arm
+${between}      - call: drm_sched_entity_push_job
 `;
 }
 
@@ -44,15 +44,15 @@ interface Case {
 const CASES: readonly Case[] = [
   {
     name: 'drm_sched_job_init',
-    bad: submit('', '      - call: drm_sched_job_init(job2)\n'),
+    bad: submit('', '      - call: drm_sched_job_init\n'),
     badRules: ['circular-dependency'],
-    good: submit('      - call: drm_sched_job_init(job2)\n', ''),
+    good: submit('      - call: drm_sched_job_init\n', ''),
   },
   {
     name: 'drm_sched_job_add_dependency',
-    bad: submit('', '      - call: drm_sched_job_add_dependency(job, in_fence)\n'),
+    bad: submit('', '      - call: drm_sched_job_add_dependency\n'),
     badRules: ['circular-dependency'],
-    good: submit('      - call: drm_sched_job_add_dependency(job, in_fence)\n', ''),
+    good: submit('      - call: drm_sched_job_add_dependency\n', ''),
   },
   {
     name: 'drm_sched_job_arm (a GFP_KERNEL allocation before the push)',
@@ -65,8 +65,8 @@ const CASES: readonly Case[] = [
     bad: `${submit('', '')}  - name: irq handler
     context: hardirq
     steps:
-      - call: drm_sched_job_arm(job2)
-      - call: drm_sched_entity_push_job(job2)
+      - call: drm_sched_job_arm
+      - call: drm_sched_entity_push_job
 `,
     badRules: ['inconsistent-lock-state', 'inconsistent-lock-state'],
     good: submit('', '      - spin_lock: lock\n      - spin_unlock: lock\n').replace('paths:', 'locks: {lock: spinlock}\npaths:'),
@@ -91,51 +91,51 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'drm_sched_stop (from the free_job callback: cancels its own work)',
-    bad: callback('drm_sched_backend_ops.free_job', '    - call: drm_sched_stop(sched)\n'),
+    bad: callback('drm_sched_backend_ops.free_job', '    - call: drm_sched_stop\n'),
     badRules: ['recursive-locking'],
-    good: `${submit('', '')}  - name: reset work\n    work: {item: "(&gpu->reset_work)", queue: reset}\n    steps: [{call: drm_sched_stop(sched)}, {call: drm_sched_start(sched)}]\n`,
+    good: `${submit('', '')}  - name: reset work\n    work: {item: "(&gpu->reset_work)", queue: reset}\n    steps: [{call: drm_sched_stop}, {call: drm_sched_start}]\n`,
   },
   {
     name: 'drm_sched_resubmit_jobs (under a spinlock, run_job sleeps)',
-    bad: 'locks: {lock: spinlock, m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{spin_lock: lock}, {call: drm_sched_resubmit_jobs(sched)}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock, m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{spin_lock: lock}, {call: drm_sched_resubmit_jobs}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic', 'invalid-wait-context'],
-    good: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{call: drm_sched_resubmit_jobs(sched)}]\n',
+    good: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{call: drm_sched_resubmit_jobs}]\n',
   },
   {
     name: 'drm_sched_start (job_list_lock is not irq-safe)',
-    bad: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start(sched)}]\n  - name: irq\n    context: hardirq\n    steps: [{call: drm_sched_start(sched)}]\n',
+    bad: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start}]\n  - name: irq\n    context: hardirq\n    steps: [{call: drm_sched_start}]\n',
     badRules: ['inconsistent-lock-state'],
-    good: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start(sched)}]\n',
+    good: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start}]\n',
   },
   {
     name: 'pm_runtime_get_sync (under a spinlock)',
-    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_get_sync(gpu)}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_get_sync}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic'],
-    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_get_sync(gpu)}, {call: pm_runtime_put_sync(gpu)}]\n',
+    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_get_sync}, {call: pm_runtime_put_sync}]\n',
   },
   {
     name: 'pm_runtime_resume_and_get (under a spinlock)',
-    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_resume_and_get(gpu)}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_resume_and_get}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic'],
-    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_resume_and_get(gpu)}]\n',
+    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_resume_and_get}]\n',
   },
   {
     name: 'pm_runtime_put_sync (under a spinlock)',
-    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_put_sync(gpu)}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_put_sync}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic'],
-    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_put_sync(gpu)}]\n',
+    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_put_sync}]\n',
   },
   {
     name: 'dev_pm_ops.runtime_resume (resumed from run_job)',
-    bad: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\n  run: [{call: pm_runtime_get_sync(gpu)}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\n  drm_sched_backend_ops.run_job: [run]\n',
+    bad: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\n  run: [{call: pm_runtime_get_sync}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\n  drm_sched_backend_ops.run_job: [run]\n',
     badRules: ['circular-dependency'],
-    good: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_get_sync(gpu)}]\n',
+    good: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_get_sync}]\n',
   },
   {
     name: 'dev_pm_ops.runtime_suspend (suspended from the timeout handler)',
-    bad: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\n  tdr: [{call: pm_runtime_put_sync(gpu)}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\n  drm_sched_backend_ops.timedout_job: [tdr]\n',
+    bad: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\n  tdr: [{call: pm_runtime_put_sync}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\n  drm_sched_backend_ops.timedout_job: [tdr]\n',
     badRules: ['circular-dependency'],
-    good: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_put_sync(gpu)}]\n',
+    good: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_put_sync}]\n',
   },
 ];
 
