@@ -8,12 +8,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMean } from '../load/errors.js';
+import { modelEntries, type ModelEntry } from '../load/model-docs.js';
 import { packageRoot } from '../load/models.js';
 import { jsonText } from '../model/escape.js';
 import {
   HOOK_FAMILIES, KERNEL_HOOK_NAMES, KERNEL_HOOK_TABLE, STEP_ARGS, STEP_CATEGORIES, STEP_VOCABULARY, stepSpelling, type StepSpelling,
 } from '../model/vocabulary.js';
-import { modelEntries, modelEntryMarkdown } from './explain-models.js';
 import { PATTERNS, patternById } from '../patterns/index.js';
 import { RULE_IDS } from '../model/rule-ids.js';
 import { RULES } from '../rules/index.js';
@@ -158,4 +158,20 @@ export function renderMarkdown(md: string): string {
   }
   while (out.length && out[out.length - 1] === '') out.pop();
   return out.join('\n') + '\n';
+}
+
+/** How a scenario calls a model function: `fn(a, b)`, or `fn` without parameters. */
+export function callOf(e: ModelEntry): string {
+  return e.params.length ? `${e.name}(${e.params.join(', ')})` : e.name;
+}
+
+/** The explain text (markdown) of a model function or hook. */
+export function modelEntryMarkdown(e: ModelEntry): string {
+  const signature = e.kind === 'function' ? `call: ${callOf(e)}` : `hooks: { ${e.name}: [your_callback] }`;
+  const invoked = e.kind === 'hook' ? `\n## Invoked by\n\n${e.invokedBy.length ? e.invokedBy.map((b) => `- ${b}`).join('\n') : '- nothing in the model: a path of yours invokes it'}\n` : '';
+  return (
+    `# ${e.name}\n\n> a ${e.kind} of the built-in model \`${e.model}\` (\`include: [${e.model}]\`, or \`include: [drm]\`)\n\n` +
+    `## Use\n\n\`${signature}\`\n\n## What the kernel does, context, locks and sources\n\n${e.doc || '(undocumented)'}\n${invoked}\n` +
+    `## Model\n\nrules/${e.model}.yaml in the fencedep package.\n`
+  );
 }

@@ -4,7 +4,7 @@
  * the kernel documentation says (clean).
  */
 import { describe, expect, it } from 'vitest';
-import { modelEntries } from '../../src/cli/explain-models.js';
+import { modelEntries } from '../../src/load/model-docs.js';
 import { replayYaml } from '../rules/rule-tester.js';
 
 /** The rule ids of the findings of a scenario that includes the kernel and DRM models. */

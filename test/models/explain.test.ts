@@ -1,7 +1,7 @@
 /** `fencedep explain` for every function and hook of the DRM helper models. */
 import { describe, expect, it } from 'vitest';
-import { explain, explainIds } from '../../src/cli/explain.js';
-import { callOf, modelEntries } from '../../src/cli/explain-models.js';
+import { callOf, explain, explainIds } from '../../src/cli/explain.js';
+import { modelEntries } from '../../src/load/model-docs.js';
 
 describe('explain: DRM helper model functions and hooks', () => {
   const entries = modelEntries();

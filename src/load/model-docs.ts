@@ -1,12 +1,12 @@
 /**
- * `fencedep explain <function|hook>` for the built-in helper models (rules/drm*.yaml): the
- * documentation is the comment block written above the function or hook in the model file
- * itself, so the model stays the one source of truth; who invokes a hook is read from the
- * model's steps.
+ * The documentation of the built-in helper models' functions and hooks (rules/drm*.yaml), for
+ * `fencedep explain <function|hook>`: the comment block written above the function or hook in
+ * the model file itself, so the model stays the one source of truth; who invokes a hook is
+ * read from the model's steps.
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
-import { builtinModelFile, builtinModelNames } from '../load/models.js';
+import { builtinModelFile, builtinModelNames } from './models.js';
 
 export interface ModelEntry {
   readonly name: string;
@@ -96,20 +96,4 @@ function invokersOf(root: Node): Map<string, string[]> {
   if (isSeq(paths))
     for (const p of paths.items) if (isMap(p)) walk(p.get('steps', true), `path ${String(p.get('name'))}`);
   return out;
-}
-
-/** How a scenario calls a model function: `fn(a, b)`, or `fn` without parameters. */
-export function callOf(e: ModelEntry): string {
-  return e.params.length ? `${e.name}(${e.params.join(', ')})` : e.name;
-}
-
-/** The explain text (markdown) of a model function or hook. */
-export function modelEntryMarkdown(e: ModelEntry): string {
-  const signature = e.kind === 'function' ? `call: ${callOf(e)}` : `hooks: { ${e.name}: [your_callback] }`;
-  const invoked = e.kind === 'hook' ? `\n## Invoked by\n\n${e.invokedBy.length ? e.invokedBy.map((b) => `- ${b}`).join('\n') : '- nothing in the model: a path of yours invokes it'}\n` : '';
-  return (
-    `# ${e.name}\n\n> a ${e.kind} of the built-in model \`${e.model}\` (\`include: [${e.model}]\`, or \`include: [drm]\`)\n\n` +
-    `## Use\n\n\`${signature}\`\n\n## What the kernel does, context, locks and sources\n\n${e.doc || '(undocumented)'}\n${invoked}\n` +
-    `## Model\n\nrules/${e.model}.yaml in the fencedep package.\n`
-  );
 }
