@@ -770,12 +770,24 @@ function refName(ref: LockRef): string {
   return ref.instance === null ? ref.cls : `${ref.cls}[${ref.instance}]`;
 }
 
+/**
+ * Frames are immutable and shared by every trace that passes through them, so each is turned
+ * into its report form once: a call nested thousands deep reports traces thousands of frames
+ * long, and rebuilding every frame per report made such a replay quadratic in allocations.
+ */
+const traceSteps = new WeakMap<Frame, TraceStep>();
+
 /** A frame as reports keep it: where, the label, and what the step is (from the vocabulary). */
 export function traceStep(f: Frame): TraceStep {
-  const s = f.spelling === null ? undefined : stepSpelling(f.spelling);
-  const at = { file: f.loc.file, line: f.loc.line, column: f.loc.column, step: f.label };
-  const what = s ? { ...at, op: s.op, category: s.category } : at;
-  return f.hook === null ? what : { ...what, hook: f.hook };
+  let t = traceSteps.get(f);
+  if (t === undefined) {
+    const s = f.spelling === null ? undefined : stepSpelling(f.spelling);
+    const at = { file: f.loc.file, line: f.loc.line, column: f.loc.column, step: f.label };
+    const what = s ? { ...at, op: s.op, category: s.category } : at;
+    t = f.hook === null ? what : { ...what, hook: f.hook };
+    traceSteps.set(f, t);
+  }
+  return t;
 }
 
 export function trace(frame: Frame | null): TraceStep[] {
