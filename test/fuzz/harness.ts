@@ -110,6 +110,8 @@ export interface JsonFinding {
   readonly locks: readonly string[];
   readonly lockdep: readonly string[];
   readonly pattern?: string;
+  /** The group of the findings one step caused: the fingerprint of its first finding. */
+  readonly group?: string;
   readonly location: { readonly file: string; readonly line: number; readonly column: number };
   readonly chain: readonly unknown[];
 }
