@@ -33,7 +33,28 @@ export interface CliIO {
   readonly cwd?: string;
 }
 
-export const processIO = (): CliIO => ({ stdout: process.stdout, stderr: process.stderr, env: process.env });
+const guarded = new WeakSet<NodeJS.WriteStream>();
+
+/**
+ * A reader that stops early (`fencedep check fixtures | head -1`) closes the pipe: the rest of
+ * the output is dropped without a word and the exit code stays the run's, as other command-line
+ * tools do. Any other failure to write is one line on stderr and exit 2, never a stack trace.
+ */
+function dropOutputOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return;
+    process.stderr.write(`fencedep: cannot write the output: ${t(err.message)}\n`);
+    process.exit(EXIT_ERROR);
+  });
+}
+
+/** The process's own streams and environment. */
+export function processIO(): CliIO {
+  dropOutputOnBrokenPipe(process.stdout);
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
+}
 
 // ------------------------------------------------------------------ options
 
