@@ -25,7 +25,7 @@ function withStdoutClosed(args: readonly string[]): Promise<{ code: number | nul
 
 describe('a reader that closes stdout early', () => {
   it('ends the text report quietly with the exit code of a passing run', async () => {
-    const r = await withStdoutClosed(['check', '--no-config', '--verbose', 'fixtures']);
+    const r = await withStdoutClosed(['check', '--no-config', 'fixtures']);
     expect(r.err).toBe('');
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);

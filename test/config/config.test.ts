@@ -218,7 +218,7 @@ describe('validation', () => {
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err.split('\n')).toEqual([
-      'fencedep.config.yaml:1:11: error: unknown model "kernl"; built-in models: kernel, kernel/dma-buf, kernel/dma-resv, kernel/mm, kernel/notifiers, kernel/reclaim (did you mean "kernel"?)',
+      'fencedep.config.yaml:1:11: error: unknown model "kernl"; built-in models: drm, drm/runtime-pm, drm/sched, kernel, kernel/dma-buf, kernel/dma-resv, kernel/mm, kernel/notifiers, kernel/reclaim (did you mean "kernel"?)',
       'fencedep.config.yaml:2:1: error: unknown key "kernal"; expected one of $schema, include, kernel, fence_model, rules, format, baseline, fail_on_stale_baseline, inputs (did you mean "kernel"?)',
       'fencedep.config.yaml:4:3: error: unknown rule "circluar-dependency" in rules (did you mean "circular-dependency"?); the rules are listed by \'fencedep rules\'',
       'fencedep.config.yaml:5:22: error: rules["recursive-locking"]: expected one of error, warn, off',
