@@ -12,23 +12,17 @@
  * - A UTF-8 byte order mark does not shift the columns of the first line.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { symlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputErrors, loadScenario, loadScenarioText } from '../../src/load/index.js';
-import { assertSane, cli } from '../fuzz/harness.js';
+import { assertSane, cli, scratch } from '../fuzz/harness.js';
 
-const DIR = mkdtempSync(path.join(tmpdir(), 'fencedep-hostile-include-'));
-afterAll(() => rmSync(DIR, { recursive: true, force: true }));
-
-function write(name: string, text: string): string {
-  const p = path.join(DIR, name);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, text);
-  return p;
-}
+const fx = scratch('hostile-include');
+const DIR = fx.dir;
+const write = fx.write;
+afterAll(() => fx.cleanup());
 
 /** Everything `check` prints for a file, and its exit code. */
 async function check(file: string): Promise<{ code: number; all: string }> {

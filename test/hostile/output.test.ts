@@ -4,22 +4,16 @@
  * GitHub runner's command syntax, jsdom's XML parser, the `commonmark` parser, Mermaid's
  * parser. The payloads are run through the CLI on files written here.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../cli/helpers.js';
+import { scratch } from '../fuzz/harness.js';
 import { markdownBlocks, mermaidBlocks, mermaidParser, parseCommand, rawControl, workflowCommands, xmlError, xmlTexts } from './escape-helpers.js';
 
-const DIR = mkdtempSync(path.join(tmpdir(), 'fencedep-escape-'));
-afterAll(() => rmSync(DIR, { recursive: true, force: true }));
-
-function write(rel: string, content: string): string {
-  const p = path.join(DIR, rel);
-  mkdirSync(path.dirname(p), { recursive: true });
-  writeFileSync(p, content);
-  return p;
-}
+const fx = scratch('escape');
+const DIR = fx.dir;
+const write = fx.write;
+afterAll(() => fx.cleanup());
 
 /** An AB-BA scenario (one circular-dependency finding, not expected) with the given names, as JSON. */
 function abba(n: { scenario: string; a: string; b: string; p1: string; p2: string; lockdep?: string }): string {
