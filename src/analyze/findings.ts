@@ -28,11 +28,11 @@ export class FindingCollector implements DetectionSink {
     if (!rule) throw new Error(`no rule registered for detection "${id}"`);
     if (rule.meta.optIn && !this.warn.has(id)) return;
     const draft = rule.build(detection);
-    // Once per rule and lock set.
-    const key = `${id}\u0000${[...draft.locks].sort().join('\u0000')}`;
+    // Once per rule and lock set (and subject, for findings about no lock: a function, a path).
+    const key = `${id}\u0000${[...draft.locks].sort().join('\u0000')}${draft.distinct === undefined ? '' : `\u0001${draft.distinct}`}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    const { heading, ...rest } = draft;
+    const { heading, distinct: _distinct, ...rest } = draft;
     const finding: Finding = {
       rule: id,
       severity: rule.meta.defaultSeverity,

@@ -62,6 +62,8 @@ function hookDoc(name: string): string {
     '## Hook',
     '',
     `- family: ${h.family} (${HOOK_FAMILIES[h.family]})`,
+    `- context: ${h.context}`,
+    `- holding: ${h.holding}`,
     `- register functions under \`hooks: {${h.name}: [...]}\`; the kernel model invokes them, and \`invoke: ${h.name}\` does too`,
     '',
   ].join('\n');

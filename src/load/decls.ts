@@ -9,13 +9,17 @@
  */
 import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
-import type { SourceLoc } from '../model/location.js';
+import type { CodeLoc, SourceLoc } from '../model/location.js';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type KernelProfile, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
 import type { ExpectationInput, FenceInput, LockInput, OptionsInput, PathInput, ScenarioFile } from './schema.js';
-import { StepConverter, forEachStep, isKernelHook, type StepEnv } from './steps.js';
+import { StepConverter, checkVariables, forEachStep, isKernelHook, parseAt, substitute, type StepEnv } from './steps.js';
+import { formatCount } from './expansion.js';
+
+/** Instances of functions with arguments (§12) one scenario may make: far beyond any real design. */
+export const MAX_FUNCTION_INSTANCES = 20_000;
 
 
 export const DEFAULT_OPTIONS: ScenarioOptions = Object.freeze({ kernel: '6.13', fenceModel: 'lockdep', warn: Object.freeze([]) as readonly string[] });
@@ -178,12 +182,40 @@ function declareHint(format: DeclFormat, kind: 'function'): string {
   return format === 'file' ? ` (declare it under \`${kind}s:\`)` : ` (declare it on a {"decl":"${kind}"} line before it is used)`;
 }
 
-/** A function: its input (to compare a second declaration with) and, once converted, its steps. */
+/**
+ * A function: its input (to compare a second declaration with), its parameters, `at` and
+ * step list (long form, §12), and, once converted, its steps (a function with parameters is
+ * converted per argument list, as an instance).
+ */
 interface FunctionEntry {
   readonly loc: SourceLoc;
   readonly raw: unknown;
   readonly pos: Pos;
+  readonly params: readonly string[];
+  readonly at: CodeLoc | undefined;
+  readonly stepsRaw: unknown;
+  readonly stepsPos: Pos;
   steps: readonly Step[] | null;
+  /** Its `$` names checked (done once). */
+  checked: boolean;
+}
+
+/** A function's steps, parameters and `at`, from its short (a list) or long form (§12). */
+function functionForm(body: unknown, pos: Pos, report: (e: InputError) => void): Pick<FunctionEntry, 'params' | 'at' | 'stepsRaw' | 'stepsPos'> {
+  if (Array.isArray(body) || body === null || typeof body !== 'object') return { params: [], at: undefined, stepsRaw: body, stepsPos: pos };
+  const f = body as { params?: string[]; at?: string; steps: unknown };
+  const params: string[] = [];
+  (f.params ?? []).forEach((p, i) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(p)) report(new InputError(`parameter ${quote(p)}: expected a C identifier (letters, digits, _), as \`$${p}\` names it in the steps`, pos.child('params').child(i).loc()));
+    else if (params.includes(p)) report(new InputError(`parameter ${quote(p)} is declared twice`, pos.child('params').child(i).loc()));
+    else params.push(p);
+  });
+  let at: CodeLoc | undefined;
+  if (f.at !== undefined) {
+    at = parseAt(f.at) ?? undefined;
+    if (!at) report(new InputError(`\`at\`: expected "path:line" or "path:line:column" (where the function is in the C code), got ${quote(f.at)}`, pos.child('at').loc()));
+  }
+  return { params, at, stepsRaw: f.steps, stepsPos: pos.child('steps') };
 }
 
 interface FenceEntry {
@@ -217,6 +249,9 @@ export class Declarations implements StepEnv {
   readonly hooks = new Map<string, HookEntry[]>();
   readonly paths = new Map<string, PathEntry>();
   readonly conv: StepConverter;
+  /** Functions called with arguments: instance key (`fn(a, b)`) → its steps and the function it instantiates. */
+  readonly instances = new Map<string, { readonly of: string; steps: readonly Step[] }>();
+  private readonly instantiating = new Set<string>();
   /** Locks and fences declared (the built-in pseudo-locks not counted). */
   private classes = 0;
   /** While a stream's function is converted: the hooks it invokes may be registered later. */
@@ -226,7 +261,7 @@ export class Declarations implements StepEnv {
     readonly format: DeclFormat,
     private readonly report: (e: InputError) => void,
   ) {
-    this.conv = new StepConverter(this, report);
+    this.conv = new StepConverter(this, report, { stream: format === 'stream' });
   }
 
   /** Past MAX_LOCK_CLASSES: nothing more is declared (the limit is reported once). */
@@ -321,7 +356,7 @@ export class Declarations implements StepEnv {
       if (!same || this.twiceInOneFile(prev.loc, loc)) this.report(duplicate('function', name, prev.loc, loc, same));
       return false;
     }
-    this.functions.set(name, { loc, raw: body, pos, steps: null });
+    this.functions.set(name, { loc, raw: body, pos, steps: null, checked: false, ...functionForm(body, pos, this.report) });
     return true;
   }
 
@@ -378,7 +413,12 @@ export class Declarations implements StepEnv {
    * the names they use are declared; the paths converted, in order.
    */
   convertPending(): PathDecl[] {
-    for (const f of this.functions.values()) if (f.steps === null) f.steps = this.conv.list(f.raw, f.pos, 1);
+    for (const [name, f] of this.functions) {
+      if (f.checked) continue;
+      f.checked = true;
+      if (checkVariables(f.stepsRaw, f.stepsPos, f.params, `function ${quote(name)}`, this.report) && f.params.length === 0)
+        f.steps = this.conv.functionBody(f.stepsRaw, f.stepsPos, f.at);
+    }
     const out: PathDecl[] = [];
     for (const e of this.paths.values()) {
       if (e.decl) continue;
@@ -388,7 +428,7 @@ export class Declarations implements StepEnv {
         context: (p.context ?? 'process') as PathContext,
         irqsEnabled: (p.irqs ?? 'enabled') === 'enabled',
         ...(p.work ? { work: { item: p.work.item, queue: p.work.queue } } : {}),
-        steps: p.steps ? this.conv.list(p.steps, e.pos.child('steps'), 1) : [],
+        steps: p.steps && checkVariables(p.steps, e.pos.child('steps'), [], `path ${quote(p.name)}`, this.report) ? this.conv.functionBody(p.steps, e.pos.child('steps'), undefined) : [],
         loc: e.loc,
       };
       out.push(e.decl);
@@ -404,6 +444,7 @@ export class Declarations implements StepEnv {
     const f = this.functions.get(name)!;
     this.anyHook = true;
     try {
+      f.checked = true;
       f.steps = this.conv.list(f.raw, f.pos, 1);
     } finally {
       this.anyHook = false;
@@ -419,10 +460,14 @@ export class Declarations implements StepEnv {
   dropUndeclaredHookFunctions(): InputError[] {
     const out: InputError[] = [];
     for (const [hook, regs] of this.hooks) {
-      const bad = regs.filter((r) => !this.functions.has(r.fn));
+      const bad = regs.filter((r) => !this.functions.has(r.fn) || this.functions.get(r.fn)!.params.length > 0);
       if (!bad.length) continue;
-      for (const r of bad) out.push(this.undeclaredFunction(`hook ${quote(hook)}`, r.fn, r.loc));
-      this.hooks.set(hook, regs.filter((r) => this.functions.has(r.fn)));
+      for (const r of bad) {
+        const f = this.functions.get(r.fn);
+        if (!f) out.push(this.undeclaredFunction(`hook ${quote(hook)}`, r.fn, r.loc));
+        else if (f.params.length) out.push(new InputError(`hook ${quote(hook)}: function ${quote(r.fn)} has parameters (${f.params.join(', ')}); a function registered on a hook takes none`, r.loc));
+      }
+      this.hooks.set(hook, regs.filter((r) => this.functions.has(r.fn) && !this.functions.get(r.fn)!.params.length));
     }
     return out;
   }
@@ -433,9 +478,11 @@ export class Declarations implements StepEnv {
     if (!e) return [];
     const out: InputError[] = [];
     for (const { fn, field, index } of fenceFunctions(e.fence)) {
-      if (this.functions.has(fn)) continue;
+      const f = this.functions.get(fn);
+      if (f && !f.params.length) continue;
       const loc = at ?? (index === undefined ? e.pos.child(field).loc() : e.pos.child(field).child(index).loc());
-      out.push(this.undeclaredFunction(`fence ${quote(name)}`, fn, loc));
+      if (f) out.push(new InputError(`fence ${quote(name)}: function ${quote(fn)} has parameters (${f.params.join(', ')}); the kernel calls fence operations with none`, loc));
+      else out.push(this.undeclaredFunction(`fence ${quote(name)}`, fn, loc));
     }
     return out;
   }
@@ -451,6 +498,7 @@ export class Declarations implements StepEnv {
   functionSteps(): Map<string, readonly Step[]> {
     const out = new Map<string, readonly Step[]>();
     for (const [name, f] of this.functions) if (f.steps) out.set(name, f.steps);
+    for (const [key, i] of this.instances) out.set(key, i.steps);
     return out;
   }
 
@@ -507,6 +555,38 @@ export class Declarations implements StepEnv {
   }
   hasFence(name: string): boolean {
     return this.fences.has(name);
+  }
+  functionParams(name: string): readonly string[] {
+    return this.functions.get(name)?.params ?? [];
+  }
+  /**
+   * `name` called with `args` (§12): its steps with the arguments substituted, made once per
+   * argument list. An error an argument produced is the call's, naming the parameter.
+   */
+  instantiate(name: string, args: readonly string[], call: SourceLoc): string | null {
+    const key = `${name}(${args.join(', ')})`;
+    if (this.instances.has(key) || this.instantiating.has(key)) return key;
+    if (this.instances.size >= MAX_FUNCTION_INSTANCES) {
+      this.report(new InputError(`too many different argument lists: more than ${formatCount(MAX_FUNCTION_INSTANCES)} calls of functions with distinct arguments`, call));
+      return null;
+    }
+    const f = this.functions.get(name)!;
+    const instance = { of: name, steps: [] as readonly Step[] };
+    this.instances.set(key, instance);
+    this.instantiating.add(key);
+    const report = (e: InputError): void => {
+      // The name the error is about (not one it suggests instead).
+      const about = e.message.replace(/ \(did you mean .*\)/, '');
+      const i = args.findIndex((a) => about.includes(quote(a)));
+      if (i < 0) this.report(e);
+      else this.report(new InputError(`call ${quote(key)}: parameter ${quote(f.params[i]!)} of function ${quote(name)} is ${quote(args[i]!)}: ${e.message}${e.loc ? ` (in the function at ${formatPlace(e.loc)})` : ''}`, call));
+    };
+    try {
+      instance.steps = this.conv.functionBody(substitute(f.stepsRaw, new Map(f.params.map((p, i) => [p, args[i]!]))), f.stepsPos, f.at, report);
+    } finally {
+      this.instantiating.delete(key);
+    }
+    return key;
   }
   fenceNames(): Iterable<string> {
     return this.fences.keys();

@@ -24,13 +24,35 @@ export interface ExpansionEnv {
   readonly fences: ReadonlyMap<string, FenceDecl>;
 }
 
+/** The hooks one step invokes, explicitly (`invoke`) or as the kernel does (notifiers, runtime PM, fence signalling). */
+export function stepHooks(step: Step): readonly string[] {
+  switch (step.op) {
+    case 'invoke':
+      return [step.hook];
+    case 'fence_signal':
+      return ['dma_fence.callback'];
+    case 'mmu_notifier':
+      return step.phase === 'start'
+        ? ['mmu_notifier.invalidate_range_start', 'mmu_interval_notifier.invalidate']
+        : ['mmu_notifier.invalidate_range_end'];
+    case 'pm_runtime':
+      return [step.action === 'get' ? 'pm_runtime.resume' : 'pm_runtime.suspend'];
+    default:
+      return [];
+  }
+}
+
+const hookFunctions = (step: Step, env: ExpansionEnv): string[] => stepHooks(step).flatMap((h) => env.hooks.get(h) ?? []);
+
 /** The functions one step runs besides its own body (in the order the replay may run them). */
 export function stepCallees(step: Step, env: ExpansionEnv): readonly string[] {
   switch (step.op) {
     case 'call':
       return [step.fn];
     case 'invoke':
-      return env.hooks.get(step.hook) ?? [];
+    case 'mmu_notifier':
+    case 'pm_runtime':
+      return hookFunctions(step, env);
     case 'fence_wait':
     case 'fence_enable': {
       const f = env.fences.get(step.fence);
@@ -38,19 +60,12 @@ export function stepCallees(step: Step, env: ExpansionEnv): readonly string[] {
     }
     case 'fence_signal': {
       const f = env.fences.get(step.fence);
-      return [...(f?.callbacks ?? []), ...(env.hooks.get('dma_fence.callback') ?? [])];
+      return [...(f?.callbacks ?? []), ...hookFunctions(step, env)];
     }
     case 'fence_put': {
       const f = env.fences.get(step.fence);
       return f?.release ? [f.release] : [];
     }
-    case 'mmu_notifier':
-      return [
-        ...(env.hooks.get(`mmu_notifier.invalidate_range_${step.phase}`) ?? []),
-        ...(step.phase === 'start' ? env.hooks.get('mmu_interval_notifier.invalidate') ?? [] : []),
-      ];
-    case 'pm_runtime':
-      return env.hooks.get(step.action === 'get' ? 'pm_runtime.resume' : 'pm_runtime.suspend') ?? [];
     default:
       return [];
   }

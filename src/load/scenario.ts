@@ -11,16 +11,24 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SourceLoc } from '../model/location.js';
-import type { PathDecl, Scenario } from '../model/scenario.js';
+import type { Notice, PathDecl, Scenario, Step } from '../model/scenario.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
 import { buildExpectations, buildOptions, Declarations, formatPlace } from './decls.js';
 import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
 import { quote } from './names.js';
+import { KERNEL_HOOK_NAMES } from '../model/vocabulary.js';
+import { forEachStep } from './steps.js';
 import type { Pos } from './pos.js';
 import { fileSchema, TOP_LEVEL_KEYS, type ScenarioFile } from './schema.js';
 import { checkGivenText, fileKind, MAX_VALUES, parseText, readScenarioFile } from './source.js';
-import { Expansion, formatCount, heaviestStep, MAX_EXPANDED_STEPS, type ExpansionEnv } from './expansion.js';
+import { Expansion, formatCount, heaviestStep, MAX_EXPANDED_STEPS, stepCallees, stepHooks, type ExpansionEnv } from './expansion.js';
+
+/** A keyword of the model that an `if` condition gives a meaning to (§11.1). */
+const CONDITION_KEYWORDS = ['blockable'] as const;
+
+/** Errors about names a library's includers declare (§13): not reported when the library is checked alone. */
+const SUPPLIED_BY_INCLUDER = /^(undeclared (lock|fence|function)|unknown hook)|: undeclared function /;
 
 /** At most this many errors are reported for one file (then a count of the rest). */
 export const MAX_ERRORS = 100;
@@ -244,12 +252,23 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
   errors.throwIfAny();
   if (!root) throw new InputErrors([new InputError(`cannot load ${file}`, null)]);
 
-  const decls = new Declarations('file', errors.push);
+  // A library checked alone may use names its includers declare (§13).
+  const library = root.data.library === true;
+  const report = library
+    ? (e: InputError): void => {
+        if (!(e.loc?.file === root.display && SUPPLIED_BY_INCLUDER.test(e.message))) errors.push(e);
+      }
+    : errors.push;
+  if (library)
+    for (const key of ['paths', 'expect'] as const)
+      if (root.data[key] !== undefined)
+        errors.push(new InputError(`a library (\`library: true\`) is only included: it declares locks, fences, functions and hooks, and has no \`${key}\``, root.pos.keyLoc(key)));
+  const decls = new Declarations('file', report);
   for (const f of loader.order) decls.declareFile(f.data, f.pos);
   // Past the class limit, every use of a lock not declared would be one more error: stop here.
   if (decls.overClassLimit) errors.throwIfAny();
   const paths = decls.convertPending();
-  for (const e of decls.dropUndeclaredHookFunctions()) errors.push(e);
+  for (const e of decls.dropUndeclaredHookFunctions()) report(e);
   for (const e of decls.recursion()) errors.push(e);
   for (const name of decls.fences.keys()) for (const e of decls.fenceProblems(name)) errors.push(e);
 
@@ -260,13 +279,23 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     for (const e of decls.expectProblems(input, (i) => ep.child(i))) errors.push(e);
     expect = buildExpectations(input, (i) => ep.child(i).loc());
   } else if (input === 'clean') expect = 'clean';
-  const scenario = decls.scenario(
+  const built = decls.scenario(
     { file, name: root.data.name ?? basename(file, extname(file)), description: root.data.description ?? null, expect, options: buildOptions(root.data.options) },
     paths,
   );
-  if (!errors.any) checkExpansion(paths, scenario, errors.push);
+  if (!library) {
+    const own = [...decls.hooks].flatMap(([hook, regs]) => regs.filter((r) => r.loc.file === root.display).slice(0, 1).map((r) => ({ hook, loc: r.loc })));
+    checkHooksInvoked(own, paths, built.functions, errors.push);
+  }
+  if (!errors.any) checkExpansion(paths, built, errors.push);
   errors.throwIfAny();
-  return scenario;
+  const notices: Notice[] = [...misspelledConditions(paths, built.functions)];
+  if (!library) {
+    const ownFunctions = [...decls.functions].filter(([, f]) => f.loc.file === root.display).map(([name, f]) => ({ name, loc: f.loc }));
+    const instanceOf = new Map([...decls.instances].map(([key, i]) => [key, i.of]));
+    notices.push(...unusedFunctions(ownFunctions, paths, built, instanceOf));
+  }
+  return { ...built, ...(library ? { library } : {}), ...(notices.length ? { notices } : {}) };
 }
 
 /**
@@ -291,5 +320,78 @@ export function checkExpansion(paths: readonly PathDecl[], env: ExpansionEnv, re
     );
     return;
   }
+}
+
+
+/**
+ * §14: a hook the file registers functions for must be invoked somewhere — by a path or a
+ * function (`invoke`, or a kernel step that runs the hook), or by the kernel model.
+ */
+function checkHooksInvoked(
+  own: readonly { hook: string; loc: SourceLoc }[],
+  paths: readonly PathDecl[],
+  functions: ReadonlyMap<string, readonly Step[]>,
+  report: (e: InputError) => void,
+): void {
+  const invoked = new Set<string>(KERNEL_HOOK_NAMES);
+  const visit = (s: Step): void => {
+    for (const h of stepHooks(s)) invoked.add(h);
+  };
+  for (const p of paths) forEachStep(p.steps, visit);
+  for (const body of functions.values()) forEachStep(body, visit);
+  for (const { hook, loc } of own) {
+    if (invoked.has(hook)) continue;
+    report(
+      new InputError(
+        `hook ${quote(hook)} is never invoked: no path, function or included model invokes it, and the kernel model does not, so its functions never run${didYouMean(hook, invoked) || ` (invoked hooks: ${[...invoked].sort().join(', ')})`}`,
+        loc,
+      ),
+    );
+  }
+}
+
+/** §11.1: a free-text condition a small edit away from a keyword of the model is probably that keyword. */
+function* misspelledConditions(paths: readonly PathDecl[], functions: ReadonlyMap<string, readonly Step[]>): Generator<Notice> {
+  const seen = new Set<Step>();
+  const visit = (s: Step): void => {
+    if (s.op !== 'if_cond' || seen.has(s)) return;
+    seen.add(s);
+  };
+  for (const p of paths) forEachStep(p.steps, visit);
+  for (const body of functions.values()) forEachStep(body, visit);
+  for (const s of seen) {
+    if (s.op !== 'if_cond') continue;
+    const near = didYouMean(s.cond.trim(), CONDITION_KEYWORDS);
+    const keyword = CONDITION_KEYWORDS.find((k) => near.includes(JSON.stringify(k)));
+    if (keyword) yield { kind: 'misspelled-condition', condition: s.cond, keyword, loc: s.loc, ...(s.at ? { at: s.at } : {}) };
+  }
+}
+
+/**
+ * §14: the file's own functions that nothing runs: not reached from a path (calls, hooks,
+ * fence operations followed), not registered on a hook, not a fence operation.
+ */
+function unusedFunctions(
+  own: readonly { name: string; loc: SourceLoc }[],
+  paths: readonly PathDecl[],
+  env: ExpansionEnv,
+  instanceOf: ReadonlyMap<string, string>,
+): Notice[] {
+  const used = new Set<string>();
+  const todo: string[] = [];
+  const use = (fn: string): void => {
+    if (used.has(fn)) return;
+    used.add(fn);
+    todo.push(fn);
+  };
+  for (const fns of env.hooks.values()) fns.forEach(use);
+  for (const f of env.fences.values()) for (const fn of [f.enableSignaling, f.release, ...f.callbacks]) if (fn) use(fn);
+  const visit = (s: Step): void => {
+    for (const fn of stepCallees(s, env)) use(fn);
+  };
+  for (const p of paths) forEachStep(p.steps, visit);
+  while (todo.length) forEachStep(env.functions.get(todo.pop()!) ?? [], visit);
+  const reached = new Set([...used].map((k) => instanceOf.get(k) ?? k));
+  return own.filter((f) => !reached.has(f.name)).map((f) => ({ kind: 'unused-function' as const, name: f.name, loc: f.loc }));
 }
 

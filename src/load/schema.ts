@@ -52,6 +52,10 @@ export const optionsSchema = z.strictObject({
   warn: z.array(ruleIdSchema).optional(),
 });
 
+/** A function: its steps, or (§12, §13) `{params, at, steps}`. */
+export const functionSchema = (steps: z.ZodType) =>
+  z.union([steps, z.strictObject({ params: z.array(name).optional(), at: z.string().optional(), steps })]);
+
 function build(steps: z.ZodType) {
   const path = z.strictObject({
     name,
@@ -67,11 +71,12 @@ function build(steps: z.ZodType) {
     include: z.array(name).nullable().optional(),
     locks: z.record(z.string(), lockSchema).nullable().optional(),
     fences: z.record(z.string(), fenceSchema).nullable().optional(),
-    functions: z.record(z.string(), steps).nullable().optional(),
+    functions: z.record(z.string(), functionSchema(steps)).nullable().optional(),
     hooks: z.record(z.string(), z.array(name)).nullable().optional(),
     paths: z.array(path).nullable().optional(),
     expect: expectSchema.optional(),
     options: optionsSchema.optional(),
+    library: z.boolean().optional(),
   });
 }
 

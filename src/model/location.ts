@@ -6,6 +6,16 @@ export interface SourceLoc {
 }
 
 /**
+ * Where a step is in the code the scenario describes (a driver's C file, a patch): the
+ * `at: "path:line[:column]"` of revision 1.1, as written (relative to the repository).
+ */
+export interface CodeLoc {
+  readonly file: string;
+  readonly line: number;
+  readonly column?: number;
+}
+
+/**
  * One frame of a replay trace: the step being executed and the frame that led to it
  * (the enclosing block, call or hook invocation). Frames form an immutable linked list,
  * so a trace snapshot is just a reference — no copying on the hot path.
@@ -22,6 +32,8 @@ export interface Frame {
   /** The hook whose callback runs in this frame (`invoke: shrinker.scan → my_scan`), if any. */
   readonly hook: string | null;
   readonly parent: Frame | null;
+  /** The step's `at:` source location, if it has one. */
+  readonly at?: CodeLoc;
 }
 
 /** Outermost first, as reports print them. */
@@ -35,3 +47,8 @@ export function formatLoc(loc: SourceLoc): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
+
+/** `drivers/gpu/drm/xe/xe_vm.c:1234` or `...:1234:5`. */
+export function formatCodeLoc(at: CodeLoc): string {
+  return at.column === undefined ? `${at.file}:${at.line}` : `${at.file}:${at.line}:${at.column}`;
+}

@@ -15,6 +15,12 @@ export const LOCKDEP_RULE_IDS = [
 
 export const DESIGN_RULE_IDS = ['ww-edeadlk-unhandled', 'ww-lock-between-reservations', 'ww-misuse'] as const;
 
-export type RuleId = (typeof LOCKDEP_RULE_IDS)[number] | (typeof DESIGN_RULE_IDS)[number];
+/**
+ * Warnings of scenario-format revision 1.1 (severity warn): the kernel's syscall-exit irq check,
+ * and what the loader notices in the scenario itself.
+ */
+export const WARNING_RULE_IDS = ['irqs-left-disabled', 'unused-function', 'misspelled-condition'] as const;
 
-export const RULE_IDS: readonly RuleId[] = [...LOCKDEP_RULE_IDS, ...DESIGN_RULE_IDS];
+export type RuleId = (typeof LOCKDEP_RULE_IDS)[number] | (typeof DESIGN_RULE_IDS)[number] | (typeof WARNING_RULE_IDS)[number];
+
+export const RULE_IDS: readonly RuleId[] = [...LOCKDEP_RULE_IDS, ...DESIGN_RULE_IDS, ...WARNING_RULE_IDS];

@@ -3,7 +3,7 @@
  * a JSONL stream, and consumed by the replay (src/replay). Kernel aliases are already
  * resolved here: `spin_lock_irqsave: A` is an `acquire` with `irq: 'save'`.
  */
-import type { SourceLoc } from './location.js';
+import type { CodeLoc, SourceLoc } from './location.js';
 
 export const LOCK_TYPES = [
   'mutex', 'rt_mutex', 'spinlock', 'raw_spinlock', 'rwlock', 'rwsem', 'percpu_rwsem',
@@ -53,6 +53,8 @@ interface StepBase {
   readonly label: string;
   /** The step's name as written (`spin_lock_irqsave`): its entry in the vocabulary (vocabulary.ts). */
   readonly spelling: string;
+  /** `at:` (revision 1.1): where the step is in the C code the scenario describes. */
+  readonly at?: CodeLoc;
 }
 
 export interface AcquireStep extends StepBase {
@@ -125,9 +127,23 @@ export type Step =
   | (StepBase & { readonly op: 'ww_acquire'; readonly action: 'done' | 'fini'; readonly ctx: string })
   /** flush_work/cancel_work_sync (a work item) or flush_workqueue/drain_workqueue (a queue). */
   | (StepBase & { readonly op: 'workqueue_flush'; readonly kind: 'work' | 'queue'; readonly name: string })
+  /** `fn`: the key in `Scenario.functions` (`name`, or `name(a, b)` for a call with arguments). */
   | (StepBase & { readonly op: 'call'; readonly fn: string })
+  /** A call to code the scenario does not model: replays nothing, counted in the stats. */
+  | (StepBase & { readonly op: 'extern'; readonly fn: string })
   | (StepBase & { readonly op: 'invoke'; readonly hook: string; readonly blockable: boolean | null })
   | (StepBase & { readonly op: 'if_blockable'; readonly then: readonly Step[]; readonly else: readonly Step[] })
+  /** `if: COND` (free text): both branches are alternatives of the execution. */
+  | (StepBase & { readonly op: 'if_cond'; readonly cond: string; readonly then: readonly Step[]; readonly else: readonly Step[] })
+  /** `if: {trylock: X}`: `then` runs with X taken by `acquire` (a trylock), `else` without it. */
+  | (StepBase & { readonly op: 'if_trylock'; readonly acquire: AcquireStep; readonly then: readonly Step[]; readonly else: readonly Step[] })
+  /**
+   * A loop taken zero, one and two times (three alternatives). `iterations`: the body of the
+   * first and of the second iteration (the same list unless `for: V` renames `$V` per iteration).
+   */
+  | (StepBase & { readonly op: 'loop'; readonly variable: string | null; readonly iterations: readonly [readonly Step[], readonly Step[]] })
+  | (StepBase & { readonly op: 'break' })
+  | (StepBase & { readonly op: 'continue' })
   | (StepBase & { readonly op: 'return' });
 
 export type RcuFlavour = 'rcu' | 'rcu_bh' | 'rcu_sched';
@@ -190,7 +206,16 @@ export interface Scenario {
   /** null: no `expect` key (the file passes only when clean). */
   readonly expect: 'clean' | readonly Expectation[] | null;
   readonly options: ScenarioOptions;
+  /** `library: true` (revision 1.1): only meant to be included; no paths, no expect. */
+  readonly library?: boolean;
+  /** What the loader noticed without replaying (revision 1.1 warnings), in file order. */
+  readonly notices?: readonly Notice[];
 }
+
+/** A warning the loader finds in the scenario's text: an unused function, a condition that looks like a keyword. */
+export type Notice =
+  | { readonly kind: 'unused-function'; readonly name: string; readonly loc: SourceLoc }
+  | { readonly kind: 'misspelled-condition'; readonly condition: string; readonly keyword: string; readonly loc: SourceLoc; readonly at?: CodeLoc };
 
 /**
  * Visit every step, nested ones included (block bodies, both branches of `if`, back-off paths),
@@ -206,7 +231,11 @@ export function forEachStep(steps: readonly Step[], visit: (s: Step) => void): v
     }
     const s = top.list[top.i++]!;
     visit(s);
-    if (s.op === 'if_blockable') stack.push({ list: s.else, i: 0 }, { list: s.then, i: 0 });
+    if (s.op === 'if_blockable' || s.op === 'if_cond' || s.op === 'if_trylock') stack.push({ list: s.else, i: 0 }, { list: s.then, i: 0 });
+    else if (s.op === 'loop') {
+      if (s.iterations[1] !== s.iterations[0]) stack.push({ list: s.iterations[1], i: 0 });
+      stack.push({ list: s.iterations[0], i: 0 });
+    }
     else if ('body' in s) stack.push({ list: s.body, i: 0 });
     else if (s.op === 'acquire' && s.onEdeadlk) stack.push({ list: s.onEdeadlk, i: 0 });
   }

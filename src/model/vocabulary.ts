@@ -66,7 +66,9 @@ export const STEP_ARGS = {
   steps: { bare: false, text: 'a list of steps' },
   'hardirq steps': { bare: false, text: 'a list of steps, or `{threaded, do}`' },
   'signalling steps': { bare: false, text: 'a list of steps, or `{fences, do}`' },
-  function: { bare: false, text: 'a function declared under `functions:`' },
+  function: { bare: false, text: 'a function declared under `functions:`, with its arguments if it has parameters: `fn(a, b)` or `{fn, args: [a, b]}`' },
+  loop: { bare: false, text: 'a list of steps (the loop body), or `{for: V, do: [steps]}` where `$V` names each iteration\'s object' },
+  extern: { bare: false, text: 'the function called, as `fn` or `"fn(args)"`' },
   hook: { bare: false, text: 'a hook, or `{hook, blockable}`' },
   work: { bare: false, text: 'the name of a work item' },
   queue: { bare: false, text: 'the name of a workqueue' },
@@ -75,7 +77,7 @@ export const STEP_ARGS = {
   'acquire context init': { bare: false, text: '`{ctx, class}`: a new acquire context of a ww class (default `reservation_ww_class`)' },
   blockable: { bare: true, text: 'optionally, `{blockable: false}` for a non-blockable invalidation' },
   with: { bare: false, text: '`with: LOCK` and `do: [steps]` in one step' },
-  if: { bare: false, text: '`if: blockable` with `then: [steps]` and `else: [steps]` in one step' },
+  if: { bare: false, text: '`if: COND` (free text, or `blockable`, or `{TRYLOCK: lock}`) with `then: [steps]` and `else: [steps]` in one step' },
 } as const;
 export type StepArgKind = keyof typeof STEP_ARGS;
 
@@ -322,10 +324,14 @@ add({ name: 'softirq', op: 'irq_context', category: 'context', arg: 'steps', fie
 // ---------------------------------------------------------------------------------------
 // Calls and hooks
 
-add({ name: 'call', op: 'call', category: 'call', arg: 'function', description: 'Runs a function declared under `functions:`.' });
+add({ name: 'call', op: 'call', category: 'call', arg: 'function', description: 'Runs a function declared under `functions:`, with its arguments substituted for `$param` in its steps.' });
+add({ name: 'extern', op: 'extern', category: 'call', arg: 'extern', description: 'A call to code the scenario does not model: replays nothing; `--stats` counts it and lists its name.' });
 add({ name: 'invoke', op: 'invoke', category: 'call', arg: 'hook', description: 'Runs the functions registered for a hook under `hooks:`, in order (blockable as the caller, unless `blockable` says).' });
 add({ name: 'with', op: 'with', category: 'lock', arg: 'with', lock: { types: ANY }, description: 'Takes a lock for the steps of `do`, and releases it when they end or return (a scoped guard).' });
-add({ name: 'if', op: 'if_blockable', category: 'control', arg: 'if', description: '`if: blockable`: `then` when the notifier invocation may block, else `else` (mmu_notifier_range_blockable()).' });
+add({ name: 'if', op: 'if_blockable', category: 'control', arg: 'if', description: '`if: COND`: both branches are replayed (`if: {TRYLOCK: lock}`: `then` holds the lock); `if: blockable`: `then` when the notifier invocation may block, else `else` (mmu_notifier_range_blockable()).' });
+add({ name: 'loop', op: 'loop', category: 'control', arg: 'loop', description: 'A loop body, replayed zero, one and two times; `{for: V, do}` gives each iteration its own object (`$V` is V.1, then V.2).' });
+add({ name: 'break', op: 'break', category: 'control', arg: 'none', description: 'Leaves the innermost loop.' });
+add({ name: 'continue', op: 'continue', category: 'control', arg: 'none', description: 'Ends this iteration of the innermost loop.' });
 
 // ---------------------------------------------------------------------------------------
 // Memory allocation and reclaim
@@ -498,20 +504,24 @@ export interface KernelHook {
   readonly family: HookFamily;
   /** Who invokes it and how. */
   readonly description: string;
+  /** The context its callbacks run in (`fencedep explain HOOK`). */
+  readonly context: string;
+  /** What is held while its callbacks run. */
+  readonly holding: string;
 }
 
 /** Hooks the kernel model invokes, so a scenario may invoke them with nothing registered. */
 export const KERNEL_HOOK_TABLE: readonly KernelHook[] = Object.freeze([
-  { name: 'shrinker.count', family: 'shrinker', description: 'count_objects(): called by reclaim (the kernel model\'s kswapd and direct reclaim) under fs_reclaim with PF_MEMALLOC.' },
-  { name: 'shrinker.scan', family: 'shrinker', description: 'scan_objects(): called by reclaim after count, under fs_reclaim with PF_MEMALLOC; may only trylock what allocating code holds.' },
-  { name: 'mmu_notifier.invalidate_range_start', family: 'mmu_notifier', description: 'invalidate_range_start(): called by mmu_notifier_invalidate_range_start (munmap, migration, reclaim unmapping; the OOM reaper non-blockable).' },
-  { name: 'mmu_notifier.invalidate_range_end', family: 'mmu_notifier', description: 'invalidate_range_end(): called by mmu_notifier_invalidate_range_end.' },
-  { name: 'mmu_interval_notifier.invalidate', family: 'mmu_interval_notifier', description: 'mmu_interval_notifier_ops.invalidate(): called by mmu_notifier_invalidate_range_start before the classic callbacks; must not sleep when the range is not blockable.' },
-  { name: 'dma_buf.move_notify', family: 'dma_buf', description: 'dma_buf_attach_ops.move_notify(): called by dma_buf_move_notify with the exporter\'s reservation held.' },
-  { name: 'dma_fence.callback', family: 'dma_fence', description: 'A dma_fence_cb: called when any fence signals, under its lock, maybe in hardirq context.' },
-  { name: 'pm_runtime.resume', family: 'pm_runtime', description: 'runtime_resume(): called by pm_runtime_get_sync.' },
-  { name: 'pm_runtime.suspend', family: 'pm_runtime', description: 'runtime_suspend(): called by pm_runtime_put_sync.' },
-  { name: 'drm_sched.run_job', family: 'drm_sched', description: 'drm_sched_backend_ops.run_job(): called by the scheduler\'s worker inside the job fence\'s signalling section.' },
+  { name: 'shrinker.count', family: 'shrinker', description: 'count_objects(): called by reclaim (the kernel model\'s kswapd and direct reclaim) under fs_reclaim with PF_MEMALLOC.', context: 'process context (the kswapd thread, or the allocating task), PF_MEMALLOC set: allocations inside do not recurse into reclaim', holding: 'fs_reclaim: a lock taken here gets fs_reclaim -> lock, so no path may allocate with GFP_KERNEL while holding it' },
+  { name: 'shrinker.scan', family: 'shrinker', description: 'scan_objects(): called by reclaim after count, under fs_reclaim with PF_MEMALLOC; may only trylock what allocating code holds.', context: 'process context, PF_MEMALLOC set; may sleep, but must not wait for anything an allocating task holds (trylock object locks, skip busy objects)', holding: 'fs_reclaim' },
+  { name: 'mmu_notifier.invalidate_range_start', family: 'mmu_notifier', description: 'invalidate_range_start(): called by mmu_notifier_invalidate_range_start (munmap, migration, reclaim unmapping; the OOM reaper non-blockable).', context: 'process context; when the invalidation is not blockable (the OOM reaper) the callback runs inside a non-block section and must not sleep', holding: 'the mmu_notifier_invalidate_range_start map; munmap and mprotect also hold mmap_lock for write, migration and reclaim i_mmap_rwsem for read (reclaim also fs_reclaim), the OOM reaper mmap_lock for read' },
+  { name: 'mmu_notifier.invalidate_range_end', family: 'mmu_notifier', description: 'invalidate_range_end(): called by mmu_notifier_invalidate_range_end.', context: 'as the matching invalidate_range_start', holding: 'the mmu_notifier_invalidate_range_start map and what the caller holds, as for invalidate_range_start' },
+  { name: 'mmu_interval_notifier.invalidate', family: 'mmu_interval_notifier', description: 'mmu_interval_notifier_ops.invalidate(): called by mmu_notifier_invalidate_range_start before the classic callbacks; must not sleep when the range is not blockable.', context: 'process context, never inside a non-block section: the callback tests `if: blockable` (mmu_notifier_range_blockable()) and must not sleep when it is false', holding: 'the mmu_notifier_invalidate_range_start map and what the caller holds, as for mmu_notifier.invalidate_range_start' },
+  { name: 'dma_buf.move_notify', family: 'dma_buf', description: 'dma_buf_attach_ops.move_notify(): called by dma_buf_move_notify with the exporter\'s reservation held.' , context: 'process context, may sleep', holding: "the exporter's reservation (dma_resv, reservation_ww_class_mutex)" },
+  { name: 'dma_fence.callback', family: 'dma_fence', description: 'A dma_fence_cb: called when any fence signals, under its lock, maybe in hardirq context.', context: 'the signaller\'s: hardirq for a fence `signalled_in: irq`; irqs are disabled in every case; inside a fence signalling section', holding: 'the fence\'s lock (spin_lock_irqsave) and dma_fence_map (the signalling section)' },
+  { name: 'pm_runtime.resume', family: 'pm_runtime', description: 'runtime_resume(): called by pm_runtime_get_sync.', context: 'process context, may sleep (pm_runtime_get_sync is itself a might_sleep)', holding: 'what the caller of pm_runtime_get_sync holds' },
+  { name: 'pm_runtime.suspend', family: 'pm_runtime', description: 'runtime_suspend(): called by pm_runtime_put_sync.', context: 'process context, may sleep', holding: 'what the caller of pm_runtime_put_sync holds' },
+  { name: 'drm_sched.run_job', family: 'drm_sched', description: 'drm_sched_backend_ops.run_job(): called by the scheduler\'s worker inside the job fence\'s signalling section.', context: 'no built-in model invokes it: where the scenario\'s `invoke: drm_sched.run_job` runs it (drm_sched\'s submit work item)', holding: 'what the invoking path holds, usually the job fence\'s signalling section: no blocking allocation, no lock held around a fence wait' },
 ] as const satisfies readonly KernelHook[]);
 
 export const KERNEL_HOOK_NAMES: readonly string[] = KERNEL_HOOK_TABLE.map((h) => h.name);

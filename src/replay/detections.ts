@@ -5,7 +5,7 @@
  * prints usage bits as they are when it reports.
  */
 import type { AtomicReason, LockLine, TraceStep } from '../model/finding.js';
-import type { SourceLoc } from '../model/location.js';
+import type { CodeLoc, SourceLoc } from '../model/location.js';
 
 /** Where the replay was when it detected something. */
 export interface Site {
@@ -151,6 +151,12 @@ export interface Detections {
     readonly first: LockLine;
     readonly ctx: string;
   };
+  /** A path ends with hard irqs or bottom halves still disabled (the kernel's syscall exit check). */
+  'irqs-left-disabled': { readonly site: Site; readonly hardirqs: boolean; readonly softirqs: boolean };
+  /** A function of the file that nothing calls, registers or reaches (found by the loader). */
+  'unused-function': { readonly name: string; readonly location: SourceLoc };
+  /** An `if` condition a small edit away from a keyword of the model (found by the loader). */
+  'misspelled-condition': { readonly condition: string; readonly keyword: string; readonly location: SourceLoc; readonly at?: CodeLoc };
 }
 
 export type RuleIdWithDetection = keyof Detections;

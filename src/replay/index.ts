@@ -7,7 +7,7 @@
  */
 import { LOCKDEP_LIMITS, tableFull, type LockdepLimits } from '../model/limits.js';
 import type { SourceLoc } from '../model/location.js';
-import type { FenceDecl, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import type { FenceDecl, LockDecl, Notice, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
 import type { DetectionSink } from './detections.js';
 import { Interpreter, type PreparedStep } from './interpreter.js';
@@ -34,6 +34,11 @@ export interface ReplayTuning {
   readonly chainCache?: boolean;
   /** The sizes of lockdep's tables (default LOCKDEP_LIMITS); smaller only in tests. */
   readonly limits?: LockdepLimits;
+  /**
+   * Executions of a path that meet in the same state continue as one (default on, §11.3);
+   * off only to show it loses no finding.
+   */
+  readonly mergeStates?: boolean;
 }
 
 export class Replayer {
@@ -50,7 +55,7 @@ export class Replayer {
   private events = 0;
 
   /** `sink` receives every detection as it is found. */
-  constructor(setup: ReplayerSetup, sink: DetectionSink, tuning: ReplayTuning = {}) {
+  constructor(setup: ReplayerSetup, private readonly sink: DetectionSink, tuning: ReplayTuning = {}) {
     this.locks = new Map(setup.locks);
     this.fences = new Map(setup.fences);
     this.functions = new Map(setup.functions);
@@ -70,6 +75,7 @@ export class Replayer {
       { locks: this.locks, fences: this.fences, functions: this.functions, hooks: this.hooks, options: setup.options },
       (e) => this.errors.push(e),
       sink,
+      tuning.mergeStates ?? true,
     );
   }
 
@@ -126,9 +132,16 @@ export class Replayer {
     this.interpreter.runPath(path);
   }
 
+  /** A warning the loader noticed in the scenario's text (revision 1.1). */
+  notice(n: Notice): void {
+    if (n.kind === 'unused-function') this.sink.report('unused-function', { name: n.name, location: n.loc });
+    else this.sink.report('misspelled-condition', { condition: n.condition, keyword: n.keyword, location: n.loc, ...(n.at ? { at: n.at } : {}) });
+  }
+
   /** End of the input: every task still open ends (lock-held-at-exit checks). */
   finish(): ReplayOutput {
-    for (const task of this.tasks.values()) this.lockdep.pathEnd(task);
+    // A stream's task starts in process context with irqs and bottom halves enabled.
+    for (const task of this.tasks.values()) this.interpreter.endTask(task, { irqs: true, bh: 0 });
     this.tasks.clear();
     return {
       graph: this.lockdep.exportGraph(),
@@ -138,6 +151,8 @@ export class Replayer {
         edges: this.lockdep.graph.edges,
         chains: this.lockdep.chainCount,
         events: this.events,
+        externs: [...this.interpreter.externs].sort(),
+        externCalls: this.interpreter.externCalls,
       },
     };
   }
@@ -146,5 +161,6 @@ export class Replayer {
 export function replayScenario(scenario: Scenario, sink: DetectionSink, tuning: ReplayTuning = {}): ReplayOutput {
   const replayer = new Replayer(scenario, sink, tuning);
   for (const path of scenario.paths) replayer.runPath(path);
+  for (const n of scenario.notices ?? []) replayer.notice(n);
   return replayer.finish();
 }

@@ -17,6 +17,7 @@ import { Notifiers } from './kernel/notifiers.js';
 import { Workqueues } from './kernel/workqueues.js';
 import { WwTransactions } from './kernel/ww.js';
 import { Task } from './task.js';
+import { copyStack, Explorer, loopVariableCounts, sharedLoopVariables, type AlternativeStep } from './explore.js';
 
 /** Calls and blocks open at once in one path: far beyond any real call chain. */
 const MAX_ACTIVATIONS = 10_000;
@@ -41,6 +42,15 @@ export interface PreparedStep {
   gen: number;
 }
 
+/** Where the next step of a stack is (for an error at a meeting point). */
+function nextLoc(stack: readonly Activation[]): SourceLoc | null {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const a = stack[i]!;
+    if (a.index < a.steps.length) return a.steps[a.index]!.loc;
+  }
+  return null;
+}
+
 export class Interpreter implements Machine {
   /** Pseudo-locks the kernel code makes: `<ww_class>_acquire`, the workqueue maps. */
   private readonly pseudoLocks = new Map<string, LockDecl>();
@@ -52,12 +62,21 @@ export class Interpreter implements Machine {
   private readonly workqueues = new Workqueues(this);
   /** Bumped when a lock's declaration is replaced: prepared steps look theirs up again. */
   lockGeneration = 0;
+  /** The alternatives of the path being replayed (null: a stream, which has none). */
+  private explorer: Explorer | null = null;
+  /** `for: V` loops per variable among the functions (a stream declares none). */
+  private functionLoops: ReadonlyMap<string, number> | null = null;
+  /** `extern` calls met: their names (sorted on output) and how many sites. */
+  readonly externs = new Set<string>();
+  private readonly externSites = new Set<Step>();
 
   constructor(
     readonly lockdep: Lockdep,
     readonly program: Program,
     private readonly onInputError: (error: InputError) => void,
     readonly sink: DetectionSink,
+    /** Executions that meet in the same state continue as one (§11.3). */
+    private readonly mergeStates = true,
   ) {}
 
   inputError(error: InputError): void {
@@ -115,28 +134,76 @@ export class Interpreter implements Machine {
     for (let k = 0; k < branches; k++) this.runOnce(path, k);
   }
 
-  /** One run of a path; returns how many on_edeadlk branch points it passed. */
+  /**
+   * One run of a path: every execution its alternatives allow (§11.3), depth first in replay
+   * order; returns how many on_edeadlk branch points an execution passed at most.
+   */
   private runOnce(path: PathDecl, branchAt: number): number {
     const task = this.newTask(path.name, path.context, path.irqsEnabled);
     task.branchAt = branchAt;
+    let bottom: Activation;
     if (!path.work) {
       // A path in an interrupt or with irqs off says so at the bottom of its traces, where the
       // kernel's show the irq entry frames.
       const how = [path.context !== 'process' ? `context: ${path.context}` : '', path.irqsEnabled ? '' : 'irqs: disabled'].filter((x) => x).join(', ');
-      this.run(task, path.steps, how ? { loc: path.loc, label: how, spelling: null, hook: null, parent: null } : null);
-      this.lockdep.pathEnd(task);
-      return task.branchSeen;
+      bottom = { steps: path.steps, index: 0, parent: how ? { loc: path.loc, label: how, spelling: null, hook: null, parent: null } : null, exit: null, boundary: true, blockable: true };
+    } else {
+      const work = this.workqueues.beginWork(task, path, path.work);
+      bottom = { steps: path.steps, index: 0, parent: work.frame, exit: work.end, boundary: true, blockable: true };
     }
-    this.workqueues.runWork(task, path, path.work, (parent) => this.run(task, path.steps, parent));
+    const initial = { irqs: task.hardirqsEnabled, bh: task.bhCount };
+    const explorer = new Explorer(this.sharedLoopVars(path), (e) => this.onInputError(e), this.mergeStates);
+    this.explorer = explorer;
+    let branches = 0;
+    try {
+      let stack: Activation[] = [bottom];
+      for (;;) {
+        if (this.drive(task, stack)) this.endTask(task, initial);
+        branches = Math.max(branches, task.branchSeen);
+        const d = explorer.next();
+        if (!d) break;
+        explorer.abandoned = false;
+        explorer.joinPending = false;
+        task.restore(d.snap);
+        stack = copyStack(d.stack);
+        this.takeAlternative(task, d.step, d.frame, stack, d.alt);
+      }
+    } finally {
+      this.explorer = null;
+    }
+    return branches;
+  }
+
+  /**
+   * An execution of a path ends: locks still held (lockdep's exit check), and the kernel's
+   * "syscall left IRQs disabled" when irqs or bottom halves are still off that were on at its start.
+   */
+  endTask(task: Task, initial: { readonly irqs: boolean; readonly bh: number }): void {
     this.lockdep.pathEnd(task);
-    return task.branchSeen;
+    const hardirqs = initial.irqs && !task.hardirqsEnabled;
+    const softirqs = task.bhCount > initial.bh;
+    if (hardirqs || softirqs) this.sink.report('irqs-left-disabled', { site: this.lockdep.site(task), hardirqs, softirqs });
+  }
+
+  private sharedLoopVars(path: PathDecl): ReadonlySet<string> {
+    this.functionLoops ??= loopVariableCounts(this.program.functions.values());
+    return sharedLoopVariables(this.functionLoops, path.steps);
   }
 
 
   /** Run steps to their end (or a `return`), with `parent` as the trace parent. */
   run(task: Task, steps: readonly Step[], parent: Frame | null): void {
-    const stack: Activation[] = [{ steps, index: 0, parent, exit: null, boundary: true, blockable: true }];
+    this.drive(task, [{ steps, index: 0, parent, exit: null, boundary: true, blockable: true }]);
+  }
+
+  /** Run an activation stack to its end: true, or false when the execution stopped (it met an earlier one). */
+  private drive(task: Task, stack: Activation[]): boolean {
+    const explorer = this.explorer;
     while (stack.length) {
+      if (explorer?.joinPending) {
+        explorer.joinPending = false;
+        if (!explorer.arrive(task, stack, nextLoc(stack), 'join')) return false;
+      }
       const act = stack[stack.length - 1]!;
       if (act.index >= act.steps.length) {
         stack.pop();
@@ -144,9 +211,12 @@ export class Interpreter implements Machine {
         continue;
       }
       const step = act.steps[act.index++]!;
-      const frame: Frame = { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent };
+      const frame: Frame = step.at
+        ? { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent, at: step.at }
+        : { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent };
       task.frame = frame;
       this.execute(task, step, frame, act, stack);
+      if (explorer?.abandoned) return false;
       if (stack.length > MAX_ACTIVATIONS) {
         // Only a cycle the loader cannot see (a fence callback signalling its own fence, a
         // notifier callback invalidating again...) gets here: stop this path, say where.
@@ -155,8 +225,55 @@ export class Interpreter implements Machine {
           step.loc,
         ));
         while (stack.length) this.leave(task, stack.pop()!);
-        return;
+        return false;
       }
+    }
+    return true;
+  }
+
+  /** At an alternative: go on with the first, defer the others (in replay order). */
+  private fork(task: Task, step: AlternativeStep, frame: Frame, stack: Activation[]): void {
+    const count = step.op === 'loop' ? (step.variable !== null && task.loopCounts.has(step.variable) ? 1 : 3) : 2;
+    const explorer = this.explorer;
+    if (explorer && count > 1) {
+      if (!explorer.arrive(task, stack, step.loc, 'alternative')) return;
+      const snap = task.snapshot();
+      const copy = copyStack(stack);
+      for (let alt = count - 1; alt >= 1; alt--) explorer.defer({ snap, stack: copy, step, frame, alt });
+    }
+    this.takeAlternative(task, step, frame, stack, 0);
+  }
+
+  /** Take alternative `alt` of `step` (`then` 0, `else` 1; a loop's iterations 0, 1, 2). */
+  private takeAlternative(task: Task, step: AlternativeStep, frame: Frame, stack: Activation[], alt: number): void {
+    const blockable = stack[stack.length - 1]!.blockable;
+    const join = (): void => {
+      if (this.explorer) this.explorer.joinPending = true;
+    };
+    const branch = (label: string): Frame => ({ ...frame, label });
+    if (step.op !== 'loop') {
+      const taken = alt === 0 ? 'then' : 'else';
+      const at = branch(`${step.label} (${taken})`);
+      task.frame = at;
+      if (step.op === 'if_trylock' && alt === 0) this.acquire(task, step.acquire, stack, at);
+      const body = alt === 0 ? step.then : step.else;
+      // An empty branch joins at once: the step after the if is where branches meet.
+      if (body.length) this.open(stack, body, at, blockable, join);
+      else join();
+      return;
+    }
+    let n = alt;
+    if (step.variable !== null) {
+      const chosen = task.loopCounts.get(step.variable);
+      if (chosen === undefined) task.loopCounts.set(step.variable, alt);
+      else n = chosen;
+    }
+    if (n === 0) join();
+    const token = {};
+    // The last iteration goes below the first on the stack.
+    for (let i = n; i >= 1; i--) {
+      const at = branch(`${step.label} (iteration ${i} of ${n})`);
+      stack.push({ steps: step.iterations[i - 1]!, index: 0, parent: at, exit: join, boundary: false, blockable, loop: token });
     }
   }
 
@@ -358,6 +475,27 @@ export class Interpreter implements Machine {
       case 'if_blockable':
         this.open(stack, act.blockable ? step.then : step.else, frame, act.blockable, null);
         break;
+      case 'if_cond':
+      case 'if_trylock':
+      case 'loop':
+        this.fork(task, step, frame, stack);
+        break;
+      case 'break':
+      case 'continue': {
+        // Unwind to the innermost loop iteration (the loader checked there is one in this function).
+        let token: object | undefined;
+        while (stack.length && token === undefined) {
+          const top = stack.pop()!;
+          this.leave(task, top);
+          token = top.loop;
+        }
+        if (step.op === 'break') while (stack.length && stack[stack.length - 1]!.loop === token) this.leave(task, stack.pop()!);
+        break;
+      }
+      case 'extern':
+        this.externs.add(step.fn);
+        this.externSites.add(step);
+        break;
       case 'return':
         // Leave the function (or the path), unwinding the blocks it opened.
         while (stack.length) {
@@ -379,6 +517,11 @@ export class Interpreter implements Machine {
 
 
 
+
+  /** How many `extern` call sites were met. */
+  get externCalls(): number {
+    return this.externSites.size;
+  }
 
   /** Push functions to run in order, each a function boundary, traced through `via` (callbacks of `hook`, if one). */
   callFunctions(stack: Activation[], fns: readonly string[], frame: Frame, blockable: boolean, via: string, hook: string | null): void {

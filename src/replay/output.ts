@@ -11,6 +11,9 @@ export interface ReplayStats {
   readonly edges: number;
   readonly chains: number;
   readonly events: number;
+  /** Names of the opaque (`extern`) calls met, sorted, and how many call sites (revision 1.1). */
+  readonly externs: readonly string[];
+  readonly externCalls: number;
 }
 
 export interface ReplayOutput {

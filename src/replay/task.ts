@@ -92,6 +92,8 @@ export class Task {
   pagefaultDisabled = 0;
   /** Past MAX_LOCK_DEPTH: lockdep is off for this task, as the kernel turns it off. */
   lockdepOff = false;
+  /** Iterations chosen by the `for: V` loops met so far (§11.2): later loops over V take as many. */
+  readonly loopCounts = new Map<string, number>();
   private current: Frame | null = null;
   // A stream step's frame, made only when something reads it (most releases: nothing does).
   private pendingFile = '';
@@ -135,4 +137,83 @@ export class Task {
   softirqsEnabled(): boolean {
     return this.bhCount === 0 && this.softirqDepth === 0;
   }
+
+  /** Everything the replay of the rest of a path depends on, as a copy (§11.3 explores from it). */
+  snapshot(): TaskSnapshot {
+    return {
+      held: this.held.map(copyHeld),
+      h1: this.h1,
+      h2: this.h2,
+      scalars: [this.hardirqsEnabled ? 1 : 0, this.bhCount, this.preemptCount, this.hardirqDepth, this.softirqDepth, this.nonBlock, this.nofs, this.noio,
+        this.pfMemalloc, this.branchSeen, this.inRetry, this.pagefaultDisabled, this.lockdepOff ? 1 : 0],
+      irqSaves: [...this.irqSaves],
+      threaded: [...this.threaded],
+      signalCookies: this.signalCookies.map((c) => [...c]),
+      wwContexts: [...this.wwContexts].map(([k, c]) => [k, { ...c, owned: new Set(c.owned) }] as const),
+      loopCounts: [...this.loopCounts],
+      frame: this.frame,
+    };
+  }
+
+  /** Back to a snapshot (which stays as it was: it may be restored again). */
+  restore(s: TaskSnapshot): void {
+    this.held.length = 0;
+    for (const h of s.held) this.held.push(copyHeld(h));
+    this.h1 = s.h1;
+    this.h2 = s.h2;
+    const v = s.scalars;
+    this.hardirqsEnabled = v[0] === 1;
+    [, this.bhCount, this.preemptCount, this.hardirqDepth, this.softirqDepth, this.nonBlock, this.nofs, this.noio, this.pfMemalloc, this.branchSeen, this.inRetry, this.pagefaultDisabled] = v;
+    this.lockdepOff = v[12] === 1;
+    this.irqSaves.splice(0, this.irqSaves.length, ...s.irqSaves);
+    this.threaded.splice(0, this.threaded.length, ...s.threaded);
+    this.signalCookies.splice(0, this.signalCookies.length, ...s.signalCookies.map((c) => [...c]));
+    this.wwContexts.clear();
+    for (const [k, c] of s.wwContexts) this.wwContexts.set(k, { ...c, owned: new Set(c.owned) });
+    this.loopCounts.clear();
+    for (const [k, n] of s.loopCounts) this.loopCounts.set(k, n);
+    this.frame = s.frame;
+  }
+
+  /**
+   * The replay state as a string: two executions at the same step with the same key replay
+   * the rest identically (held stack with instances and read/trylock kinds, irq, softirq and
+   * preemption state, RCU and non-block nesting, memalloc scopes, reclaim, signalling
+   * sections, ww contexts, interrupt context). `loopVars`: the loop variables whose chosen
+   * count still matters. Traces (frames) are not state.
+   */
+  stateKey(loopVars: ReadonlySet<string>): string {
+    let k = '';
+    for (const h of this.held)
+      k += `${h.cls.id}/${h.instance ?? ''}/${h.read}${h.trylock ? 't' : ''}${h.references}/${h.irqContext}${h.hardirqsOff ? 'o' : ''}${h.nest ? `/${h.nest.cls}[${h.nest.instance ?? ''}]` : ''};`;
+    k += `|${this.hardirqsEnabled ? 1 : 0},${this.bhCount},${this.preemptCount},${this.hardirqDepth},${this.softirqDepth},${this.nonBlock},${this.nofs},${this.noio},${this.pfMemalloc}`;
+    k += `,${this.inRetry},${this.pagefaultDisabled},${this.lockdepOff ? 1 : 0}|${this.irqSaves.map(Number).join('')}|${this.threaded.map(Number).join('')}|`;
+    for (const c of this.signalCookies) k += `${c.map((d) => d.name).join(',')};`;
+    for (const [name, c] of [...this.wwContexts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      k += `|${name}:${c.wwClass}:${[...c.owned].sort().join(',')}:${c.done ? 1 : 0}:${c.contending ?? ''}`;
+    for (const [v, n] of this.loopCounts) if (loopVars.has(v)) k += `|${v}=${n}`;
+    // Which on_edeadlk back-off this run takes is still ahead, or behind (ww.ts counts them).
+    if (this.branchAt >= 0) k += `|b${Math.max(-1, this.branchAt - this.branchSeen)}`;
+    return k;
+  }
+}
+
+function copyHeld(h: HeldLock): HeldLock {
+  const c = new HeldLock(h.cls, h.declName, h.instance, h.read, h.trylock, h.nest, h.irqContext, h.hardirqsOff, h.prevH1, h.prevH2, h.frame);
+  c.references = h.references;
+  return c;
+}
+
+/** A copy of a task's replay state (see `Task.snapshot`). */
+export interface TaskSnapshot {
+  readonly held: readonly HeldLock[];
+  readonly h1: number;
+  readonly h2: number;
+  readonly scalars: readonly number[];
+  readonly irqSaves: readonly boolean[];
+  readonly threaded: readonly boolean[];
+  readonly signalCookies: readonly (readonly import('../model/scenario.js').LockDecl[])[];
+  readonly wwContexts: readonly (readonly [string, WwContext])[];
+  readonly loopCounts: readonly (readonly [string, number])[];
+  readonly frame: Frame | null;
 }

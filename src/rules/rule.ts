@@ -23,6 +23,11 @@ export interface RuleMeta {
 export type FindingDraft = Omit<Finding, 'expected' | 'severity' | 'rule' | 'heading'> & {
   /** When a finding's title differs from the rule's (lockdep prints several for irq-inversion). */
   readonly heading?: string;
+  /**
+   * What, besides the rule and the lock set, tells two findings apart (a function's name, a
+   * path's): findings about no lock would otherwise be reported once per file.
+   */
+  readonly distinct?: string;
 };
 
 export interface Rule<D> {

@@ -14,6 +14,8 @@
  *     shapes that cost most per value) and a 12 MB, million-step YAML file it refuses, each
  *     loaded in a fresh process: time, peak RSS, heap in use when loaded (target: well under
  *     1 GB for anything admitted; the refusal costs a scan).
+ *  7. Revision 1.1: sequential `if`s and loops in one path (time per `if` flat when executions
+ *     merge), and a call graph of functions with arguments.
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -156,6 +158,43 @@ async function loadInChild(): Promise<void> {
   const ms = performance.now() - t0;
   const heapMB = process.memoryUsage().heapUsed / 1e6;
   console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, heapMB, summary }));
+/**
+ * Revision 1.1 (§11–§12): `n` sequential `if`s (each branch takes and releases a lock, so
+ * they end in the same state) and `loops` loops over per-iteration objects in one path.
+ */
+function alternativesScenario(n: number, loops: number): string {
+  const lines = ['locks:', '  A: mutex', '  B: mutex', '  C: mutex', 'paths:', '  - name: ioctl', '    steps:', '      - ww_acquire_init: {ctx: ticket, class: reservation_ww_class}'];
+  for (let i = 0; i < n; i++) {
+    lines.push(`      - if: "ret${i} == -EAGAIN"`, `        then: [{mutex_lock: ${'ABC'[i % 3]}}, {mutex_unlock: ${'ABC'[i % 3]}}]`, '        else: [might_sleep]');
+    if (loops > 0 && i % Math.ceil(n / loops) === 0)
+      lines.push(
+        `      - loop: {for: bo${i}, do: [{dma_resv_lock: {name: "dma_resv[$bo${i}]", ctx: ticket, on_edeadlk: [{dma_resv_unlock: "dma_resv[$bo${i}]"}]}}, {dma_resv_unlock: "dma_resv[$bo${i}]"}]}`,
+      );
+  }
+  lines.push('      - ww_acquire_fini: ticket');
+  return ['include: [kernel]', ...lines].join('\n') + '\n';
+}
+
+/** A call graph of `n` functions with arguments: f_i(o) calls f_{2i+1}($o) and f_{2i+2}(obj_i). */
+function callGraphScenario(n: number): string {
+  const lines = ['locks:', '  L: mutex', 'functions:'];
+  for (let i = 0; i < n; i++) {
+    const calls = [2 * i + 1, 2 * i + 2].filter((c) => c < n);
+    const body = [`{mutex_lock: "L[$o]"}`, ...calls.map((c, k) => `{call: "f${c}(${k === 0 ? '$o' : `obj${i}`})"}`), `{mutex_unlock: "L[$o]"}`];
+    lines.push(`  f${i}: {params: [o], steps: [${body.join(', ')}]}`);
+  }
+  lines.push('paths:', '  - name: p', '    steps: [{call: "f0(root)"}]');
+  return lines.join('\n') + '\n';
+}
+
+async function timeScenario(text: string, name: string): Promise<{ ms: number; findings: number; errors: number }> {
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, name);
+  writeFileSync(file, text);
+  const t0 = performance.now();
+  const run = await checkInputs([file], {});
+  const r = run.results[0]!;
+  return { ms: performance.now() - t0, findings: r.findings.length, errors: r.errors.length };
 }
 
 async function main(): Promise<void> {
@@ -216,6 +255,16 @@ async function main(): Promise<void> {
     const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as { ms: number; rssMB: number; heapMB: number; summary: string };
     const size = (statSync(file).size / 1e6).toFixed(1);
     console.log(`  ${what} (${size} MB): ${r.ms.toFixed(0)} ms, peak RSS ${r.rssMB.toFixed(0)} MB, heap ${r.heapMB.toFixed(0)} MB when done (${r.summary})`);
+  }
+
+  console.log('\n7. revision 1.1: sequential ifs and loops in one path (linear when states merge), a call graph with arguments');
+  for (const n of [50, 100, 200, 400]) {
+    const r = await timeScenario(alternativesScenario(n, n / 10), `alternatives-${n}.yaml`);
+    console.log(`  ${n} ifs + ${n / 10} loops: ${r.ms.toFixed(0)} ms (${(r.ms / n).toFixed(2)} ms per if); ${r.findings} findings, ${r.errors} errors`);
+  }
+  for (const n of [500, 1000, 2000]) {
+    const r = await timeScenario(callGraphScenario(n), `callgraph-${n}.yaml`);
+    console.log(`  ${n} functions with arguments: ${r.ms.toFixed(0)} ms; ${r.findings} findings, ${r.errors} errors`);
   }
 }
 

@@ -231,8 +231,11 @@ export function toDocument(s: AbsScenario, names: Names = plainNames, scenarioNa
   }
   if (s.hooks.length) {
     const hooks = new Map<string, string[]>();
+    // A hook nothing invokes is an input error (§14): register only the invoked ones.
+    const invoked = invokedHooks([s.functions.map((steps) => renderValue(steps, names)), s.paths.map((p) => renderValue(p.steps, names))]);
     s.hooks.forEach((h, k) => {
       const n = hookName(s, k, names);
+      if (!invoked.has(n) && !KERNEL_HOOK_NAMES.includes(n)) return;
       const list = hooks.get(n) ?? [];
       for (const f of h.fns) if (!list.includes(names('fn', f))) list.push(names('fn', f));
       hooks.set(n, list);
@@ -339,6 +342,20 @@ export function toJsonl(s: AbsScenario, names: Names = plainNames, scenarioName 
   for (const [h, fns] of entriesOf((doc.hooks ?? {}) as object)) for (const fn of fns as string[]) lines.push(dict([['decl', 'hook'], ['hook', h], ['fn', fn]]));
   for (const p of doc.paths as Record<string, unknown>[]) for (const step of p.steps as unknown[]) lines.push(stepToEvent(p.name as string, step));
   return lines.map((l) => jsonText(l, 0)).join('\n') + '\n';
+}
+
+/** The hooks `invoke` steps name anywhere in rendered steps. */
+function invokedHooks(value: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) invokedHooks(v, out);
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'invoke') {
+        if (typeof v === 'string') out.add(v);
+        else if (v !== null && typeof v === 'object' && typeof (v as { hook?: unknown }).hook === 'string') out.add((v as { hook: string }).hook);
+      } else invokedHooks(v, out);
+    }
+  }
+  return out;
 }
 
 /** Whether a stream replays exactly as the file does: process-context paths, no work items, no back-off branches, no `return`. */

@@ -176,7 +176,7 @@ describe('top level', () => {
 
   it('the zod schema generates a JSON Schema', () => {
     const js = z.toJSONSchema(scenarioSchema) as { properties: Record<string, unknown> };
-    expect(Object.keys(js.properties)).toEqual(['version', 'name', 'description', 'include', 'locks', 'fences', 'functions', 'hooks', 'paths', 'expect', 'options']);
+    expect(Object.keys(js.properties)).toEqual(['version', 'name', 'description', 'include', 'locks', 'fences', 'functions', 'hooks', 'paths', 'expect', 'options', 'library']);
     const text = JSON.stringify(js);
     for (const step of ['spin_lock_irqsave', 'with', 'hardirq', 'kmalloc', 'might_sleep']) expect(text).toContain(`"${step}"`);
   });

@@ -88,6 +88,10 @@ function written(s: StepSpelling): string {
       return `{${s.name}: [might_sleep]}`;
     case 'function':
       return `{${s.name}: fn}`;
+    case 'loop':
+      return `{${s.name}: [might_sleep]}`;
+    case 'extern':
+      return `{${s.name}: "foo_bind(bo)"}`;
     case 'hook':
       return `{${s.name}: shrinker.scan}`;
     case 'work':
@@ -117,11 +121,15 @@ describe('every spelling loads into its operation', () => {
         'paths:',
         '  - name: every step',
         '    steps:',
-        ...STEP_VOCABULARY.map((s) => `      - ${written(s)}`),
+        // Inside a loop, where `break` and `continue` belong.
+        '      - loop:',
+        ...STEP_VOCABULARY.map((s) => `          - ${written(s)}`),
       ].join('\n'),
     );
     const scenario = await loadScenario(file);
-    const steps = scenario.paths.find((p) => p.name === 'every step')!.steps;
+    const [loop] = scenario.paths.find((p) => p.name === 'every step')!.steps;
+    if (loop?.op !== 'loop') throw new Error('expected the loop');
+    const steps = loop.iterations[0];
     expect(steps.map((s) => s.spelling)).toEqual(STEP_VOCABULARY.map((s) => s.name));
     steps.forEach((step, i) => {
       const s = STEP_VOCABULARY[i]!;

@@ -13,18 +13,25 @@ export class Workqueues {
     this.m.touch(task, this.workqueueClass(step.kind, step.name), step.label);
   }
 
-  /** process_one_work(): the queue's map, then the work's, held around the work function. */
-  runWork(task: Task, path: PathDecl, work: { item: string; queue: string }, run: (parent: Frame) => void): void {
+  /**
+   * process_one_work(): the queue's map, then the work's, held around the work function.
+   * Takes them; `end` drops them when the work function returns.
+   */
+  beginWork(task: Task, path: PathDecl, work: { item: string; queue: string }): { frame: Frame; end: () => void } {
     const frame: Frame = { loc: path.loc, label: `work ${work.item} on ${work.queue}`, spelling: null, hook: null, parent: null };
     const queueMap = this.workqueueClass('queue', work.queue);
     const workMap = this.workqueueClass('work', work.item);
     task.frame = frame;
     this.m.take(task, queueMap);
     this.m.take(task, workMap);
-    run(frame);
-    task.frame = frame;
-    this.m.drop(task, workMap, 'end of work');
-    this.m.drop(task, queueMap, 'end of work');
+    return {
+      frame,
+      end: () => {
+        task.frame = frame;
+        this.m.drop(task, workMap, 'end of work');
+        this.m.drop(task, queueMap, 'end of work');
+      },
+    };
   }
 
   /** `(wq_completion)Q` or `(work_completion)W`, the workqueue code's lockdep maps. */
