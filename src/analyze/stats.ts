@@ -28,6 +28,7 @@ export function fileStats(stats: ReplayStats, graph: GraphExport, timeMs: number
     sccs: countSccs(graph),
     events: stats.events,
     timeMs: roundMs(timeMs),
+    ...(stats.externs.length ? { extern: stats.externs } : {}),
   };
 }
 
@@ -49,5 +50,6 @@ export function totalStats(list: readonly (CheckStats | undefined)[]): CheckStat
     t.events += s.events;
     t.timeMs += s.timeMs;
   }
-  return any ? { ...t, timeMs: roundMs(t.timeMs) } : null;
+  const extern = [...new Set(list.flatMap((s) => s?.extern ?? []))].sort();
+  return any ? { ...t, timeMs: roundMs(t.timeMs), ...(extern.length ? { extern } : {}) } : null;
 }

@@ -11,12 +11,14 @@ export function summarize(results: readonly FileResult[]): RunResult {
   let failed = 0;
   let errors = 0;
   let findings = 0;
+  let libraries = 0;
   for (const r of results) {
     if (r.status === 'pass') passed++;
     else if (r.status === 'fail') failed++;
+    else if (r.status === 'library') libraries++;
     else errors++;
     findings += r.findings.length;
   }
   const stats = totalStats(results.map((r) => r.stats));
-  return { results, summary: { files: results.length, passed, failed, errors, findings, ...(stats ? { stats } : {}) } };
+  return { results, summary: { files: results.length, passed, failed, errors, findings, ...(libraries ? { libraries } : {}), ...(stats ? { stats } : {}) } };
 }

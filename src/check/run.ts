@@ -51,7 +51,8 @@ const PARALLEL_READ_BYTES = 8 << 20;
 export const SCENARIO_EXTENSIONS = ['.yaml', '.yml', '.json', '.jsonl'] as const;
 
 /** One input after expansion: a file to check, or a path that could not be read. */
-export type InputFile = { readonly file: string } | { readonly file: string; readonly error: string };
+/** A file to check (`fromDirectory`: found by searching a directory), or why an input cannot be. */
+export type InputFile = { readonly file: string; readonly fromDirectory?: boolean } | { readonly file: string; readonly error: string };
 
 function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -125,7 +126,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<InputFile
       continue;
     }
     files.sort(byteOrder);
-    for (const file of files) out.push({ file });
+    for (const file of files) out.push({ file, fromDirectory: true });
   }
   return out;
 }
@@ -160,6 +161,8 @@ interface Checked {
   readonly lookup: (name: string) => LockDecl | undefined;
   /** Errors met while reading a stream (the rest of the stream is still checked). */
   readonly errors: ErrorList;
+  /** `library: true` (revision 1.1). */
+  readonly library: boolean;
 }
 
 async function checkScenarioFile(file: string, opts: CheckOptions): Promise<Checked> {
@@ -172,6 +175,7 @@ async function checkScenarioFile(file: string, opts: CheckOptions): Promise<Chec
     expect: scenario.expect,
     lookup: (name) => scenario.locks.get(name),
     errors: new ErrorList(),
+    library: loaded.library === true,
   };
 }
 
@@ -340,6 +344,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
     expect,
     lookup: (n) => locks.get(n),
     errors,
+    library: false,
   };
 }
 
@@ -410,8 +415,8 @@ function errorResult(file: string, scenario: string, errors: InputErrorInfo[]): 
 }
 
 /** Check one file: never throws. */
-export async function checkFile(file: string, opts: CheckOptions = {}): Promise<FileResult> {
-  return (await inspectFile(file, opts)).result;
+export async function checkFile(file: string, opts: CheckOptions = {}, fromDirectory = false): Promise<FileResult> {
+  return (await inspectFile(file, opts, fromDirectory)).result;
 }
 
 /** A file's check result with the dependency graph its replay built (`fencedep graph`, `diff`). */
@@ -422,7 +427,7 @@ export interface InspectedFile {
 }
 
 /** Check one file (a scenario or a stream) and keep its dependency graph: never throws. */
-export async function inspectFile(file: string, opts: CheckOptions = {}): Promise<InspectedFile> {
+export async function inspectFile(file: string, opts: CheckOptions = {}, fromDirectory = false): Promise<InspectedFile> {
   const started = performance.now();
   let checked: Checked;
   try {
@@ -434,6 +439,9 @@ export async function inspectFile(file: string, opts: CheckOptions = {}): Promis
     const message = err instanceof Error ? err.message : String(err);
     return { result: errorResult(file, defaultScenarioName(file), [{ message: `internal error: ${message}`, file }]), graph: null };
   }
+  // A library found by searching a directory is only included by others: listed, not checked alone (§13).
+  if (checked.library && fromDirectory && checked.output.errors.length === 0)
+    return { result: { file, scenario: checked.scenario, status: 'library', findings: [], unmet: [], errors: [] }, graph: null };
   const verdict = applyExpectations(checked.output.findings, checked.expect, checked.lookup);
   // The replay's errors after the stream's, at most MAX_ERRORS in all.
   for (const e of checked.output.errors) checked.errors.push(e.toInfo());
@@ -454,7 +462,7 @@ export async function checkInputs(inputs: readonly string[], opts: RunOptions = 
     if ('error' in input) {
       results.push(errorResult(input.file, defaultScenarioName(input.file), [{ message: input.error, file: input.file }]));
     } else {
-      results.push(await checkFile(input.file, opts));
+      results.push(await checkFile(input.file, opts, input.fromDirectory === true));
     }
     opts.onProgress?.(results.length, files.length);
   }

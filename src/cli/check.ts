@@ -81,7 +81,9 @@ export function statsTable(run: RunResult): string {
   const cells = all.map(([file, s]) => [file, String(s.classes), String(s.dependencies), String(s.chains), String(s.sccs), String(s.events), `${s.timeMs.toFixed(1)} ms`]);
   const widths = [Math.max(4, ...cells.map((c) => c[0].length)), ...heads.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i + 1].length)))];
   const line = (c: readonly string[]) => [c[0].padEnd(widths[0]), ...c.slice(1).map((x, i) => x.padStart(widths[i + 1]))].join('  ').trimEnd();
-  return [line(['file', ...heads]), ...cells.map(line)].map((l) => `${l}\n`).join('');
+  // Revision 1.1: what the model leaves out, per file.
+  const opaque = rows.filter(([, s]) => s.extern?.length).map(([file, s]) => `opaque (extern) calls in ${file}: ${s.extern!.map(t).join(', ')}`);
+  return [line(['file', ...heads]), ...cells.map(line), ...opaque].map((l) => `${l}\n`).join('');
 }
 
 function staleLine(e: BaselineEntry): string {

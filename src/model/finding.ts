@@ -3,7 +3,7 @@
  * (docs/cli.md), plus the lockdep-style layout blocks the text and
  * markdown reporters render. Reporters only format these; they never compute.
  */
-import type { SourceLoc } from './location.js';
+import type { CodeLoc, SourceLoc } from './location.js';
 import type { KernelProfile, StepOp } from './scenario.js';
 import type { StepCategory } from './vocabulary.js';
 
@@ -14,6 +14,8 @@ export interface TraceStep {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** The step's `at:` source location in the C code (revision 1.1), if it has one. */
+  readonly at?: CodeLoc;
   /** The step as written, shortened (for people: never parsed). */
   readonly step: string;
   /**
@@ -116,7 +118,8 @@ export interface UnmetExpectation {
   readonly location: SourceLoc;
 }
 
-export type FileStatus = 'pass' | 'fail' | 'error';
+/** `library` (revision 1.1): a `library: true` file found in a directory, only included by others, not checked alone. */
+export type FileStatus = 'pass' | 'fail' | 'error' | 'library';
 
 export interface FileResult {
   readonly file: string;
@@ -140,6 +143,8 @@ export interface CheckStats {
   readonly sccs: number;
   readonly events: number;
   readonly timeMs: number;
+  /** Revision 1.1: names of the opaque (`extern`) calls met, sorted (absent: none). */
+  readonly extern?: readonly string[];
 }
 
 export interface RunSummary {
@@ -148,6 +153,8 @@ export interface RunSummary {
   readonly failed: number;
   readonly errors: number;
   readonly findings: number;
+  /** Library files skipped by a directory check (revision 1.1; absent: none). */
+  readonly libraries?: number;
   /** `--stats`: the files' figures added up. */
   readonly stats?: CheckStats;
 }

@@ -3,6 +3,8 @@ export interface SourceLoc {
   readonly file: string;
   readonly line: number;
   readonly column: number;
+  /** A finding's primary location: the step's `at:` in the C code (revision 1.1), if it has one. */
+  readonly at?: CodeLoc;
 }
 
 /**

@@ -16,7 +16,7 @@
  */
 import type { LockLine, TraceStep } from '../model/finding.js';
 import type { LockdepLimits } from '../model/limits.js';
-import { framesOf, type Frame } from '../model/location.js';
+import { framesOf, type Frame, type SourceLoc } from '../model/location.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import { stepSpelling } from '../model/vocabulary.js';
 import type { KernelProfile, LockDecl, LockRef } from '../model/scenario.js';
@@ -644,7 +644,7 @@ export class Lockdep {
     const site = this.site(task);
     const first = task.held[0]!;
     this.sink.report('lock-held-at-exit', {
-      site: first.frame ? { ...site, location: first.frame.loc, stack: trace(first.frame) } : site,
+      site: first.frame ? { ...site, location: frameLoc(first.frame), stack: trace(first.frame) } : site,
     });
   }
 
@@ -682,7 +682,7 @@ export class Lockdep {
     const frame = task.frame;
     return {
       path: task.name,
-      location: frame ? frame.loc : { file: '', line: 0, column: 0 },
+      location: frame ? frameLoc(frame) : { file: '', line: 0, column: 0 },
       stack: trace(frame),
       held: task.held.map((h) => this.line(h)),
       irqState: irqStateOf(task),
@@ -778,12 +778,17 @@ function refName(ref: LockRef): string {
 const traceSteps = new WeakMap<Frame, TraceStep>();
 
 /** A frame as reports keep it: where, the label, and what the step is (from the vocabulary). */
+/** Where a frame's step is: its scenario position, with its `at:` C location if it has one. */
+export function frameLoc(f: Frame): SourceLoc {
+  return f.at ? { ...f.loc, at: f.at } : f.loc;
+}
+
 export function traceStep(f: Frame): TraceStep {
   let t = traceSteps.get(f);
   if (t === undefined) {
     const s = f.spelling === null ? undefined : stepSpelling(f.spelling);
-    const at = { file: f.loc.file, line: f.loc.line, column: f.loc.column, step: f.label };
-    const what = s ? { ...at, op: s.op, category: s.category } : at;
+    const where = { file: f.loc.file, line: f.loc.line, column: f.loc.column, ...(f.at ? { at: f.at } : {}), step: f.label };
+    const what = s ? { ...where, op: s.op, category: s.category } : where;
     t = f.hook === null ? what : { ...what, hook: f.hook };
     traceSteps.set(f, t);
   }

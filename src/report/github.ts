@@ -63,9 +63,10 @@ function findingAnnotation(f: Finding): Annotation {
   if (at !== f.location) lines.push(`in the kernel model at ${formatLoc(f.location)}`);
   return {
     level: f.severity === 'error' ? 'error' : 'warning',
-    file: at.file,
-    line: at.line,
-    col: at.column,
+    // Revision 1.1: the step's `at:` in the C code, where it has one.
+    file: f.location.at?.file ?? at.file,
+    line: f.location.at?.line ?? at.line,
+    col: f.location.at ? f.location.at.column : at.column,
     title: `${f.heading} [${f.rule}]`,
     message: lines.join('\n'),
   };

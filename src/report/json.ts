@@ -22,8 +22,9 @@ import type { ReportOptions } from './types.js';
 
 export const JSON_REPORT_VERSION = 1;
 
-const loc = (l: SourceLoc) => ({ file: l.file, line: l.line, column: l.column });
-const step = (s: TraceStep) => ({ file: s.file, line: s.line, column: s.column, step: s.step });
+// Revision 1.1: `at` (the C source location) beside the scenario position, where the step has one.
+const loc = (l: SourceLoc) => ({ file: l.file, line: l.line, column: l.column, ...(l.at ? { at: l.at } : {}) });
+const step = (s: TraceStep) => ({ file: s.file, line: s.line, column: s.column, ...(s.at ? { at: s.at } : {}), step: s.step });
 
 const chainEntry = (c: ChainEntry) => ({
   from: c.from,
@@ -74,6 +75,7 @@ const statsJson = (s: CheckStats) => ({
   sccs: s.sccs,
   events: s.events,
   timeMs: s.timeMs,
+  ...(s.extern ? { extern: [...s.extern] } : {}),
 });
 
 // `--baseline` (added to the contract): findings left out as known, and stale entries.
@@ -105,6 +107,7 @@ export function jsonReport(run: RunResult) {
       failed: run.summary.failed,
       errors: run.summary.errors,
       findings: run.summary.findings,
+      ...(run.summary.libraries ? { libraries: run.summary.libraries } : {}),
       ...(run.summary.stats ? { stats: statsJson(run.summary.stats) } : {}),
     },
     ...(run.baseline ? { baseline: baselineJson(run.baseline) } : {}),

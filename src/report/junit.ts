@@ -23,7 +23,7 @@
  * (escape.ts) writes them, and unpaired surrogates and noncharacters, as `\uXXXX` text.
  */
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
-import { formatLoc } from '../model/location.js';
+import { formatCodeLoc, formatLoc } from '../model/location.js';
 import { painter } from './color.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { isFailing, mapFiles, plural } from './findings.js';
@@ -43,7 +43,7 @@ function element(indent: string, name: string, attributes: readonly (readonly [s
 }
 
 function findingFailure(f: Finding): string {
-  const where = formatLoc(f.location);
+  const where = f.location.at ? formatCodeLoc(f.location.at) : formatLoc(f.location);
   const body = renderFinding(f, plain).join('\n');
   return element('      ', 'failure', [
     ['message', `${where}: ${f.message} [${f.rule}]`],

@@ -28,7 +28,7 @@ import type { ReportOptions } from './types.js';
  */
 export const MARKDOWN_LIMITS = { findings: 50, chainEntries: 50, drawnEdges: 50 } as const;
 
-const statusWord: Readonly<Record<FileResult['status'], string>> = { pass: 'pass', fail: '**fail**', error: '**error**' };
+const statusWord: Readonly<Record<FileResult['status'], string>> = { pass: 'pass', fail: '**fail**', error: '**error**', library: 'library' };
 
 function headline(run: RunResult): string {
   const s = run.summary;

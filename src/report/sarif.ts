@@ -152,7 +152,8 @@ function physical(file: string, cwd: string, line?: number, column?: number): Js
 const locationOf = (l: SourceLoc | TraceStep, cwd: string, msg?: string, id?: number): Json => {
   const out: Json = {};
   if (id !== undefined) out.id = id;
-  out.physicalLocation = physical(l.file, cwd, l.line, l.column);
+  // Revision 1.1: a step's `at:` is where it is in the C code, as written (relative to the repository).
+  out.physicalLocation = l.at ? physical(l.at.file, cwd, l.at.line, l.at.column) : physical(l.file, cwd, l.line, l.column);
   if (msg !== undefined) out.message = message(escapeMessage(msg));
   return out;
 };

@@ -31,7 +31,7 @@ import type {
   TraceStep,
   UnmetExpectation,
 } from '../model/finding.js';
-import { formatLoc } from '../model/location.js';
+import { formatCodeLoc, formatLoc } from '../model/location.js';
 import { painter } from './color.js';
 import { terminalText as t } from './escape.js';
 import type { ReportOptions } from './types.js';
@@ -47,7 +47,9 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 const braced = (s: string): string => (s.startsWith('{') ? s : `{${s}}`);
 
-const stepText = (s: TraceStep, sep: string): string => `${t(s.file)}:${s.line}:${s.column}${sep}${t(s.step)}`;
+/** A trace step: its place in the scenario, or its `at:` C location with the scenario position after the step. */
+const stepText = (s: TraceStep, sep: string): string =>
+  s.at ? `${t(formatCodeLoc(s.at))}${sep}${t(s.step)}${sep}(${t(s.file)}:${s.line}:${s.column})` : `${t(s.file)}:${s.line}:${s.column}${sep}${t(s.step)}`;
 
 /** `(lockdep){usage}-{wait}`: a lock class as lockdep names it. */
 function classText(l: LockLine): string {
@@ -168,6 +170,7 @@ function fileLine(r: FileResult, c: ChalkInstance): string {
     return `${c.green('PASS')} ${file}${scenario}${extra}`;
   }
   if (r.status === 'error') return `${c.red('ERROR')} ${file}${scenario}: ${plural(r.errors.length, 'input error')}`;
+  if (r.status === 'library') return `${c.dim('LIBRARY')} ${file}${scenario}: only included by other files, not checked alone`;
   const unexpected = r.findings.filter((f) => !f.expected && f.severity === 'error').length;
   const parts = [plural(r.findings.length, 'finding'), `${unexpected} unexpected`];
   if (r.unmet.length > 0) parts.push(plural(r.unmet.length, 'expectation unmet', 'expectations unmet'));
@@ -177,7 +180,7 @@ function fileLine(r: FileResult, c: ChalkInstance): string {
 export function summaryLine(s: RunSummary, c: ChalkInstance): string {
   const ok = s.failed === 0 && s.errors === 0;
   const text =
-    `${plural(s.files, 'file')}: ${s.passed} passed, ${s.failed} failed, ${plural(s.errors, 'error')}; ` +
+    `${plural(s.files, 'file')}: ${s.passed} passed, ${s.failed} failed, ${plural(s.errors, 'error')}${s.libraries ? `, ${plural(s.libraries, 'library', 'libraries')}` : ''}; ` +
     plural(s.findings, 'finding');
   return ok ? c.green(`✔ ${text}`) : c.red(`✖ ${text}`);
 }

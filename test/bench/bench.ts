@@ -158,6 +158,8 @@ async function loadInChild(): Promise<void> {
   const ms = performance.now() - t0;
   const heapMB = process.memoryUsage().heapUsed / 1e6;
   console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, heapMB, summary }));
+}
+
 /**
  * Revision 1.1 (§11–§12): `n` sequential `if`s (each branch takes and releases a lock, so
  * they end in the same state) and `loops` loops over per-iteration objects in one path.
