@@ -439,7 +439,7 @@ export async function inspectFile(file: string, opts: CheckOptions = {}, fromDir
     const message = err instanceof Error ? err.message : String(err);
     return { result: errorResult(file, defaultScenarioName(file), [{ message: `internal error: ${message}`, file }]), graph: null };
   }
-  // A library found by searching a directory is only included by others: listed, not checked alone (§13).
+  // A library found by searching a directory is only included by others: listed, not checked alone (docs/scenario-format.md §13).
   if (checked.library && fromDirectory && checked.output.errors.length === 0)
     return { result: { file, scenario: checked.scenario, status: 'library', findings: [], unmet: [], errors: [] }, graph: null };
   const verdict = applyExpectations(checked.output.findings, checked.expect, checked.lookup);

@@ -22,11 +22,18 @@ export interface Acquisition {
   readonly prim: Prim | null;
 }
 
+/** The blocks that hold a built-in class, each with the annotation that opens it and stays open. */
+export const OPEN_ANNOTATION = {
+  reclaim: { key: 'fs_reclaim_acquire', arg: 'GFP_KERNEL' },
+  signalling: { key: 'dma_fence_begin_signalling', arg: null },
+} as const satisfies Record<string, YStep>;
+export type HoldingBlock = keyof typeof OPEN_ANNOTATION;
+
 export interface AcquisitionSteps {
   readonly open: YStep[];
   readonly close: YStep[];
   /** A block that holds the lock instead (`reclaim`, `signalling`): its steps go inside. */
-  readonly block?: string;
+  readonly block?: HoldingBlock;
   readonly comment?: string;
   /** The steps need the kernel model (`include: [kernel]`). */
   readonly kernel?: boolean;

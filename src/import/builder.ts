@@ -10,7 +10,7 @@ import type { KernelProfile, LockType } from '../model/scenario.js';
 import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqEnabled, irqSafe, kernelLockType, readableName, splitSubclass, type ClassInfo, type KernelLockName, type ProfileChoice } from './classes.js';
 import { framePrim, isInternal, primitive, splitStack, stepPrim, type Context, type Prim, type SplitStack } from './classify.js';
 import { ruleOf, type ReportChainEntry, type PrintedFrame, type ReportHeldLock, type KernelReport, type ReportLock } from './report.js';
-import { acquisitionSteps, type Acquisition, type AcquisitionSteps, type Irq } from './acquire.js';
+import { acquisitionSteps, OPEN_ANNOTATION, type Acquisition, type AcquisitionSteps, type HoldingBlock, type Irq } from './acquire.js';
 import { involvesOf, type DocPath, type Generated, type ScenarioDoc } from './doc.js';
 import type { YStep } from './yaml.js';
 
@@ -29,7 +29,7 @@ interface Placed {
   readonly close: YStep[];
   /** Taking it disabled hard interrupts. */
   readonly irqsOff: boolean;
-  readonly block?: string;
+  readonly block?: HoldingBlock;
   readonly comment?: string;
 }
 
@@ -389,6 +389,8 @@ export class ScenarioBuilder {
     synthesize?: boolean;
     /** The `at:` frames of the lock being taken: the innermost frames when there is no stack. */
     targetAt?: readonly PrintedFrame[];
+    /** The held locks stay held when the path ends (a task returning to user space with them). */
+    keepHeld?: boolean;
   }): void {
     let frames = opts.frames;
     const path = new PathState(() => `ticket${++this.ctxSeq === 1 ? '' : this.ctxSeq}`);
@@ -428,6 +430,12 @@ export class ScenarioBuilder {
       const acq = { ...a, ...(h.irq && h.irq !== 'none' && this.spinning(a.info) ? { irq: h.irq } : {}), ...(h.trylock ? { trylock: true } : {}) };
       const oc = this.lockSteps(acq, path);
       const comment = [oc.comment, h.comment, guess ? `guess: ${guess}` : undefined].filter((x) => x).join('; ');
+      if (opts.keepHeld) {
+        // Left held: a block cannot stay open, its opening annotation can.
+        const open = oc.block ? [OPEN_ANNOTATION[oc.block]] : oc.open;
+        placed.push({ level: h.atTop ? 0 : levels[j]!, open, close: [], irqsOff: oc.irqsOff === true, ...(comment ? { comment } : {}) });
+        return;
+      }
       placed.push({ level: h.atTop ? 0 : levels[j]!, open: oc.open, close: oc.close, irqsOff: oc.irqsOff === true, ...(oc.block ? { block: oc.block } : {}), ...(comment ? { comment } : {}) });
     });
     let target = opts.op(split, path);
@@ -534,7 +542,7 @@ export class ScenarioBuilder {
     const context: Context | null = extra.context ?? (r.irq?.hardirq ? 'hardirq' : r.irq?.softirq ? 'softirq' : r.backtraceInIrq ? null : null);
     this.buildPath({
       name: extra.name ?? this.taskName(),
-      comment: [`the task of the report, holding the locks of its held-locks block, ${r.kind === 'bad-unlock' ? 'releases the lock' : r.kind === 'sleep-in-atomic' ? 'sleeps' : 'takes the lock'} on its stack`],
+      comment: [`the task of the report, holding the locks of its held-locks block, ${r.kind === 'bad-unlock' ? 'releases the lock' : r.kind === 'sleep-in-atomic' ? 'sleeps' : r.kind === 'lock-held-at-exit' ? 'returns to user space' : 'takes the lock'} on its stack`],
       frames,
       context,
       held: irqHeld,
@@ -542,6 +550,7 @@ export class ScenarioBuilder {
       irqsDisabled: wantIrqsOff && !disabledByLock,
       synthesize: true,
       targetAt: r.next?.at ?? [],
+      keepHeld: r.kind === 'lock-held-at-exit',
     });
   }
 

@@ -51,7 +51,8 @@ export async function importLog(text: string, opts: ImportOptions = {}): Promise
     throw new NoReportError(
       'no lockdep report found: expected a line such as "WARNING: possible circular locking dependency detected", ' +
         '"WARNING: possible recursive locking detected", "WARNING: inconsistent lock state", "BUG: Invalid wait context", ' +
-        '"WARNING: bad unlock balance detected!" or "BUG: sleeping function called from invalid context"',
+        '"WARNING: bad unlock balance detected!", "WARNING: lock held when returning to user space!" or ' +
+        '"BUG: sleeping function called from invalid context"',
     );
   }
   let chosen: { r: KernelReport; index: number }[] = reports.map((r, i) => ({ r, index: i + 1 }));

@@ -23,6 +23,7 @@ const T = {
   inversion: /^(?:\[ )?(?:WARNING|INFO): possible irq lock inversion dependency detected(?: \])?$/,
   invalidWait: /^(?:\[ )?BUG: Invalid wait context(?: \])?$/,
   badUnlock: /^(?:\[ )?(?:WARNING|BUG): bad unlock balance detected!(?: \])?$/,
+  heldAtExit: /^(?:\[ )?(?:WARNING|BUG): lock held when returning to user space!(?: \])?$/,
   sleep: /^BUG: sleeping function called from invalid context(?: at (\S+))?$/,
 };
 
@@ -40,6 +41,7 @@ const BODY_KIND: readonly { readonly says: RegExp; readonly kind: ReportKind; re
   { says: /^\{[A-Z-]+\} state was registered at:$/, kind: 'inconsistent-lock-state', title: 'WARNING: inconsistent lock state' },
   { says: /^context-\{\d+:\d+\}$/, kind: 'invalid-wait-context', title: 'BUG: Invalid wait context' },
   { says: /^but there are no more locks to release!$/, kind: 'bad-unlock', title: 'WARNING: bad unlock balance detected!' },
+  { says: /^.* is leaving the kernel with locks still held!$/, kind: 'lock-held-at-exit', title: 'WARNING: lock held when returning to user space!' },
 ];
 
 /** The kind of a headless report, from the line of its body that says it; null when none does. */
@@ -67,6 +69,7 @@ export function matchTitle(text: string): Title | null {
   if (T.inversion.test(text)) return { kind: 'irq-inversion' };
   if (T.invalidWait.test(text)) return { kind: 'invalid-wait-context' };
   if (T.badUnlock.test(text)) return { kind: 'bad-unlock' };
+  if (T.heldAtExit.test(text)) return { kind: 'lock-held-at-exit' };
   m = T.sleep.exec(text);
   if (m) return { kind: 'sleep-in-atomic', ...(m[1] ? { file: m[1] } : {}) };
   return null;
@@ -275,6 +278,10 @@ class ReportParser {
     if ((m = /^(.*?) is trying to release lock:$/.exec(text))) {
       r.task = m[1]!;
       this.mode = 'next';
+      return;
+    }
+    if ((m = /^(.*?) is leaving the kernel with locks still held!$/.exec(text))) {
+      r.task = m[1]!;
       return;
     }
     if ((m = /^(.*?) just changed the state of lock:$/.exec(text))) {

@@ -12,6 +12,7 @@ export type ReportKind =
   | 'irq-inversion'
   | 'invalid-wait-context'
   | 'bad-unlock'
+  | 'lock-held-at-exit'
   | 'sleep-in-atomic';
 
 /** One stack frame, as printed. */
@@ -177,6 +178,7 @@ export function ruleOf(kind: ReportKind): string {
 /** What a report must show to be imported at all; null if it is all there. */
 export function missingPart(r: KernelReport): string | null {
   if (r.kind === 'sleep-in-atomic') return r.sleep ? null : 'the in_atomic()/irqs_disabled() line';
+  if (r.kind === 'lock-held-at-exit') return r.held && r.held.length > 0 ? null : 'the locks still held ("N locks held by ...:")';
   if (!r.next) {
     const what = r.kind === 'bad-unlock' ? 'the lock being released' : r.kind === 'irq-inversion' ? 'the lock whose state changed' : r.kind === 'inconsistent-lock-state' ? 'the lock taken' : 'the lock being acquired';
     return what;

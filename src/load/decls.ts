@@ -18,7 +18,7 @@ import type { ExpectationInput, FenceInput, LockInput, OptionsInput, PathInput, 
 import { StepConverter, checkVariables, forEachStep, isKernelHook, parseAt, substitute, type StepEnv } from './steps.js';
 import { formatCount } from './expansion.js';
 
-/** Instances of functions with arguments (§12) one scenario may make: far beyond any real design. */
+/** Instances of functions with arguments (docs/scenario-format.md §12) one scenario may make: far beyond any real design. */
 export const MAX_FUNCTION_INSTANCES = 20_000;
 
 
@@ -184,7 +184,7 @@ function declareHint(format: DeclFormat, kind: 'function'): string {
 
 /**
  * A function: its input (to compare a second declaration with), its parameters, `at` and
- * step list (long form, §12), and, once converted, its steps (a function with parameters is
+ * step list (long form, docs/scenario-format.md §12), and, once converted, its steps (a function with parameters is
  * converted per argument list, as an instance).
  */
 interface FunctionEntry {
@@ -200,7 +200,7 @@ interface FunctionEntry {
   checked: boolean;
 }
 
-/** A function's steps, parameters and `at`, from its short (a list) or long form (§12). */
+/** A function's steps, parameters and `at`, from its short (a list) or long form (docs/scenario-format.md §12). */
 function functionForm(body: unknown, pos: Pos, report: (e: InputError) => void): Pick<FunctionEntry, 'params' | 'at' | 'stepsRaw' | 'stepsPos'> {
   if (Array.isArray(body) || body === null || typeof body !== 'object') return { params: [], at: undefined, stepsRaw: body, stepsPos: pos };
   const f = body as { params?: string[]; at?: string; steps: unknown };
@@ -560,7 +560,7 @@ export class Declarations implements StepEnv {
     return this.functions.get(name)?.params ?? [];
   }
   /**
-   * `name` called with `args` (§12): its steps with the arguments substituted, made once per
+   * `name` called with `args` (docs/scenario-format.md §12): its steps with the arguments substituted, made once per
    * argument list. An error an argument produced is the call's, naming the parameter.
    */
   instantiate(name: string, args: readonly string[], call: SourceLoc): string | null {

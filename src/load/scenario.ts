@@ -24,10 +24,10 @@ import { fileSchema, TOP_LEVEL_KEYS, type ScenarioFile } from './schema.js';
 import { checkGivenText, fileKind, MAX_VALUES, parseText, readScenarioFile } from './source.js';
 import { Expansion, formatCount, heaviestStep, MAX_EXPANDED_STEPS, stepCallees, stepHooks, type ExpansionEnv } from './expansion.js';
 
-/** A keyword of the model that an `if` condition gives a meaning to (§11.1). */
+/** A keyword of the model that an `if` condition gives a meaning to (docs/scenario-format.md §11.1). */
 const CONDITION_KEYWORDS = ['blockable'] as const;
 
-/** Errors about names a library's includers declare (§13): not reported when the library is checked alone. */
+/** Errors about names a library's includers declare (docs/scenario-format.md §13): not reported when the library is checked alone. */
 const SUPPLIED_BY_INCLUDER = /^(undeclared (lock|fence|function)|unknown hook)|: undeclared function /;
 
 /** At most this many errors are reported for one file (then a count of the rest). */
@@ -252,7 +252,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
   errors.throwIfAny();
   if (!root) throw new InputErrors([new InputError(`cannot load ${file}`, null)]);
 
-  // A library checked alone may use names its includers declare (§13).
+  // A library checked alone may use names its includers declare (docs/scenario-format.md §13).
   const library = root.data.library === true;
   const report = library
     ? (e: InputError): void => {
@@ -324,7 +324,7 @@ export function checkExpansion(paths: readonly PathDecl[], env: ExpansionEnv, re
 
 
 /**
- * §14: a hook the file registers functions for must be invoked somewhere — by a path or a
+ * docs/scenario-format.md §14: a hook the file registers functions for must be invoked somewhere — by a path or a
  * function (`invoke`, or a kernel step that runs the hook), or by the kernel model.
  */
 function checkHooksInvoked(
@@ -350,7 +350,7 @@ function checkHooksInvoked(
   }
 }
 
-/** §11.1: a free-text condition a small edit away from a keyword of the model is probably that keyword. */
+/** docs/scenario-format.md §11.1: a free-text condition a small edit away from a keyword of the model is probably that keyword. */
 function* misspelledConditions(paths: readonly PathDecl[], functions: ReadonlyMap<string, readonly Step[]>): Generator<Notice> {
   const seen = new Set<Step>();
   const visit = (s: Step): void => {
@@ -368,7 +368,7 @@ function* misspelledConditions(paths: readonly PathDecl[], functions: ReadonlyMa
 }
 
 /**
- * §14: the file's own functions that nothing runs: not reached from a path (calls, hooks,
+ * docs/scenario-format.md §14: the file's own functions that nothing runs: not reached from a path (calls, hooks,
  * fence operations followed), not registered on a hook, not a fence operation.
  */
 function unusedFunctions(

@@ -52,7 +52,7 @@ export const optionsSchema = z.strictObject({
   warn: z.array(ruleIdSchema).optional(),
 });
 
-/** A function: its steps, or (§12, §13) `{params, at, steps}`. */
+/** A function: its steps, or (docs/scenario-format.md §12, §13) `{params, at, steps}`. */
 export const functionSchema = (steps: z.ZodType) =>
   z.union([steps, z.strictObject({ params: z.array(name).optional(), at: z.string().optional(), steps })]);
 

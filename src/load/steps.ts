@@ -24,7 +24,7 @@ import type { Pos } from './pos.js';
 /** `at:` values: `drivers/gpu/drm/xe/xe_vm.c:1234` or `...:1234:5`. */
 const AT_FORM = /^(.+?):([1-9][0-9]*)(?::([1-9][0-9]*))?$/;
 
-/** `$p` or `${p}`: a parameter or loop variable (§11.2, §12). */
+/** `$p` or `${p}`: a parameter or loop variable (docs/scenario-format.md §11.2, §12). */
 const VAR_REF = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -149,7 +149,7 @@ interface StepDef {
 
 // The two multi-key steps: their "argument" is the whole step map.
 const withSchema = (steps: Steps) => z.strictObject({ with: lockSpec(steps), do: steps });
-/** The trylock spellings: what `if: {X: lock}` accepts (§11.1). */
+/** The trylock spellings: what `if: {X: lock}` accepts (docs/scenario-format.md §11.1). */
 const TRYLOCKS: readonly StepSpelling[] = STEP_VOCABULARY.filter((s) => s.category === 'trylock');
 // `if: COND` (free text; `blockable` is the model's keyword) or `if: {TRYLOCK: lock}`.
 const ifCondition = (steps: Steps) => z.union([name, ...TRYLOCKS.map((s) => z.strictObject({ [s.name]: ARG_SCHEMAS[s.arg]!(steps) }))]);
@@ -323,7 +323,7 @@ function buildStepSchema(): z.ZodType {
   const list: z.ZodType = z.array(z.lazy(() => stepSchema));
   const bare: z.ZodType[] = [];
   const options: z.ZodType[] = [];
-  // Any step written as a map may say where it is in the C code (§13).
+  // Any step written as a map may say where it is in the C code (docs/scenario-format.md §13).
   const at = { at: atSchema.optional() };
   for (const s of STEP_VOCABULARY) {
     const d = TABLE.get(s.name)!;
@@ -423,7 +423,7 @@ export interface StepEnv {
   hookNames(): Iterable<string>;
   hasFence(name: string): boolean;
   fenceNames(): Iterable<string>;
-  /** A function's parameters (§12); empty for a function without. */
+  /** A function's parameters (docs/scenario-format.md §12); empty for a function without. */
   functionParams?(name: string): readonly string[];
   /**
    * The function `name` called with `args` (as many as it has parameters), its steps made with
@@ -433,7 +433,7 @@ export interface StepEnv {
   instantiate?(name: string, args: readonly string[], call: SourceLoc): string | null;
 }
 
-/** How the converter is used: scenario files have revision 1.1's steps, a stream has none (§10). */
+/** How the converter is used: scenario files have revision 1.1's steps, a stream has none (docs/scenario-format.md §10). */
 export interface ConverterOptions {
   readonly stream?: boolean;
 }
@@ -492,7 +492,7 @@ export class StepConverter {
     }
   }
 
-  /** Revision 1.1's forms are for scenario files; a stream records one execution (§10). */
+  /** Revision 1.1's forms are for scenario files; a stream records one execution (docs/scenario-format.md §10). */
   private streamRefuses(what: string, loc: SourceLoc): boolean {
     if (!this.options.stream) return false;
     this.report(new InputError(`${what} is not available in a JSON Lines stream, which records one execution (write alternatives, loops and arguments in a YAML or JSON scenario)`, loc));
@@ -863,7 +863,7 @@ export class StepConverter {
     return { op: 'if_cond', loc: x.loc, label: x.label, spelling: x.op, cond: v.if as string, then, else: els };
   }
 
-  /** `loop: [steps]` or `loop: {for: V, do: [steps]}` (§11.2). */
+  /** `loop: [steps]` or `loop: {for: V, do: [steps]}` (docs/scenario-format.md §11.2). */
   loopStep(x: Ctx): Step | null {
     if (this.streamRefuses('`loop`', x.loc)) return null;
     const inLoop = (body: unknown, pos: Pos): Step[] => {
@@ -945,7 +945,7 @@ export class StepConverter {
     return { op: 'signalling', loc: x.loc, label: x.label, spelling: x.op, fences, body: this.body(a.do, x.argPos.child('do'), x) };
   }
 
-  /** `call: fn`, `call: fn(a, b)` or `call: {fn, args}` (§12). */
+  /** `call: fn`, `call: fn(a, b)` or `call: {fn, args}` (docs/scenario-format.md §12). */
   call(x: Ctx): Step | null {
     let fn: string;
     let args: string[] | null = null;

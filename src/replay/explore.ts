@@ -1,5 +1,5 @@
 /**
- * Exploring a path's alternatives (scenario-format revision 1.1, §11.3).
+ * Exploring a path's alternatives (docs/scenario-format.md §11.3).
  *
  * A path with `if`s and loops stands for every execution they allow. The interpreter runs
  * one execution at a time, depth first in replay order (`then` before `else`, fewer loop

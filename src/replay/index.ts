@@ -35,7 +35,7 @@ export interface ReplayTuning {
   /** The sizes of lockdep's tables (default LOCKDEP_LIMITS); smaller only in tests. */
   readonly limits?: LockdepLimits;
   /**
-   * Executions of a path that meet in the same state continue as one (default on, §11.3);
+   * Executions of a path that meet in the same state continue as one (default on, docs/scenario-format.md §11.3);
    * off only to show it loses no finding.
    */
   readonly mergeStates?: boolean;

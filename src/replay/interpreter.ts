@@ -75,7 +75,7 @@ export class Interpreter implements Machine {
     readonly program: Program,
     private readonly onInputError: (error: InputError) => void,
     readonly sink: DetectionSink,
-    /** Executions that meet in the same state continue as one (§11.3). */
+    /** Executions that meet in the same state continue as one (docs/scenario-format.md §11.3). */
     private readonly mergeStates = true,
   ) {}
 
@@ -135,7 +135,7 @@ export class Interpreter implements Machine {
   }
 
   /**
-   * One run of a path: every execution its alternatives allow (§11.3), depth first in replay
+   * One run of a path: every execution its alternatives allow (docs/scenario-format.md §11.3), depth first in replay
    * order; returns how many on_edeadlk branch points an execution passed at most.
    */
   private runOnce(path: PathDecl, branchAt: number): number {

@@ -30,7 +30,7 @@ export interface Activation {
   readonly boundary: boolean;
   /** mmu_notifier_range_blockable() as seen inside. */
   readonly blockable: boolean;
-  /** An iteration of a loop (§11.2): the token shared by that loop's iterations, for `break`. */
+  /** An iteration of a loop (docs/scenario-format.md §11.2): the token shared by that loop's iterations, for `break`. */
   readonly loop?: object;
 }
 

@@ -92,7 +92,7 @@ export class Task {
   pagefaultDisabled = 0;
   /** Past MAX_LOCK_DEPTH: lockdep is off for this task, as the kernel turns it off. */
   lockdepOff = false;
-  /** Iterations chosen by the `for: V` loops met so far (§11.2): later loops over V take as many. */
+  /** Iterations chosen by the `for: V` loops met so far (docs/scenario-format.md §11.2): later loops over V take as many. */
   readonly loopCounts = new Map<string, number>();
   private current: Frame | null = null;
   // A stream step's frame, made only when something reads it (most releases: nothing does).
@@ -138,7 +138,7 @@ export class Task {
     return this.bhCount === 0 && this.softirqDepth === 0;
   }
 
-  /** Everything the replay of the rest of a path depends on, as a copy (§11.3 explores from it). */
+  /** Everything the replay of the rest of a path depends on, as a copy (docs/scenario-format.md §11.3 explores from it). */
   snapshot(): TaskSnapshot {
     return {
       held: this.held.map(copyHeld),

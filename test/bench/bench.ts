@@ -161,7 +161,7 @@ async function loadInChild(): Promise<void> {
 }
 
 /**
- * Revision 1.1 (§11–§12): `n` sequential `if`s (each branch takes and releases a lock, so
+ * Revision 1.1 (docs/scenario-format.md §11–§12): `n` sequential `if`s (each branch takes and releases a lock, so
  * they end in the same state) and `loops` loops over per-iteration objects in one path.
  */
 function alternativesScenario(n: number, loops: number): string {

@@ -231,7 +231,7 @@ export function toDocument(s: AbsScenario, names: Names = plainNames, scenarioNa
   }
   if (s.hooks.length) {
     const hooks = new Map<string, string[]>();
-    // A hook nothing invokes is an input error (§14): register only the invoked ones.
+    // A hook nothing invokes is an input error (docs/scenario-format.md §14): register only the invoked ones.
     const invoked = invokedHooks([s.functions.map((steps) => renderValue(steps, names)), s.paths.map((p) => renderValue(p.steps, names))]);
     s.hooks.forEach((h, k) => {
       const n = hookName(s, k, names);

@@ -36,6 +36,8 @@ const TABLE: Record<string, readonly Case[]> = {
   'circular-msm-dev-pm-qos.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_MSM }],
   'circular-msm-shrinker-ww-acquire.txt': [{ rule: 'circular-dependency', kind: 'circular-chain', classes: CIRC_SHRINKER }],
   'circular-nouveau-resv-cli-mutex-quoted.txt': [{ rule: 'circular-dependency', kind: 'circular', classes: CIRC_NOUVEAU }],
+  'held-at-exit-bcachefs-fs-reclaim.txt': [{ rule: 'lock-held-at-exit', kind: 'held-at-exit', classes: ['fs_reclaim'] }],
+  'held-at-exit-dattobd-ioctl-mutex.txt': [{ rule: 'lock-held-at-exit', kind: 'held-at-exit', classes: ['&ioctl_mutex'] }],
   'inconsistent-sync-timeline-syzbot.txt': [{ rule: 'inconsistent-lock-state', kind: 'inconsistent', classes: ['sync_timeline_list_lock'] }],
   'invalid-wait-mtk-sysirq.txt': [{ rule: 'invalid-wait-context', kind: 'invalid-wait', classes: ['&chip_data->lock', '&irq_desc_lock_class'] }],
   'irq-inversion-ndev-pgd-lock.txt': [{ rule: 'irq-inversion', kind: 'irq-inversion', classes: ['&ndev->lock', 'pgd_lock'] }],
@@ -76,7 +78,7 @@ describe('the corpus', () => {
 
   it('covers every report kind and the messy-paste forms', () => {
     const kinds = new Set(Object.values(TABLE).flat().map((c) => c.kind));
-    for (const k of ['circular', 'circular-chain', 'recursive', 'inconsistent', 'safe-to-unsafe', 'safe-to-unsafe-softirq', 'irq-inversion', 'invalid-wait', 'bad-unlock', 'sleep']) {
+    for (const k of ['circular', 'circular-chain', 'recursive', 'inconsistent', 'safe-to-unsafe', 'safe-to-unsafe-softirq', 'irq-inversion', 'invalid-wait', 'bad-unlock', 'held-at-exit', 'sleep']) {
       expect(kinds.has(k), k).toBe(true);
     }
     expect(files.filter((f) => f.startsWith('messy-')).length).toBeGreaterThanOrEqual(7);

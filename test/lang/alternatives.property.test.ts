@@ -1,5 +1,5 @@
 /**
- * Properties of alternatives (scenario-format §11.3): a path with `if`s stands for the
+ * Properties of alternatives (docs/scenario-format.md §11.3): a path with `if`s stands for the
  * straight-line paths it expands to, an `if` whose branches are the same changes nothing, and
  * merging executions that meet in the same state loses no finding.
  */
@@ -69,7 +69,7 @@ async function findings(text: string, tuning: ReplayTuning = {}): Promise<string
   return out.findings.map((f) => `${f.rule}:${[...f.locks].sort().join(',')}`);
 }
 
-describe('alternatives (§11.3)', () => {
+describe('alternatives (docs/scenario-format.md §11.3)', () => {
   it('a path with ifs gives the findings of the straight-line paths it expands to, in replay order', { timeout: timeout(40, 400) }, async () => {
     await fc.assert(
       fc.asyncProperty(pathsArb, async (paths) => {

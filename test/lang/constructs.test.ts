@@ -1,5 +1,5 @@
 /**
- * Revision 1.1 (scenario-format §11–§14) construct by construct, RuleTester style: scenarios
+ * Revision 1.1 (docs/scenario-format.md §11–§14) construct by construct, RuleTester style: scenarios
  * that must stay clean of a rule and scenarios that must trigger it, with locks and line.
  */
 import { ruleTester, yaml } from '../rules/rule-tester.js';
@@ -11,7 +11,7 @@ const LOCKS = yaml`
     S: spinlock
 `;
 
-// §11.1 — if: COND, both branches replayed, each going on with the steps after the if.
+// docs/scenario-format.md §11.1 — if: COND, both branches replayed, each going on with the steps after the if.
 ruleTester('circular-dependency', {
   valid: [
     {
@@ -99,7 +99,7 @@ ruleTester('circular-dependency', {
   ],
 });
 
-// §11.1 — the trylock branches: then holds X (exactly as `trylock: X`), else does not.
+// docs/scenario-format.md §11.1 — the trylock branches: then holds X (exactly as `trylock: X`), else does not.
 ruleTester('lock-held-at-exit', {
   valid: [
     {
@@ -161,7 +161,7 @@ ruleTester('bad-unlock', {
   ],
 });
 
-// §11.2 — loops taken 0, 1 and 2 times; per-iteration objects.
+// docs/scenario-format.md §11.2 — loops taken 0, 1 and 2 times; per-iteration objects.
 ruleTester('recursive-locking', {
   valid: [
     {

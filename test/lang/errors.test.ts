@@ -1,5 +1,5 @@
 /**
- * Revision 1.1 input errors (§11–§14): each with its place, what is wrong and what was
+ * Revision 1.1 input errors (docs/scenario-format.md §11–§14): each with its place, what is wrong and what was
  * expected, and "did you mean" where a name is close.
  */
 import { describe, expect, it } from 'vitest';

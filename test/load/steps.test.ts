@@ -296,7 +296,7 @@ describe('calls and hooks', () => {
     const f = fx.write('h.yaml', ['functions:', '  f: []', 'hooks:', '  drm_gem.vmap: [f]', 'paths:', '  - name: p', '    steps:', '      - invoke: drm_gem.vmapp', '      - invoke: {hook: shrinker.scn}'].join('\n'));
     const errs = await loadErrors(f);
     expect(errs.map((e) => [e.line, e.column, /did you mean "(.+?)"/.exec(e.message)?.[1]])).toEqual([
-      // Registered, and (for want of the misspelled invoke) never invoked (§14).
+      // Registered, and (for want of the misspelled invoke) never invoked (docs/scenario-format.md §14).
       [4, 18, undefined],
       [8, 17, 'drm_gem.vmap'],
       [9, 24, 'shrinker.scan'],

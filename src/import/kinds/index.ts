@@ -6,6 +6,7 @@ import { reconstructCircular } from './circular.js';
 import { reconstructInconsistent } from './inconsistent.js';
 import { reconstructInvalidWait } from './invalid-wait.js';
 import { reconstructIrqInversion } from './irq-inversion.js';
+import { reconstructLockHeldAtExit } from './lock-held-at-exit.js';
 import { reconstructRecursive } from './recursive.js';
 import { reconstructSafeToUnsafe } from './safe-to-unsafe.js';
 import { reconstructSleepInAtomic } from './sleep-in-atomic.js';
@@ -18,5 +19,6 @@ export const RECONSTRUCT: Readonly<Record<ReportKind, (b: ScenarioBuilder) => vo
   'irq-inversion': reconstructIrqInversion,
   'invalid-wait-context': reconstructInvalidWait,
   'bad-unlock': reconstructBadUnlock,
+  'lock-held-at-exit': reconstructLockHeldAtExit,
   'sleep-in-atomic': reconstructSleepInAtomic,
 };
