@@ -1,0 +1,71 @@
+/** drm/sched: the job functions and the drm_sched_backend_ops hooks. */
+import { callback, submit, type Case } from '../case.js';
+
+export const CASES: readonly Case[] = [
+
+  {
+    name: 'drm_sched_job_init',
+    bad: submit('', '      - call: drm_sched_job_init\n'),
+    badRules: ['circular-dependency'],
+    good: submit('      - call: drm_sched_job_init\n', ''),
+  },
+  {
+    name: 'drm_sched_job_add_dependency',
+    bad: submit('', '      - call: drm_sched_job_add_dependency\n'),
+    badRules: ['circular-dependency'],
+    good: submit('      - call: drm_sched_job_add_dependency\n', ''),
+  },
+  {
+    name: 'drm_sched_job_arm (a GFP_KERNEL allocation before the push)',
+    bad: submit('', '      - kmalloc: GFP_KERNEL\n'),
+    badRules: ['circular-dependency'],
+    good: submit('      - kmalloc: GFP_KERNEL\n', ''),
+  },
+  {
+    name: 'drm_sched_entity_push_job (entity->lock is not irq-safe)',
+    bad: `${submit('', '')}  - name: irq handler
+    context: hardirq
+    steps:
+      - call: drm_sched_job_arm
+      - call: drm_sched_entity_push_job
+`,
+    badRules: ['inconsistent-lock-state', 'inconsistent-lock-state'],
+    good: submit('', '      - spin_lock: lock\n      - spin_unlock: lock\n').replace('paths:', 'locks: {lock: spinlock}\npaths:'),
+  },
+  {
+    name: 'drm_sched_backend_ops.run_job',
+    bad: callback('drm_sched_backend_ops.run_job', '    - kmalloc: GFP_KERNEL\n'),
+    badRules: ['circular-dependency'],
+    good: callback('drm_sched_backend_ops.run_job', '    - kmalloc: GFP_NOWAIT\n'),
+  },
+  {
+    name: 'drm_sched_backend_ops.timedout_job',
+    bad: callback('drm_sched_backend_ops.timedout_job', '    - kmalloc: GFP_KERNEL\n'),
+    badRules: ['circular-dependency'],
+    good: callback('drm_sched_backend_ops.timedout_job', '    - kmalloc: GFP_ATOMIC\n'),
+  },
+  {
+    name: 'drm_sched_backend_ops.free_job (flushing its own submit queue)',
+    bad: callback('drm_sched_backend_ops.free_job', '    - flush_workqueue: drm_sched_lockdep_map\n'),
+    badRules: ['recursive-locking', 'circular-dependency'],
+    good: callback('drm_sched_backend_ops.free_job', '    - kmalloc: GFP_KERNEL\n'),
+  },
+  {
+    name: 'drm_sched_stop (from the free_job callback: cancels its own work)',
+    bad: callback('drm_sched_backend_ops.free_job', '    - call: drm_sched_stop\n'),
+    badRules: ['recursive-locking'],
+    good: `${submit('', '')}  - name: reset work\n    work: {item: "(&gpu->reset_work)", queue: reset}\n    steps: [{call: drm_sched_stop}, {call: drm_sched_start}]\n`,
+  },
+  {
+    name: 'drm_sched_resubmit_jobs (under a spinlock, run_job sleeps)',
+    bad: 'locks: {lock: spinlock, m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{spin_lock: lock}, {call: drm_sched_resubmit_jobs}, {spin_unlock: lock}]\n',
+    badRules: ['sleep-in-atomic', 'invalid-wait-context'],
+    good: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{call: drm_sched_resubmit_jobs}]\n',
+  },
+  {
+    name: 'drm_sched_start (job_list_lock is not irq-safe)',
+    bad: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start}]\n  - name: irq\n    context: hardirq\n    steps: [{call: drm_sched_start}]\n',
+    badRules: ['inconsistent-lock-state'],
+    good: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start}]\n',
+  },
+];
