@@ -17,9 +17,9 @@ export function submit(before: string, between: string): string {
   return `paths:
   - name: submit ioctl
     steps:
-      - call: drm_sched_job_init
-${before}      - call: drm_sched_job_arm
-${between}      - call: drm_sched_entity_push_job
+      - call: drm_sched_job_init(job)
+${before}      - call: drm_sched_job_arm(job)
+${between}      - call: drm_sched_entity_push_job(job)
 `;
 }
 

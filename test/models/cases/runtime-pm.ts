@@ -4,32 +4,32 @@ import type { Case } from '../case.js';
 export const CASES: readonly Case[] = [
   {
     name: 'pm_runtime_get_sync (under a spinlock)',
-    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_get_sync}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_get_sync(gpu)}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic'],
-    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_get_sync}, {call: pm_runtime_put_sync}]\n',
+    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_get_sync(gpu)}, {call: pm_runtime_put_sync(gpu)}]\n',
   },
   {
     name: 'pm_runtime_resume_and_get (under a spinlock)',
-    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_resume_and_get}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_resume_and_get(gpu)}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic'],
-    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_resume_and_get}]\n',
+    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_resume_and_get(gpu)}]\n',
   },
   {
     name: 'pm_runtime_put_sync (under a spinlock)',
-    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_put_sync}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock}\npaths:\n  - name: p\n    steps: [{spin_lock: lock}, {call: pm_runtime_put_sync(gpu)}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic'],
-    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_put_sync}]\n',
+    good: 'paths:\n  - name: p\n    steps: [{call: pm_runtime_put_sync(gpu)}]\n',
   },
   {
     name: 'dev_pm_ops.runtime_resume (resumed from run_job)',
-    bad: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\n  run: [{call: pm_runtime_get_sync}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\n  drm_sched_backend_ops.run_job: [run]\n',
+    bad: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\n  run: [{call: pm_runtime_get_sync(gpu)}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\n  drm_sched_backend_ops.run_job: [run]\n',
     badRules: ['circular-dependency'],
-    good: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_get_sync}]\n',
+    good: 'functions:\n  resume: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_resume: [resume]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_get_sync(gpu)}]\n',
   },
   {
     name: 'dev_pm_ops.runtime_suspend (suspended from the timeout handler)',
-    bad: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\n  tdr: [{call: pm_runtime_put_sync}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\n  drm_sched_backend_ops.timedout_job: [tdr]\n',
+    bad: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\n  tdr: [{call: pm_runtime_put_sync(gpu)}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\n  drm_sched_backend_ops.timedout_job: [tdr]\n',
     badRules: ['circular-dependency'],
-    good: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_put_sync}]\n',
+    good: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_put_sync(gpu)}]\n',
   },
 ];

@@ -5,15 +5,15 @@ export const CASES: readonly Case[] = [
 
   {
     name: 'drm_sched_job_init',
-    bad: submit('', '      - call: drm_sched_job_init\n'),
+    bad: submit('', '      - call: drm_sched_job_init(job)\n'),
     badRules: ['circular-dependency'],
-    good: submit('      - call: drm_sched_job_init\n', ''),
+    good: submit('      - call: drm_sched_job_init(job)\n', ''),
   },
   {
     name: 'drm_sched_job_add_dependency',
-    bad: submit('', '      - call: drm_sched_job_add_dependency\n'),
+    bad: submit('', '      - call: drm_sched_job_add_dependency(job, in_fence)\n'),
     badRules: ['circular-dependency'],
-    good: submit('      - call: drm_sched_job_add_dependency\n', ''),
+    good: submit('      - call: drm_sched_job_add_dependency(job, in_fence)\n', ''),
   },
   {
     name: 'drm_sched_job_arm (a GFP_KERNEL allocation before the push)',
@@ -26,8 +26,8 @@ export const CASES: readonly Case[] = [
     bad: `${submit('', '')}  - name: irq handler
     context: hardirq
     steps:
-      - call: drm_sched_job_arm
-      - call: drm_sched_entity_push_job
+      - call: drm_sched_job_arm(job)
+      - call: drm_sched_entity_push_job(job)
 `,
     badRules: ['inconsistent-lock-state', 'inconsistent-lock-state'],
     good: submit('', '      - spin_lock: lock\n      - spin_unlock: lock\n').replace('paths:', 'locks: {lock: spinlock}\npaths:'),
@@ -51,21 +51,21 @@ export const CASES: readonly Case[] = [
     good: callback('drm_sched_backend_ops.free_job', '    - kmalloc: GFP_KERNEL\n'),
   },
   {
-    name: 'drm_sched_stop (from the free_job callback: cancels its own work)',
-    bad: callback('drm_sched_backend_ops.free_job', '    - call: drm_sched_stop\n'),
-    badRules: ['recursive-locking'],
-    good: `${submit('', '')}  - name: reset work\n    work: {item: "(&gpu->reset_work)", queue: reset}\n    steps: [{call: drm_sched_stop}, {call: drm_sched_start}]\n`,
+    name: 'drm_sched_stop (from the run_job callback: cancels its own work)',
+    bad: callback('drm_sched_backend_ops.run_job', '    - call: drm_sched_stop(sched)\n'),
+    badRules: ['recursive-locking', 'circular-dependency'],
+    good: `${submit('', '')}  - name: reset work\n    work: {item: "(&gpu->reset_work)", queue: reset}\n    steps: [{call: drm_sched_stop(sched)}, {call: drm_sched_start(sched)}]\n`,
   },
   {
     name: 'drm_sched_resubmit_jobs (under a spinlock, run_job sleeps)',
-    bad: 'locks: {lock: spinlock, m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{spin_lock: lock}, {call: drm_sched_resubmit_jobs}, {spin_unlock: lock}]\n',
+    bad: 'locks: {lock: spinlock, m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{spin_lock: lock}, {call: drm_sched_resubmit_jobs(sched)}, {spin_unlock: lock}]\n',
     badRules: ['sleep-in-atomic', 'invalid-wait-context'],
-    good: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{call: drm_sched_resubmit_jobs}]\n',
+    good: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: reset\n    steps: [{call: drm_sched_resubmit_jobs(sched)}]\n',
   },
   {
     name: 'drm_sched_start (job_list_lock is not irq-safe)',
-    bad: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start}]\n  - name: irq\n    context: hardirq\n    steps: [{call: drm_sched_start}]\n',
+    bad: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start(sched)}]\n  - name: irq\n    context: hardirq\n    steps: [{call: drm_sched_start(sched)}]\n',
     badRules: ['inconsistent-lock-state'],
-    good: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start}]\n',
+    good: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start(sched)}]\n',
   },
 ];
