@@ -3,13 +3,14 @@
  * apply its expectations, and collect a RunResult for the reporters. One file's failure
  * (an input error, or even a bug) never stops the others.
  */
+import { profileOf, type KernelRelease } from '../model/kernel-release.js';
 import { constants } from 'node:fs';
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches, readTraceParallel, TraceTables, type TraceItem } from '../load/index.js';
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
 import type { SourceLoc } from '../model/location.js';
-import type { FenceDecl, FenceModel, KernelProfile, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
+import type { FenceDecl, FenceModel, LockDecl, PathDecl, Scenario, ScenarioOptions, Step } from '../model/scenario.js';
 import { analyzeScenario, applyExpectations, startAnalysis, summarize, type Analysis, type AnalyzedReplay } from '../analyze/index.js';
 import type { GraphExport } from '../model/graph.js';
 import type { PreparedStep } from '../replay/index.js';
@@ -23,7 +24,7 @@ import { notText } from '../load/source.js';
 
 export interface CheckOptions {
   /** `--kernel`: overrides the scenario's `options.kernel`. */
-  readonly kernel?: KernelProfile;
+  readonly kernel?: KernelRelease;
   /** `--fence-model`: overrides the scenario's `options.fence_model`. */
   readonly fenceModel?: FenceModel;
   /** Includes added to every scenario and stream, before its own (a config file's `include`). */
@@ -141,7 +142,7 @@ export function defaultScenarioName(file: string): string {
 function withOverrides(options: ScenarioOptions, opts: CheckOptions): ScenarioOptions {
   return {
     ...options,
-    kernel: opts.kernel ?? options.kernel,
+    ...(opts.kernel !== undefined ? { kernel: profileOf(opts.kernel), release: opts.kernel } : {}),
     fenceModel: opts.fenceModel ?? options.fenceModel,
     warn: opts.enable?.length ? [...new Set([...options.warn, ...opts.enable])] : options.warn,
   };

@@ -7,6 +7,7 @@
  *
  * Precedence: the command line, then the config file, then each scenario's own `options`.
  */
+import type { KernelRelease } from '../model/kernel-release.js';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,7 +22,7 @@ import type { BaselineEntry, CheckStats, RunResult } from '../model/finding.js';
 import { painter } from '../report/color.js';
 import { terminalText as t } from '../model/escape.js';
 import { getReporter } from '../report/index.js';
-import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import type { FenceModel } from '../model/scenario.js';
 import {
   addColorOption, addOutputOption, addReplayOptions, type CliIO, EXIT_ERROR, EXIT_FAILED, EXIT_OK, fileErrorLine, formatOption,
   inputErrorLines, Progress, progressWanted, type ProgressStream, reportColor, writeOutput,
@@ -32,7 +33,7 @@ export interface GateFlags {
   /** Whether --format was given (else the config's format, else text). */
   readonly formatGiven: boolean;
   readonly fenceModel?: FenceModel;
-  readonly kernel?: KernelProfile;
+  readonly kernel?: KernelRelease;
   /** `--config FILE`, or false for `--no-config`. */
   readonly config?: string | false;
   readonly baseline?: string;
@@ -228,7 +229,7 @@ interface CheckFlags extends Omit<GateFlags, 'formatGiven' | 'format'> {
   readonly format: string;
   readonly output?: string;
   readonly fenceModel?: FenceModel;
-  readonly kernel?: KernelProfile;
+  readonly kernel?: KernelRelease;
   readonly quiet?: boolean;
   readonly color: boolean;
 }

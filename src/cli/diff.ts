@@ -4,6 +4,7 @@
  * fail `check` (an error AFTER does not expect) — the pre-review gate; 2 for a usage or input
  * error; 0 otherwise.
  */
+import type { KernelRelease } from '../model/kernel-release.js';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -11,7 +12,7 @@ import { expandInputs, inspectFile, type CheckOptions } from '../check/run.js';
 import { compareSides, gateFails, summarizeDiff, type DiffResult, type FileDiff, type Side } from '../diff/index.js';
 import { byteOrder } from '../graph/model.js';
 import { jsonText, terminalText } from '../model/escape.js';
-import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import type { FenceModel } from '../model/scenario.js';
 import { outputFormat } from '../report/registry.js';
 import {
   addColorOption, addOutputOption, addReplayOptions, type CliIO, EXIT_ERROR, EXIT_FAILED, EXIT_OK, formatOption, reportColor, writeOutput,
@@ -89,7 +90,7 @@ export async function diffInputs(before: string, after: string, opts: CheckOptio
 export interface DiffFlags {
   readonly format: string;
   readonly output?: string;
-  readonly kernel?: KernelProfile;
+  readonly kernel?: KernelRelease;
   readonly fenceModel?: FenceModel;
   readonly color: boolean;
 }

@@ -4,12 +4,13 @@
  * Exit 0 when the graph was written, 2 for a usage or input error (the input errors are
  * printed as `file:line:column: error: …`; a stream with broken lines still gets its graph).
  */
+import type { KernelRelease } from '../model/kernel-release.js';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { inspectFile, type CheckOptions } from '../check/run.js';
 import { buildGraph, cyclesOnly } from '../graph/index.js';
 import { jsonText } from '../model/escape.js';
-import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import type { FenceModel } from '../model/scenario.js';
 import { outputFormat } from '../report/registry.js';
 import { addOutputOption, addReplayOptions, type CliIO, EXIT_ERROR, EXIT_OK, fileErrorLine, formatOption, writeOutput } from './shared.js';
 
@@ -17,7 +18,7 @@ export interface GraphFlags {
   readonly format: string;
   readonly cycles?: boolean;
   readonly output?: string;
-  readonly kernel?: KernelProfile;
+  readonly kernel?: KernelRelease;
   readonly fenceModel?: FenceModel;
 }
 

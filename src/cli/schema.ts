@@ -23,7 +23,7 @@ const SCENARIO_KEY_DESCRIPTIONS: Readonly<Record<string, string>> = {
   hooks: 'Callbacks registered for a hook (e.g. mmu_interval_notifier.invalidate, shrinker.scan); `invoke:` runs them, the kernel model runs the kernel hooks.',
   paths: 'The code paths to replay, each {name, context, irqs, work, steps}.',
   expect: 'What the CI gate expects: `clean`, or a list of {rule, involves, path}. Unexpected error findings and unmet expectations fail the file.',
-  options: 'kernel: "5.10" | "6.13", fence_model: lockdep | precise, warn: [opt-in rules]. The command line and the config file override them.',
+  options: 'kernel: a release from "5.10" on ("6.8"; lockdep\'s profile is 5.10 before 6.13, 6.13 from there; the helper models follow the release), fence_model: lockdep | precise, warn: [opt-in rules]. The command line and the config file override them.',
 };
 
 type JsonSchema = Record<string, unknown>;

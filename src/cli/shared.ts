@@ -16,7 +16,8 @@ import { didYouMean, type InputErrors } from '../load/errors.js';
 import { packageRoot } from '../load/models.js';
 import { jsonText, terminalText as t } from '../model/escape.js';
 import type { InputErrorInfo } from '../model/finding.js';
-import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import { KERNEL_PROFILES, parseRelease } from '../model/kernel-release.js';
+import type { FenceModel } from '../model/scenario.js';
 import { useColor } from '../report/color.js';
 import { defaultFormat, formatHelp, formatNames, type OutputCommand } from '../report/registry.js';
 
@@ -59,7 +60,6 @@ export function processIO(): CliIO {
 // ------------------------------------------------------------------ options
 
 export const FENCE_MODELS: readonly FenceModel[] = ['lockdep', 'precise'];
-export const KERNELS: readonly KernelProfile[] = ['5.10', '6.13'];
 
 /** An option argument parser accepting one of `values`, with a "did you mean" otherwise. */
 export function choice<T extends string>(what: string, values: readonly T[]): (value: string) => T {
@@ -88,8 +88,12 @@ export function addReplayOptions(cmd: Command): Command {
       ),
     )
     .addOption(
-      new Option('--kernel <version>', 'kernel profile, overriding the scenarios: 5.10 or 6.13').argParser(
-        choice('kernel profile', KERNELS),
+      new Option('--kernel <release>', `kernel release, overriding the scenarios: lockdep's profile (${KERNEL_PROFILES.join(' or ')}) and the models' version`).argParser(
+        (value: string) => {
+          const r = parseRelease(value);
+          if ('error' in r) throw new InvalidArgumentError(`${r.error}.`);
+          return r.release;
+        },
       ),
     );
 }

@@ -7,13 +7,14 @@
  * misspelt key, rule id, model or format. Paths in it are relative to the file.
  * Precedence: the command line, then the config, then each scenario's own `options`.
  */
+import { releaseOf, type KernelRelease } from '../model/kernel-release.js';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, InputErrors, didYouMean } from '../load/errors.js';
 import { validate } from '../load/issues.js';
 import { resolveExtraInclude, type ExtraInclude } from '../load/scenario.js';
 import { parseText, readText } from '../load/source.js';
-import type { FenceModel, KernelProfile } from '../model/scenario.js';
+import type { FenceModel } from '../model/scenario.js';
 import { FORMATS } from '../report/index.js';
 import { RULES } from '../rules/index.js';
 import { RULE_IDS } from '../model/rule-ids.js';
@@ -34,7 +35,7 @@ export interface Config {
   /** The directory its paths are relative to (absolute). */
   readonly dir: string;
   readonly include: readonly ExtraInclude[];
-  readonly kernel?: KernelProfile;
+  readonly kernel?: KernelRelease;
   readonly fenceModel?: FenceModel;
   /** Severity per rule id, as written. */
   readonly rules: ReadonlyMap<string, RuleSeverity>;
@@ -78,11 +79,6 @@ export function findConfig(from: string): string | null {
     if (up === dir) return null;
     dir = up;
   }
-}
-
-function kernelOf(k: ConfigFile['kernel']): KernelProfile | undefined {
-  if (k === undefined) return undefined;
-  return k === 5.1 || k === '5.10' ? '5.10' : '6.13';
 }
 
 /** Read, parse and validate a config file. `abs` is absolute; `cwd` decides how it is shown. Throws InputErrors. */
@@ -142,7 +138,7 @@ export async function loadConfig(abs: string, cwd: string): Promise<Config> {
     dir,
     include,
     rules,
-    ...(data.kernel !== undefined ? { kernel: kernelOf(data.kernel) } : {}),
+    ...(data.kernel !== undefined ? { kernel: releaseOf(data.kernel) } : {}),
     ...(data.fence_model !== undefined ? { fenceModel: data.fence_model } : {}),
     ...(data.format !== undefined ? { format: data.format } : {}),
     ...(data.baseline !== undefined ? { baseline: path.resolve(dir, data.baseline) } : {}),

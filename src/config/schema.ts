@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ruleIdSchema } from '../load/schema.js';
+import { kernelOptionSchema } from '../model/kernel-release.js';
 
 const name = z.string().min(1);
 
@@ -18,7 +19,7 @@ function build(rules: z.ZodType) {
   return z.strictObject({
     $schema: z.string().optional(),
     include: z.array(name).optional(),
-    kernel: z.union([z.enum(['5.10', '6.13']), z.literal(5.1), z.literal(6.13)]).optional(),
+    kernel: kernelOptionSchema.optional(),
     fence_model: z.enum(['lockdep', 'precise']).optional(),
     rules: rules.optional(),
     format: name.optional(),
@@ -40,7 +41,7 @@ export type ConfigFile = z.output<typeof configSchema>;
 export const CONFIG_KEY_DESCRIPTIONS: Readonly<Record<keyof ConfigFile, string>> = {
   $schema: 'The JSON Schema of this file (for editors).',
   include: 'Models or files included in every scenario and stream before its own includes, e.g. [kernel]. Files are relative to this config file.',
-  kernel: 'Kernel profile for every scenario, overriding its options.kernel (the command line\'s --kernel overrides this).',
+  kernel: 'Kernel release for every scenario ("6.8"), overriding its options.kernel (the command line\'s --kernel overrides this).',
   fence_model: 'Fence model for every scenario, overriding its options.fence_model (--fence-model overrides this).',
   rules: 'Severity per rule id: error (fails a file unless expected), warn (reported, never fails), off (not reported; expectations of the rule are dropped). error or warn also turns on an opt-in rule.',
   format: 'Default output format of fencedep check (--format overrides this).',

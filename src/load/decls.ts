@@ -9,8 +9,9 @@
  */
 import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
+import { profileOf, releaseOf } from '../model/kernel-release.js';
 import type { CodeLoc, SourceLoc } from '../model/location.js';
-import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type KernelProfile, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
+import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
@@ -22,7 +23,7 @@ import { formatCount } from './expansion.js';
 export const MAX_FUNCTION_INSTANCES = 20_000;
 
 
-export const DEFAULT_OPTIONS: ScenarioOptions = Object.freeze({ kernel: '6.13', fenceModel: 'lockdep', warn: Object.freeze([]) as readonly string[] });
+export const DEFAULT_OPTIONS: ScenarioOptions = Object.freeze({ kernel: '6.13', release: null, fenceModel: 'lockdep', warn: Object.freeze([]) as readonly string[] });
 
 /**
  * A lock declaration from its validated input. `keyLoc` is where the name was written
@@ -134,10 +135,10 @@ export function fenceFunctions(f: FenceDecl): { fn: string; field: string; index
 /** Options of a scenario, defaults filled in. */
 export function buildOptions(input: OptionsInput | undefined): ScenarioOptions {
   if (!input) return DEFAULT_OPTIONS;
-  let kernel: KernelProfile = DEFAULT_OPTIONS.kernel;
-  if (input.kernel !== undefined) kernel = input.kernel === 5.1 || input.kernel === '5.10' ? '5.10' : '6.13';
+  const release = input.kernel !== undefined ? releaseOf(input.kernel) : null;
   return {
-    kernel,
+    kernel: release ? profileOf(release) : DEFAULT_OPTIONS.kernel,
+    release,
     fenceModel: input.fence_model ?? DEFAULT_OPTIONS.fenceModel,
     warn: input.warn ? [...new Set(input.warn)] : [],
   };

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { LOCK_TYPES } from '../model/scenario.js';
 import { RULE_IDS } from '../model/rule-ids.js';
+import { kernelOptionSchema } from '../model/kernel-release.js';
 import { stepListSchema } from './steps.js';
 
 const name = z.string().min(1);
@@ -47,7 +48,7 @@ export const expectationSchema = z.strictObject({
 export const expectSchema = z.union([z.literal('clean'), z.array(expectationSchema)]);
 
 export const optionsSchema = z.strictObject({
-  kernel: z.union([z.enum(['5.10', '6.13']), z.literal(5.1), z.literal(6.13)]).optional(),
+  kernel: kernelOptionSchema.optional(),
   fence_model: z.enum(['lockdep', 'precise']).optional(),
   warn: z.array(ruleIdSchema).optional(),
 });

@@ -16,6 +16,7 @@ import { KERNEL_HOOK_NAMES, STEP_ARGS, STEP_VOCABULARY, stepSpelling, takesSteps
 export { forEachStep } from '../model/scenario.js';
 import type { CodeLoc, SourceLoc } from '../model/location.js';
 import { GFP_NAMES, parseGfp } from '../model/gfp.js';
+import { parseRelease } from '../model/kernel-release.js';
 import { InputError, didYouMean } from './errors.js';
 import { validate } from './issues.js';
 import { nameProblem, parseLockRef, printableProblem, quote } from './names.js';
@@ -151,8 +152,10 @@ interface StepDef {
 const withSchema = (steps: Steps) => z.strictObject({ with: lockSpec(steps), do: steps });
 /** The trylock spellings: what `if: {X: lock}` accepts (docs/scenario-format.md §11.1). */
 const TRYLOCKS: readonly StepSpelling[] = STEP_VOCABULARY.filter((s) => s.category === 'trylock');
-// `if: COND` (free text; `blockable` is the model's keyword) or `if: {TRYLOCK: lock}`.
-const ifCondition = (steps: Steps) => z.union([name, ...TRYLOCKS.map((s) => z.strictObject({ [s.name]: ARG_SCHEMAS[s.arg]!(steps) }))]);
+// `if: COND` (free text; `blockable` is the model's keyword), `if: {TRYLOCK: lock}`, or
+// `if: {since: "6.8"}` (the kernel release the helper models follow).
+const ifCondition = (steps: Steps) =>
+  z.union([name, z.strictObject({ since: z.union([z.string(), z.number()]) }), ...TRYLOCKS.map((s) => z.strictObject({ [s.name]: ARG_SCHEMAS[s.arg]!(steps) }))]);
 const ifSchema = (steps: Steps) => z.strictObject({ if: ifCondition(steps), then: steps.optional(), else: steps.optional() });
 /** Steps of revision 1.1 only: a stream (one recorded execution) has none of them. */
 const REVISION_11_OPS: ReadonlySet<StepOp> = new Set<StepOp>(['loop', 'break', 'continue', 'extern']);
@@ -219,6 +222,7 @@ function converterOf(s: StepSpelling): StepDef['convert'] {
       return (c, x) => c.withStep(x);
     case 'if_blockable':
     case 'if_cond':
+    case 'if_since':
     case 'if_trylock':
       return (c, x) => c.ifStep(x);
     case 'loop':
@@ -850,6 +854,7 @@ export class StepConverter {
       return null;
     }
     let acquire: AcquireStep | null = null;
+    if (typeof v.if === 'object' && v.if !== null && 'since' in v.if) return this.sinceStep(x, (v.if as { since: string | number }).since, v);
     if (typeof v.if !== 'string') {
       if (this.streamRefuses('`if: {trylock: ...}`', x.loc)) return null;
       const s = this.one(v.if, x.argPos.child('if'), x.depth);
@@ -861,6 +866,18 @@ export class StepConverter {
     if (acquire) return { op: 'if_trylock', loc: x.loc, label: x.label, spelling: x.op, acquire, then, else: els };
     if (v.if === 'blockable') return { op: 'if_blockable', loc: x.loc, label: x.label, spelling: x.op, then, else: els };
     return { op: 'if_cond', loc: x.loc, label: x.label, spelling: x.op, cond: v.if as string, then, else: els };
+  }
+
+  /** `if: {since: "6.8"}`: `then` on that kernel release and later, `else` before (one branch runs). */
+  private sinceStep(x: Ctx, since: string | number, v: { then?: unknown[]; else?: unknown[] }): Step | null {
+    const r = parseRelease(since);
+    if ('error' in r) {
+      this.report(new InputError(`if: {since}: ${r.error}`, x.argPos.child('if').child('since').loc()));
+      return null;
+    }
+    const then = v.then ? this.body(v.then, x.argPos.child('then'), x) : [];
+    const els = v.else ? this.body(v.else, x.argPos.child('else'), x) : [];
+    return { op: 'if_since', loc: x.loc, label: `if: since ${r.release}`, spelling: x.op, since: r.release, then, else: els };
   }
 
   /** `loop: [steps]` or `loop: {for: V, do: [steps]}` (docs/scenario-format.md §11.2). */

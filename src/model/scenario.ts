@@ -135,6 +135,8 @@ export type Step =
   | (StepBase & { readonly op: 'if_blockable'; readonly then: readonly Step[]; readonly else: readonly Step[] })
   /** `if: COND` (free text): both branches are alternatives of the execution. */
   | (StepBase & { readonly op: 'if_cond'; readonly cond: string; readonly then: readonly Step[]; readonly else: readonly Step[] })
+  /** `if: {since: R}`: `then` when the release replayed is R or later, `else` before. */
+  | (StepBase & { readonly op: 'if_since'; readonly since: string; readonly then: readonly Step[]; readonly else: readonly Step[] })
   /** `if: {trylock: X}`: `then` runs with X taken by `acquire` (a trylock), `else` without it. */
   | (StepBase & { readonly op: 'if_trylock'; readonly acquire: AcquireStep; readonly then: readonly Step[]; readonly else: readonly Step[] })
   /**
@@ -186,7 +188,10 @@ export type KernelProfile = '5.10' | '6.13';
 export type FenceModel = 'lockdep' | 'precise';
 
 export interface ScenarioOptions {
+  /** lockdep's behaviour: the profile the release falls in (src/model/kernel-release.ts). */
   readonly kernel: KernelProfile;
+  /** The release `options.kernel` names, for the models' `if: {since}`; null: current mainline. */
+  readonly release: string | null;
   readonly fenceModel: FenceModel;
   readonly warn: readonly string[];
 }
@@ -231,7 +236,7 @@ export function forEachStep(steps: readonly Step[], visit: (s: Step) => void): v
     }
     const s = top.list[top.i++]!;
     visit(s);
-    if (s.op === 'if_blockable' || s.op === 'if_cond' || s.op === 'if_trylock') stack.push({ list: s.else, i: 0 }, { list: s.then, i: 0 });
+    if (s.op === 'if_blockable' || s.op === 'if_cond' || s.op === 'if_since' || s.op === 'if_trylock') stack.push({ list: s.else, i: 0 }, { list: s.then, i: 0 });
     else if (s.op === 'loop') {
       if (s.iterations[1] !== s.iterations[0]) stack.push({ list: s.iterations[1], i: 0 });
       stack.push({ list: s.iterations[0], i: 0 });

@@ -6,6 +6,7 @@
 import type { Frame, SourceLoc } from '../model/location.js';
 import type { AcquireMode, AcquireStep, LockDecl, LockRef, PathDecl, Step } from '../model/scenario.js';
 import { InputError } from '../load/errors.js';
+import { releaseAtLeast } from '../model/kernel-release.js';
 import { ENABLED_HARDIRQ, ENABLED_SOFTIRQ, type LockClass } from './classes.js';
 import type { ReadKind } from './graph.js';
 import type { DetectionSink } from './detections.js';
@@ -474,6 +475,9 @@ export class Interpreter implements Machine {
       }
       case 'if_blockable':
         this.open(stack, act.blockable ? step.then : step.else, frame, act.blockable, null);
+        break;
+      case 'if_since':
+        this.open(stack, releaseAtLeast(this.program.options.release, step.since) ? step.then : step.else, frame, act.blockable, null);
         break;
       case 'if_cond':
       case 'if_trylock':

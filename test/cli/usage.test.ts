@@ -54,9 +54,12 @@ describe('usage errors exit 2 without a stack trace', () => {
   });
 
   it('bad --kernel and --fence-model values', async () => {
-    const k = await cli(['--kernel', '6.1', c('good')]);
+    const k = await cli(['--kernel', '6.1x', c('good')]);
     expect(k.code).toBe(2);
-    expect(k.err).toContain('unknown kernel profile "6.1" (did you mean "6.13"?)');
+    expect(k.err).toContain('kernel "6.1x" is not a release: expected "major.minor", such as "6.8" or "6.13".');
+    const old = await cli(['--kernel', '4.19', c('good')]);
+    expect(old.code).toBe(2);
+    expect(old.err).toContain('releases from 5.10 on are modelled');
     const f = await cli(['--fence-model', 'precis', c('good')]);
     expect(f.code).toBe(2);
     expect(f.err).toContain('unknown fence model "precis" (did you mean "precise"?)');

@@ -396,3 +396,29 @@ ruleTester('misspelled-condition', {
     },
   ],
 });
+
+// docs/scenario-format.md §11.1 — if: {since: R}: one branch, chosen by the kernel release of options.kernel.
+const SINCE_LOCKS = (kernel: string | null) => (kernel ? yaml`\n  options: {kernel: "${kernel}"}` : '') + LOCKS;
+const SINCE_PATHS = yaml`
+  paths:
+    - name: submit
+      steps:
+        - mutex_lock: A
+        - if: {since: "6.8"}
+          then: [{mutex_lock: B}, {mutex_unlock: B}]
+          else: [might_sleep]
+        - mutex_unlock: A
+    - name: reset
+      steps: [{mutex_lock: B}, {mutex_lock: A}, {mutex_unlock: A}, {mutex_unlock: B}]
+`;
+ruleTester('circular-dependency', {
+  valid: [
+    { name: 'since 6.8, on 6.6: only the else branch runs', yaml: SINCE_LOCKS('6.6') + SINCE_PATHS },
+    { name: 'since 6.8, on 6.7 (the release before)', yaml: SINCE_LOCKS('6.7') + SINCE_PATHS },
+  ],
+  invalid: [
+    { name: 'since 6.8, on 6.8 itself: the then branch runs', yaml: SINCE_LOCKS('6.8') + SINCE_PATHS, findings: [{ locks: ['A', 'B'], line: 15 }] },
+    { name: 'since 6.8, on 6.13', yaml: SINCE_LOCKS('6.13') + SINCE_PATHS, findings: [{ locks: ['A', 'B'], line: 15 }] },
+    { name: 'since 6.8, no kernel option (current mainline)', yaml: SINCE_LOCKS(null) + SINCE_PATHS, findings: [{ locks: ['A', 'B'], line: 14 }] },
+  ],
+});

@@ -11,7 +11,7 @@ describe('top level', () => {
     expect(s.name).toBe('min');
     expect(s.description).toBeNull();
     expect(s.expect).toBeNull();
-    expect(s.options).toEqual({ kernel: '6.13', fenceModel: 'lockdep', warn: [] });
+    expect(s.options).toEqual({ kernel: '6.13', release: null, fenceModel: 'lockdep', warn: [] });
     expect(s.paths).toEqual([]);
     expect([...s.locks.keys()]).toEqual(['fs_reclaim', 'mmu_notifier_invalidate_range_start', 'dma_fence_map', 'A']);
     for (const n of ['fs_reclaim', 'mmu_notifier_invalidate_range_start', 'dma_fence_map'])
@@ -38,25 +38,33 @@ describe('top level', () => {
     const s = await load(f);
     expect(s.name).toBe('my scenario');
     expect(s.description).toBe('hello');
-    expect(s.options).toEqual({ kernel: '5.10', fenceModel: 'precise', warn: ['ww-lock-between-reservations'] });
+    expect(s.options).toEqual({ kernel: '5.10', release: '5.10', fenceModel: 'precise', warn: ['ww-lock-between-reservations'] });
     expect(s.expect).toEqual([
       { rule: 'circular-dependency', involves: ['A', 'fs_reclaim'], path: 'p', loc: { file: f, line: 8, column: 5 } },
       { rule: 'bad-unlock', involves: [], path: null, loc: { file: f, line: 11, column: 5 } },
     ]);
   });
 
-  it('kernel as a string or a number', async () => {
-    for (const [v, want] of [
-      ['"5.10"', '5.10'],
-      ['5.10', '5.10'],
-      ['6.13', '6.13'],
-      ['"6.13"', '6.13'],
+  it('kernel: a release, as a string or an unambiguous number; its lockdep profile', async () => {
+    for (const [v, profile, release] of [
+      ['"5.10"', '5.10', '5.10'],
+      ['5.10', '5.10', '5.10'],
+      ['6.13', '6.13', '6.13'],
+      ['"6.13"', '6.13', '6.13'],
+      ['"6.1"', '5.10', '6.1'],
+      ['"6.12"', '5.10', '6.12'],
+      ['"6.14"', '6.13', '6.14'],
+      ['"7.0"', '6.13', '7.0'],
     ]) {
       const s = await load(fx.write('k.yaml', `options: {kernel: ${v}}\n`));
-      expect(s.options.kernel).toBe(want);
+      expect([s.options.kernel, s.options.release]).toEqual([profile, release]);
     }
-    const e = await oneError(fx.write('k2.yaml', 'options:\n  kernel: "6.1"\n'), 'options.kernel');
-    expect(e).toMatchObject({ line: 2, column: 11, message: 'options.kernel: expected one of 5.10, 6.13 (did you mean "6.13"?)' });
+    const e = await oneError(fx.write('k2.yaml', 'options:\n  kernel: 6.1\n'), 'options.kernel');
+    expect(e).toMatchObject({ line: 2, column: 11, message: 'options.kernel: kernel 6.1 is a YAML number, which drops trailing zeros (6.10 reads as 6.1): write the release as a string, "6.1"' });
+    const old = await oneError(fx.write('k3.yaml', 'options:\n  kernel: "4.19"\n'), 'options.kernel');
+    expect(old.message).toBe('options.kernel: kernel "4.19" is older than every profile: releases from 5.10 on are modelled');
+    const bad = await oneError(fx.write('k4.yaml', 'options:\n  kernel: "v6.8"\n'), 'options.kernel');
+    expect(bad.message).toBe('options.kernel: kernel "v6.8" is not a release: expected "major.minor", such as "6.8" or "6.13"');
   });
 
   it('expect: clean', async () => {
