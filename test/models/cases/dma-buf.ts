@@ -70,6 +70,7 @@ export const CASES: readonly Case[] = [
   { name: 'dma_buf_dynamic_attach (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_dynamic_attach(buf, importer)') },
   { name: 'dma_buf_attach (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_attach(buf, dev)') },
   { name: 'dma_buf_detach (a BO destroyed under drm_exec detaches its import)', ...unlockedCall('dma_buf_detach(buf, attach)') },
+  { name: 'drm_prime_gem_destroy (an imported BO destroyed under drm_exec)', ...unlockedCall('drm_prime_gem_destroy(buf)') },
   { name: 'dma_buf_put (under a reservation held by drm_exec: the locking convention)', ...unlockedCall('dma_buf_put(buf)') },
   { name: 'dma_buf_map_attachment (without the reservation)', ...lockedCall('dma_buf_map_attachment(buf)') },
   { name: 'dma_buf_unmap_attachment (without the reservation)', ...lockedCall('dma_buf_unmap_attachment(buf)') },
