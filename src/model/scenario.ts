@@ -124,7 +124,7 @@ export type Step =
   | (StepBase & { readonly op: 'pm_runtime'; readonly action: 'get' | 'put'; readonly device: string })
   /** ww_acquire_init(ctx, class): the context is a lock of class `<class>_acquire`. */
   | (StepBase & { readonly op: 'ww_acquire_init'; readonly ctx: string; readonly wwClass: string })
-  | (StepBase & { readonly op: 'ww_acquire'; readonly action: 'done' | 'fini'; readonly ctx: string })
+  | (StepBase & { readonly op: 'ww_acquire'; readonly action: 'done' | 'fini' | 'unlock_all'; readonly ctx: string })
   /** flush_work/cancel_work_sync (a work item) or flush_workqueue/drain_workqueue (a queue). */
   | (StepBase & { readonly op: 'workqueue_flush'; readonly kind: 'work' | 'queue'; readonly name: string })
   /** `fn`: the key in `Scenario.functions` (`name`, or `name(a, b)` for a call with arguments). */

@@ -456,6 +456,14 @@ add({
 add({ name: 'ww_acquire_init', op: 'ww_acquire_init', category: 'ww transaction', arg: 'acquire context init', description: 'ww_acquire_init(): begins an acquire context (lockdep: a lock of class `<class>_acquire`, held until ww_acquire_fini).' });
 add({ name: 'ww_acquire_done', op: 'ww_acquire', category: 'ww transaction', arg: 'acquire context', fields: { action: 'done' }, description: 'ww_acquire_done(): no more ww_mutexes will be taken in this context.' });
 add({ name: 'ww_acquire_fini', op: 'ww_acquire', category: 'ww transaction', arg: 'acquire context', fields: { action: 'fini' }, description: 'ww_acquire_fini(): ends the acquire context.' });
+add({
+  name: 'ww_unlock_all',
+  op: 'ww_acquire',
+  category: 'ww transaction',
+  arg: 'acquire context',
+  fields: { action: 'unlock_all' },
+  description: 'Releases every ww_mutex the acquire context holds, newest first: the back-off of a retry loop and its end (drm_exec_unlock_all(), ttm_eu_backoff_reservation()).',
+});
 for (const [name, text] of [
   ['ww_mutex_lock_slow', 'ww_mutex_lock_slow(): after -EDEADLK and dropping every lock, sleeps on the contended ww_mutex.'],
   ['dma_resv_lock_slow', 'dma_resv_lock_slow(): `ww_mutex_lock_slow` on a reservation.'],

@@ -73,3 +73,21 @@ describe('ww_acquire_fini', () => {
     expect((await run(`[${init}, ${fini}, ${fini}]`)).findings).toEqual(['bad-unlock ww_lockdep_acquire']);
   });
 });
+
+describe('ww_unlock_all: the back-off of a retry loop releases everything the context holds', () => {
+  it('after -EDEADLK, unlocking all and the slow lock are clean; so is the end of the transaction', async () => {
+    const backOff = 'on_edeadlk: [{ww_unlock_all: t}, {ww_mutex_lock_slow: {name: o2, ctx: t}}]';
+    const steps = `[${init}, {ww_mutex_lock: {name: o, ctx: t}}, {ww_mutex_lock: {name: o2, ctx: t, ${backOff}}}, {ww_unlock_all: t}, ${fini}]`;
+    expect(await run(steps)).toEqual({ errors: [], findings: [] });
+  });
+
+  it('only the context\'s own locks are released: a mutex taken inside stays held', async () => {
+    const steps = `[${init}, {ww_mutex_lock: {name: o, ctx: t}}, {mutex_lock: m}, {ww_unlock_all: t}, {assert_held: m}, {mutex_unlock: m}, {assert_held: o}, ${fini}]`;
+    expect(await run(steps)).toEqual({ errors: [], findings: ['assert-held ww_lockdep_mutex'] });
+  });
+
+  it('without it, a slow lock while the context still holds a lock is ww-misuse', async () => {
+    const steps = `[${init}, {ww_mutex_lock: {name: o, ctx: t}}, {ww_mutex_lock: {name: o2, ctx: t, result: edeadlk}}, {ww_mutex_lock_slow: {name: o2, ctx: t}}, {ww_unlock_all: t}, ${fini}]`;
+    expect((await run(steps)).findings).toEqual(['ww-misuse ww_lockdep_mutex']);
+  });
+});

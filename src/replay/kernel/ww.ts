@@ -30,6 +30,15 @@ export class WwTransactions {
           if (ctx) ctx.done = true;
           break;
         }
+        if (step.action === 'unlock_all') {
+          // Newest first, as drm_exec_unlock_all() walks its array in reverse.
+          for (const key of [...(ctx?.owned ?? [])].reverse()) {
+            const [, name, instance] = /^([^[]*)\[(.*)\]$/.exec(key)!;
+            this.m.drop(task, this.m.program.locks.get(name!)!, step.label, instance || null);
+          }
+          ctx?.owned.clear();
+          break;
+        }
         if (ctx && ctx.owned.size) this.misuse(task, step.ctx, 'ctx->acquired', `ww_acquire_fini() while the context still holds ${[...ctx.owned].join(', ')}`, null);
         const wwClass = ctx?.wwClass ?? task.wwEnded.get(step.ctx) ?? DEFAULT_WW_CLASS;
         this.m.drop(task, this.acquireClass(wwClass), step.label, step.ctx);
