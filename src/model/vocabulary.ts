@@ -462,7 +462,7 @@ add({
   category: 'ww transaction',
   arg: 'acquire context',
   fields: { action: 'unlock_all' },
-  description: 'Releases every ww_mutex the acquire context holds, newest first: the back-off of a retry loop and its end (drm_exec_unlock_all(), ttm_eu_backoff_reservation()).',
+  description: 'Releases every ww_mutex the acquire context holds, newest first: the back-off of a retry loop and its end (drm_exec_unlock_all(), ttm_eu_backoff_reservation()). After a back-off, the next slow-path lock in the context takes them again, as the retried loop body does.',
 });
 for (const [name, text] of [
   ['ww_mutex_lock_slow', 'ww_mutex_lock_slow(): after -EDEADLK and dropping every lock, sleeps on the contended ww_mutex.'],

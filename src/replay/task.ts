@@ -55,6 +55,8 @@ export interface WwContext {
   done: boolean;
   /** The lock that returned -EDEADLK, until the back-off re-locks it. */
   contending: string | null;
+  /** What `ww_unlock_all` released: the retry takes them again after the next slow-path lock. */
+  relock: readonly string[];
 }
 
 export class Task {
@@ -190,7 +192,7 @@ export class Task {
     k += `,${this.inRetry},${this.pagefaultDisabled},${this.lockdepOff ? 1 : 0}|${this.irqSaves.map(Number).join('')}|${this.threaded.map(Number).join('')}|`;
     for (const c of this.signalCookies) k += `${c.map((d) => d.name).join(',')};`;
     for (const [name, c] of [...this.wwContexts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      k += `|${name}:${c.wwClass}:${[...c.owned].sort().join(',')}:${c.done ? 1 : 0}:${c.contending ?? ''}`;
+      k += `|${name}:${c.wwClass}:${[...c.owned].sort().join(',')}:${c.done ? 1 : 0}:${c.contending ?? ''}:${c.relock.join(',')}`;
     for (const [v, n] of this.loopCounts) if (loopVars.has(v)) k += `|${v}=${n}`;
     // Which on_edeadlk back-off this run takes is still ahead, or behind (ww.ts counts them).
     if (this.branchAt >= 0) k += `|b${Math.max(-1, this.branchAt - this.branchSeen)}`;

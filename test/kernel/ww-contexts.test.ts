@@ -91,3 +91,11 @@ describe('ww_unlock_all: the back-off of a retry loop releases everything the co
     expect((await run(steps)).findings).toEqual(['ww-misuse ww_lockdep_mutex']);
   });
 });
+
+describe('ww_unlock_all then the slow-path lock: the retry holds everything again', () => {
+  it('o, released by the back-off, is held again after the slow lock of o2 and unlocks by name', async () => {
+    const backOff = 'on_edeadlk: [{ww_unlock_all: t}, {ww_mutex_lock_slow: {name: o2, ctx: t}}]';
+    const steps = `[${init}, {ww_mutex_lock: {name: o, ctx: t}}, {ww_mutex_lock: {name: o2, ctx: t, ${backOff}}}, {ww_mutex_unlock: o}, {ww_mutex_unlock: o2}, ${fini}]`;
+    expect(await run(steps)).toEqual({ errors: [], findings: [] });
+  });
+});

@@ -19,7 +19,7 @@ export class WwTransactions {
       case 'ww_acquire_init': {
         const map = this.acquireClass(step.wwClass);
         this.m.take(task, map, 0, false, step.ctx);
-        task.wwContexts.set(step.ctx, { wwClass: step.wwClass, owned: new Set(), done: false, contending: null });
+        task.wwContexts.set(step.ctx, { wwClass: step.wwClass, owned: new Set(), done: false, contending: null, relock: [] });
         task.wwEnded.delete(step.ctx);
         break;
       }
@@ -31,12 +31,14 @@ export class WwTransactions {
           break;
         }
         if (step.action === 'unlock_all') {
+          if (!ctx) break;
           // Newest first, as drm_exec_unlock_all() walks its array in reverse.
-          for (const key of [...(ctx?.owned ?? [])].reverse()) {
-            const [, name, instance] = /^([^[]*)\[(.*)\]$/.exec(key)!;
-            this.m.drop(task, this.m.program.locks.get(name!)!, step.label, instance || null);
+          for (const key of [...ctx.owned].reverse()) {
+            const { decl, instance } = this.parseKey(key);
+            this.m.drop(task, decl, step.label, instance);
           }
-          ctx?.owned.clear();
+          ctx.relock = [...ctx.owned];
+          ctx.owned.clear();
           break;
         }
         if (ctx && ctx.owned.size) this.misuse(task, step.ctx, 'ctx->acquired', `ww_acquire_fini() while the context still holds ${[...ctx.owned].join(', ')}`, null);
@@ -98,6 +100,22 @@ export class WwTransactions {
       return;
     }
     ctx.owned.add(key);
+    // The retry after a back-off that dropped everything: the loop body locks the others again.
+    if (step.slow && ctx.relock.length) {
+      for (const k of ctx.relock) {
+        if (ctx.owned.has(k)) continue;
+        const { decl: d, instance } = this.parseKey(k);
+        this.m.lockdep.acquire(task, this.m.lockdep.classes.classOf(d, 0), d.name, instance, 0, false, nest);
+        ctx.owned.add(k);
+      }
+      ctx.relock = [];
+    }
+  }
+
+  /** A key of `WwContext.owned` (`decl[instance]`; names have no brackets) back to its lock. */
+  private parseKey(key: string): { decl: LockDecl; instance: string | null } {
+    const [, name, instance] = /^([^[]*)\[(.*)\]$/.exec(key)!;
+    return { decl: this.m.program.locks.get(name!)!, instance: instance || null };
   }
 
   /** docs/kernel-semantics.md §8.6 item 26: a plain lock held between two reservations of a context. */
