@@ -5,11 +5,25 @@
  * per lock set; a finding that is a known design mistake gets its diagnosis
  * (src/patterns).
  */
-import type { Finding } from '../model/finding.js';
+import type { Finding, TraceStep } from '../model/finding.js';
 import type { KernelProfile, ScenarioOptions } from '../model/scenario.js';
 import { diagnose } from '../patterns/index.js';
 import type { Detections, DetectionSink } from '../replay/detections.js';
 import { ruleById } from '../rules/index.js';
+
+/** The distinct `model_rule:`s of the steps in a finding's chain and traces, in report order. */
+function modelRulesOf(f: Finding): string[] {
+  const out = new Set<string>();
+  const add = (stack: readonly TraceStep[]) => {
+    for (const s of stack) if (s.modelRule !== undefined) out.add(s.modelRule);
+  };
+  for (const c of f.chain) add(c.stack);
+  for (const b of f.report) {
+    if (b.kind === 'chain') for (const e of b.entries) add(e.stack);
+    else if (b.kind === 'trace') add(b.stack);
+  }
+  return [...out];
+}
 
 export class FindingCollector implements DetectionSink {
   /** In the order found; one per rule and lock set. `expected` is false here. */
@@ -41,8 +55,10 @@ export class FindingCollector implements DetectionSink {
       expected: false,
       ...rest,
     };
+    const rules = modelRulesOf(finding);
+    const marked = rules.length > 0 ? { ...finding, modelRules: rules } : finding;
     // The design mistake behind it, when it is a known one.
-    const diagnosis = diagnose(finding);
-    this.findings.push(diagnosis ? { ...finding, pattern: diagnosis.pattern, remedy: diagnosis.remedy } : finding);
+    const diagnosis = diagnose(marked);
+    this.findings.push(diagnosis ? { ...marked, pattern: diagnosis.pattern, remedy: diagnosis.remedy } : marked);
   }
 }

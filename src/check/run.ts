@@ -27,6 +27,8 @@ export interface CheckOptions {
   readonly kernel?: KernelRelease;
   /** `--fence-model`: overrides the scenario's `options.fence_model`. */
   readonly fenceModel?: FenceModel;
+  /** `--lockdep-only`: overrides the scenario's `options.lockdep_only` when set. */
+  readonly lockdepOnly?: boolean;
   /** Includes added to every scenario and stream, before its own (a config file's `include`). */
   readonly include?: readonly ExtraInclude[];
   /** Opt-in rules to report (added to the scenario's `options.warn`). */
@@ -144,6 +146,7 @@ function withOverrides(options: ScenarioOptions, opts: CheckOptions): ScenarioOp
     ...options,
     ...(opts.kernel !== undefined ? { kernel: profileOf(opts.kernel), release: opts.kernel } : {}),
     fenceModel: opts.fenceModel ?? options.fenceModel,
+    lockdepOnly: opts.lockdepOnly ?? options.lockdepOnly,
     warn: opts.enable?.length ? [...new Set([...options.warn, ...opts.enable])] : options.warn,
   };
 }

@@ -34,6 +34,7 @@ export interface GateFlags {
   readonly formatGiven: boolean;
   readonly fenceModel?: FenceModel;
   readonly kernel?: KernelRelease;
+  readonly lockdepOnly?: boolean;
   /** `--config FILE`, or false for `--no-config`. */
   readonly config?: string | false;
   readonly baseline?: string;
@@ -162,6 +163,7 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
   const options: RunOptions = {
     kernel: flags.kernel ?? config?.kernel,
     fenceModel: flags.fenceModel ?? config?.fenceModel,
+    lockdepOnly: flags.lockdepOnly ?? config?.lockdepOnly,
     ...(config && config.include.length > 0 ? { include: config.include } : {}),
     ...(enable.length > 0 ? { enable } : {}),
     ...(flags.stats ? { stats: true } : {}),

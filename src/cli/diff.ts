@@ -92,11 +92,12 @@ export interface DiffFlags {
   readonly output?: string;
   readonly kernel?: KernelRelease;
   readonly fenceModel?: FenceModel;
+  readonly lockdepOnly?: boolean;
   readonly color: boolean;
 }
 
 export async function runDiff(before: string, after: string, flags: DiffFlags, io: CliIO): Promise<number> {
-  const opts: CheckOptions = { kernel: flags.kernel, fenceModel: flags.fenceModel };
+  const opts: CheckOptions = { kernel: flags.kernel, fenceModel: flags.fenceModel, lockdepOnly: flags.lockdepOnly };
   let diff;
   try {
     diff = await diffInputs(before, after, opts);

@@ -20,6 +20,7 @@ export interface GraphFlags {
   readonly output?: string;
   readonly kernel?: KernelRelease;
   readonly fenceModel?: FenceModel;
+  readonly lockdepOnly?: boolean;
 }
 
 export async function runGraph(file: string, flags: GraphFlags, io: CliIO): Promise<number> {
@@ -31,7 +32,7 @@ export async function runGraph(file: string, flags: GraphFlags, io: CliIO): Prom
   } catch {
     // Not readable: inspectFile says so with the file's name.
   }
-  const opts: CheckOptions = { kernel: flags.kernel, fenceModel: flags.fenceModel };
+  const opts: CheckOptions = { kernel: flags.kernel, fenceModel: flags.fenceModel, lockdepOnly: flags.lockdepOnly };
   const { result, graph } = await inspectFile(file, opts);
   for (const e of result.errors) io.stderr.write(fileErrorLine(e, file));
   if (graph === null) return EXIT_ERROR;

@@ -87,6 +87,7 @@ export function addReplayOptions(cmd: Command): Command {
         choice('fence model', FENCE_MODELS),
       ),
     )
+    .option('--lockdep-only', "lockdep's view only: the models' documented rules that the kernel does not annotate (steps marked model_rule) are not replayed")
     .addOption(
       new Option('--kernel <release>', `kernel release, overriding the scenarios: lockdep's profile (${KERNEL_PROFILES.join(' or ')}) and the models' version`).argParser(
         (value: string) => {

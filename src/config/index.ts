@@ -37,6 +37,8 @@ export interface Config {
   readonly include: readonly ExtraInclude[];
   readonly kernel?: KernelRelease;
   readonly fenceModel?: FenceModel;
+  /** `lockdep_only`: the models' documented rules off, lockdep's view only. */
+  readonly lockdepOnly?: boolean;
   /** Severity per rule id, as written. */
   readonly rules: ReadonlyMap<string, RuleSeverity>;
   readonly format?: string;
@@ -140,6 +142,7 @@ export async function loadConfig(abs: string, cwd: string): Promise<Config> {
     rules,
     ...(data.kernel !== undefined ? { kernel: releaseOf(data.kernel) } : {}),
     ...(data.fence_model !== undefined ? { fenceModel: data.fence_model } : {}),
+    ...(data.lockdep_only !== undefined ? { lockdepOnly: data.lockdep_only } : {}),
     ...(data.format !== undefined ? { format: data.format } : {}),
     ...(data.baseline !== undefined ? { baseline: path.resolve(dir, data.baseline) } : {}),
     ...(data.fail_on_stale_baseline !== undefined ? { failOnStaleBaseline: data.fail_on_stale_baseline } : {}),

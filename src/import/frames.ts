@@ -47,7 +47,9 @@ export function parseFrame(line: string): ParsedFrame | null {
 }
 
 /** A fencedep trace step as a frame: `call: f` / `invoke: h → f` are functions, the rest operations. */
-export function stepFrame(step: string, where: string): PrintedFrame {
+export function stepFrame(written: string, where: string): PrintedFrame {
+  // `[model rule]` marks a step a model adds from a documented rule: not part of the step.
+  const step = written.replace(/\s+\[model rule\]$/, '');
   const call = /^call: (.+)$/.exec(step);
   if (call) return { fn: call[1]!, module: null, step, where };
   const inv = /^invoke: .*? → (.+)$/.exec(step);

@@ -23,7 +23,7 @@ import { formatCount } from './expansion.js';
 export const MAX_FUNCTION_INSTANCES = 20_000;
 
 
-export const DEFAULT_OPTIONS: ScenarioOptions = Object.freeze({ kernel: '6.13', release: null, fenceModel: 'lockdep', warn: Object.freeze([]) as readonly string[] });
+export const DEFAULT_OPTIONS: ScenarioOptions = Object.freeze({ kernel: '6.13', release: null, lockdepOnly: false, fenceModel: 'lockdep', warn: Object.freeze([]) as readonly string[] });
 
 /**
  * A lock declaration from its validated input. `keyLoc` is where the name was written
@@ -139,6 +139,7 @@ export function buildOptions(input: OptionsInput | undefined): ScenarioOptions {
   return {
     kernel: release ? profileOf(release) : DEFAULT_OPTIONS.kernel,
     release,
+    lockdepOnly: input.lockdep_only ?? false,
     fenceModel: input.fence_model ?? DEFAULT_OPTIONS.fenceModel,
     warn: input.warn ? [...new Set(input.warn)] : [],
   };

@@ -49,6 +49,7 @@ export const expectSchema = z.union([z.literal('clean'), z.array(expectationSche
 
 export const optionsSchema = z.strictObject({
   kernel: kernelOptionSchema.optional(),
+  lockdep_only: z.boolean().optional(),
   fence_model: z.enum(['lockdep', 'precise']).optional(),
   warn: z.array(ruleIdSchema).optional(),
 });

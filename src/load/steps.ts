@@ -322,13 +322,18 @@ export function stepDescription(s: StepSpelling): string {
 }
 
 const atSchema = z.string().regex(AT_FORM).describe('where the step is in the C code: "path:line" or "path:line:column"');
+const modelRuleSchema = z
+  .string()
+  .min(1)
+  .describe('the step stands for a documented rule, not a kernel annotation: the rule and where it is documented (skipped with --lockdep-only)');
 
 function buildStepSchema(): z.ZodType {
   const list: z.ZodType = z.array(z.lazy(() => stepSchema));
   const bare: z.ZodType[] = [];
   const options: z.ZodType[] = [];
-  // Any step written as a map may say where it is in the C code (docs/scenario-format.md §13).
-  const at = { at: atSchema.optional() };
+  // Any step written as a map may say where it is in the C code (docs/scenario-format.md §13),
+  // and, in a model, which documented rule (not a kernel annotation) it stands for.
+  const at = { at: atSchema.optional(), model_rule: modelRuleSchema.optional() };
   for (const s of STEP_VOCABULARY) {
     const d = TABLE.get(s.name)!;
     const description = stepDescription(s);
@@ -549,26 +554,46 @@ export class StepConverter {
 
   /** Convert one step; null (and an error reported) if it is not valid. */
   one(value: unknown, pos: Pos, depth: number): Step | null {
-    if (isPlainObject(value) && 'at' in value) {
+    if (isPlainObject(value) && ('at' in value || 'model_rule' in value)) {
       const keys = Object.keys(value);
-      if (keys.length === 1) {
-        this.report(new InputError('`at` says where a step is in the C code: write it beside the step (`- {mutex_lock: vm_lock, at: "drivers/gpu/drm/xe/xe_vm.c:1234"}`)', pos.keyLoc('at')));
+      const beside = keys.filter((k) => k === 'at' || k === 'model_rule');
+      if (keys.length === beside.length) {
+        this.report(new InputError(`\`${beside[0]}\` is written beside a step (\`- {mutex_lock: vm_lock, ${beside[0]}: ...}\`)`, pos.keyLoc(beside[0]!)));
         return null;
       }
-      const raw = value.at;
-      const at = typeof raw === 'string' ? parseAt(raw) : null;
-      if (!at) {
-        this.report(new InputError(`\`at\`: expected "path:line" or "path:line:column" (where the step is in the C code), got ${describe(raw)}`, pos.child('at').loc()));
-        return null;
+      let at: CodeLoc | undefined;
+      if ('at' in value) {
+        const raw = value.at;
+        at = (typeof raw === 'string' ? parseAt(raw) : null) ?? undefined;
+        if (!at) {
+          this.report(new InputError(`\`at\`: expected "path:line" or "path:line:column" (where the step is in the C code), got ${describe(raw)}`, pos.child('at').loc()));
+          return null;
+        }
+        if (this.streamRefuses('`at`', pos.keyLoc('at'))) return null;
       }
-      if (this.streamRefuses('`at`', pos.keyLoc('at'))) return null;
+      let modelRule: string | undefined;
+      if ('model_rule' in value) {
+        const raw = value.model_rule;
+        if (typeof raw !== 'string' || raw.trim() === '') {
+          this.report(new InputError(`\`model_rule\`: expected the rule the step enforces and where it is documented, got ${describe(raw)}`, pos.child('model_rule').loc()));
+          return null;
+        }
+        const problem = printableProblem(raw);
+        if (problem) {
+          this.report(new InputError(`\`model_rule\`: ${problem}`, pos.child('model_rule').loc()));
+          return null;
+        }
+        modelRule = raw;
+      }
       const rest: Record<string, unknown> = {};
-      for (const k of keys) if (k !== 'at') Object.defineProperty(rest, k, { value: value[k], enumerable: true, writable: true, configurable: true });
+      for (const k of keys) if (k !== 'at' && k !== 'model_rule') Object.defineProperty(rest, k, { value: value[k], enumerable: true, writable: true, configurable: true });
       const saved = this.at;
-      this.at = at;
+      if (at) this.at = at;
       try {
         const s = this.convertOne(rest, pos, depth);
-        return s && { ...s, at };
+        if (!s) return null;
+        const withAt = at ? { ...s, at } : this.at && !s.at ? { ...s, at: this.at } : s;
+        return modelRule ? { ...withAt, modelRule } : withAt;
       } finally {
         this.at = saved;
       }

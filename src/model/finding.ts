@@ -16,6 +16,8 @@ export interface TraceStep {
   readonly column: number;
   /** The step's `at:` source location in the C code (revision 1.1), if it has one. */
   readonly at?: CodeLoc;
+  /** The step's `model_rule:`: a documented rule a model enforces, not a kernel annotation. */
+  readonly modelRule?: string;
   /** The step as written, shortened (for people: never parsed). */
   readonly step: string;
   /**
@@ -94,6 +96,11 @@ export interface Finding {
    * finding; src/analyze/groups.ts); absent on a finding no other shares its step with.
    */
   readonly group?: string;
+  /**
+   * The model rules (`model_rule:` steps) the finding's traces pass through: what of it comes
+   * from a documented rule rather than a kernel annotation, so lockdep alone would not say it.
+   */
+  readonly modelRules?: readonly string[];
   /** The lockdep heading, e.g. `WARNING: possible circular locking dependency detected`. */
   readonly heading: string;
   /** The kernel profile replayed (printed under the heading, where the kernel prints its release). */

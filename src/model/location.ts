@@ -36,6 +36,8 @@ export interface Frame {
   readonly parent: Frame | null;
   /** The step's `at:` source location, if it has one. */
   readonly at?: CodeLoc;
+  /** The step's `model_rule:`: it stands for a documented rule, not a kernel annotation. */
+  readonly modelRule?: string;
 }
 
 /** Outermost first, as reports print them. */

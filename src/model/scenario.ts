@@ -55,6 +55,12 @@ interface StepBase {
   readonly spelling: string;
   /** `at:` (revision 1.1): where the step is in the C code the scenario describes. */
   readonly at?: CodeLoc;
+  /**
+   * `model_rule:`: the step stands for a documented rule that the kernel does not annotate
+   * (drm_sched's signalling path): the rule and its source. `--lockdep-only` skips the step
+   * (a block's steps still run, without the block).
+   */
+  readonly modelRule?: string;
 }
 
 export interface AcquireStep extends StepBase {
@@ -192,6 +198,8 @@ export interface ScenarioOptions {
   readonly kernel: KernelProfile;
   /** The release `options.kernel` names, for the models' `if: {since}`; null: current mainline. */
   readonly release: string | null;
+  /** `--lockdep-only`: steps marked `model_rule:` are not replayed (lockdep's view of the kernel). */
+  readonly lockdepOnly: boolean;
   readonly fenceModel: FenceModel;
   readonly warn: readonly string[];
 }

@@ -212,10 +212,13 @@ export class Interpreter implements Machine {
         continue;
       }
       const step = act.steps[act.index++]!;
-      const frame: Frame = step.at
-        ? { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent, at: step.at }
-        : { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent };
+      const frame: Frame = { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent, ...(step.at ? { at: step.at } : {}), ...(step.modelRule ? { modelRule: step.modelRule } : {}) };
       task.frame = frame;
+      if (step.modelRule !== undefined && this.program.options.lockdepOnly) {
+        // lockdep's view only: the model's rule is not replayed; a block's steps still run.
+        if ('body' in step) this.open(stack, step.body, act.parent, act.blockable, null);
+        continue;
+      }
       this.execute(task, step, frame, act, stack);
       if (explorer?.abandoned) return false;
       if (stack.length > MAX_ACTIVATIONS) {
@@ -322,7 +325,7 @@ export class Interpreter implements Machine {
     }
   }
 
-  open(stack: Activation[], body: readonly Step[], parent: Frame, blockable: boolean, exit: (() => void) | null): void {
+  open(stack: Activation[], body: readonly Step[], parent: Frame | null, blockable: boolean, exit: (() => void) | null): void {
     stack.push({ steps: body, index: 0, parent, exit, boundary: false, blockable });
   }
 

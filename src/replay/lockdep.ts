@@ -787,7 +787,7 @@ export function traceStep(f: Frame): TraceStep {
   let t = traceSteps.get(f);
   if (t === undefined) {
     const s = f.spelling === null ? undefined : stepSpelling(f.spelling);
-    const where = { file: f.loc.file, line: f.loc.line, column: f.loc.column, ...(f.at ? { at: f.at } : {}), step: f.label };
+    const where = { file: f.loc.file, line: f.loc.line, column: f.loc.column, ...(f.at ? { at: f.at } : {}), ...(f.modelRule ? { modelRule: f.modelRule } : {}), step: f.label };
     const what = s ? { ...where, op: s.op, category: s.category } : where;
     t = f.hook === null ? what : { ...what, hook: f.hook };
     traceSteps.set(f, t);

@@ -2,7 +2,8 @@
  * `--format json`: the JSON report contract (docs/cli.md). Objects are built field by
  * field so the key order is fixed and internal fields (`heading`, `report`) never leak.
  * Added to the contract: `unmet`, the expectations no finding met, on every result; `group`
- * on the findings one step triggered (src/analyze/groups.ts).
+ * on the findings one step triggered (src/analyze/groups.ts); `modelRules` on a finding and
+ * `modelRule` on a stack entry where a model's documented rule (not a kernel annotation) is involved.
  */
 import type {
   BaselineOutcome,
@@ -24,7 +25,7 @@ export const JSON_REPORT_VERSION = 1;
 
 // Revision 1.1: `at` (the C source location) beside the scenario position, where the step has one.
 const loc = (l: SourceLoc) => ({ file: l.file, line: l.line, column: l.column, ...(l.at ? { at: l.at } : {}) });
-const step = (s: TraceStep) => ({ file: s.file, line: s.line, column: s.column, ...(s.at ? { at: s.at } : {}), step: s.step });
+const step = (s: TraceStep) => ({ file: s.file, line: s.line, column: s.column, ...(s.at ? { at: s.at } : {}), step: s.step, ...(s.modelRule ? { modelRule: s.modelRule } : {}) });
 
 const chainEntry = (c: ChainEntry) => ({
   from: c.from,
@@ -47,6 +48,7 @@ export function findingJson(f: Finding): Record<string, unknown> {
   if (f.pattern !== undefined) out.pattern = f.pattern;
   if (f.remedy !== undefined) out.remedy = f.remedy;
   if (f.group !== undefined) out.group = f.group;
+  if (f.modelRules !== undefined) out.modelRules = [...f.modelRules];
   out.location = loc(f.location);
   out.chain = f.chain.map(chainEntry);
   return out;

@@ -47,9 +47,13 @@ function plural(n: number, word: string, many = `${word}s`): string {
 
 const braced = (s: string): string => (s.startsWith('{') ? s : `{${s}}`);
 
-/** A trace step: its place in the scenario, or its `at:` C location with the scenario position after the step. */
+/**
+ * A trace step: its place in the scenario, or its `at:` C location with the scenario position
+ * after the step; `[model rule]` when a model's documented rule, not the kernel, puts it there.
+ */
 const stepText = (s: TraceStep, sep: string): string =>
-  s.at ? `${t(formatCodeLoc(s.at))}${sep}${t(s.step)}${sep}(${t(s.file)}:${s.line}:${s.column})` : `${t(s.file)}:${s.line}:${s.column}${sep}${t(s.step)}`;
+  (s.at ? `${t(formatCodeLoc(s.at))}${sep}${t(s.step)}${sep}(${t(s.file)}:${s.line}:${s.column})` : `${t(s.file)}:${s.line}:${s.column}${sep}${t(s.step)}`) +
+  (s.modelRule !== undefined ? `${sep}[model rule]` : '');
 
 /** `(lockdep){usage}-{wait}`: a lock class as lockdep names it. */
 function classText(l: LockLine): string {
@@ -138,6 +142,8 @@ export function renderFinding(f: Finding, c: ChalkInstance, also: readonly Findi
   const out = [findingHeader(f, c)];
   if (f.pattern !== undefined) out.push(`  pattern: ${f.pattern} (fencedep explain ${f.pattern})`);
   if (f.remedy !== undefined) out.push(`  remedy: ${t(f.remedy)}`);
+  // What lockdep alone would not say: a section a model adds from a documented rule.
+  for (const r of f.modelRules ?? []) out.push(`  model rule, not a kernel annotation (--lockdep-only for lockdep's view): ${t(r)}`);
   for (const g of also) out.push(`  also: ${findingHeader(g, c)}`);
   out.push('', '='.repeat(f.heading.length), f.heading);
   // Where the kernel prints its release: the profile whose rules applied.

@@ -125,7 +125,7 @@ function syzbotScenario(shuffled: boolean): Scenario {
   }
   return {
     file: '<bench>', name: 'syzbot-sized', description: null, locks, fences: new Map(), functions: new Map(), hooks: new Map(), paths,
-    expect: null, options: { kernel: '6.13', release: null, fenceModel: 'lockdep', warn: [] },
+    expect: null, options: { kernel: '6.13', release: null, lockdepOnly: false, fenceModel: 'lockdep', warn: [] },
   };
 }
 

@@ -179,7 +179,7 @@ describe('readTrace', () => {
       expect: [{ rule: 'circular-dependency', involves: ['A', 'B'], path: null, loc: { file: f, line: 1, column: 1 } }],
       loc: { file: f, line: 1, column: 1 },
     });
-    expect(out[1]).toEqual({ kind: 'options', options: { kernel: '5.10', release: '5.10', fenceModel: 'lockdep', warn: [] } });
+    expect(out[1]).toEqual({ kind: 'options', options: { kernel: '5.10', release: '5.10', lockdepOnly: false, fenceModel: 'lockdep', warn: [] } });
     // `involves` is checked at the end, against every lock the stream declared.
     const last = out[out.length - 1];
     expect(last.kind).toBe('error');

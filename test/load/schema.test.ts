@@ -11,7 +11,7 @@ describe('top level', () => {
     expect(s.name).toBe('min');
     expect(s.description).toBeNull();
     expect(s.expect).toBeNull();
-    expect(s.options).toEqual({ kernel: '6.13', release: null, fenceModel: 'lockdep', warn: [] });
+    expect(s.options).toEqual({ kernel: '6.13', release: null, lockdepOnly: false, fenceModel: 'lockdep', warn: [] });
     expect(s.paths).toEqual([]);
     expect([...s.locks.keys()]).toEqual(['fs_reclaim', 'mmu_notifier_invalidate_range_start', 'dma_fence_map', 'A']);
     for (const n of ['fs_reclaim', 'mmu_notifier_invalidate_range_start', 'dma_fence_map'])
@@ -38,7 +38,7 @@ describe('top level', () => {
     const s = await load(f);
     expect(s.name).toBe('my scenario');
     expect(s.description).toBe('hello');
-    expect(s.options).toEqual({ kernel: '5.10', release: '5.10', fenceModel: 'precise', warn: ['ww-lock-between-reservations'] });
+    expect(s.options).toEqual({ kernel: '5.10', release: '5.10', lockdepOnly: false, fenceModel: 'precise', warn: ['ww-lock-between-reservations'] });
     expect(s.expect).toEqual([
       { rule: 'circular-dependency', involves: ['A', 'fs_reclaim'], path: 'p', loc: { file: f, line: 8, column: 5 } },
       { rule: 'bad-unlock', involves: [], path: null, loc: { file: f, line: 11, column: 5 } },
