@@ -233,6 +233,7 @@ interface CheckFlags extends Omit<GateFlags, 'formatGiven' | 'format'> {
   readonly fenceModel?: FenceModel;
   readonly kernel?: KernelRelease;
   readonly quiet?: boolean;
+  readonly verbose?: boolean;
   readonly color: boolean;
 }
 
@@ -268,7 +269,7 @@ async function runCheck(given: readonly string[], flags: CheckFlags, io: CliIO, 
   const run = await gate.finish(await checkInputs(paths, gate.options));
   if (gate.updateBaseline) return gate.writeBaseline(run, io.stdout);
   const color = reportColor(flags, io);
-  const text = gate.decorate(reporter(run, { color, quiet: flags.quiet === true }), run, color);
+  const text = gate.decorate(reporter(run, { color, quiet: flags.quiet === true, verbose: flags.verbose === true }), run, color);
   if (!(await writeOutput(text, flags.output, io))) return EXIT_ERROR;
   gate.afterReport(run);
   return gate.exitCode(run, exitCodeOf(run));
@@ -287,6 +288,9 @@ export function registerCheckCommand(program: Command, io: CliIO, setCode: (code
   addOutputOption(cmd, 'the report');
   addReplayOptions(cmd);
   cmd.option('--quiet', 'report only failing files: unexpected errors, unmet expectations, input errors');
+  cmd.addOption(
+    new Option('--verbose', 'text: the full lockdep report of expected findings too, and a line for every file').conflicts('quiet'),
+  );
   addColorOption(cmd);
   cmd
     .option('--config <file>', 'config file (default: fencedep.config.json, .yaml or .yml, found upward from here)')

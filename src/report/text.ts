@@ -1,9 +1,13 @@
 /**
- * `--format text` (the default): each finding as a clickable ESLint-style header line
- * followed by the lockdep report it corresponds to (docs/kernel-semantics.md §1.14), rendered from
- * the finding's report blocks; then one status line per file and a summary line. The other
- * findings one step triggered (a group, src/analyze/groups.ts) are `also:` header lines under
- * the first, without a report of their own.
+ * `--format text` (the default): each finding as a clickable ESLint-style header line, followed
+ * for an unexpected finding by the lockdep report it corresponds to
+ * (docs/kernel-semantics.md §1.14), rendered from the finding's report blocks; then a status
+ * line for each file with something unexpected (a file whose findings are all expected says
+ * nothing more) and a summary line: a run where everything passes is one line per expected
+ * finding and the summary. `verbose` prints every finding's report and every file's line;
+ * `quiet` only what fails. The other findings one step triggered (a group,
+ * src/analyze/groups.ts) are `also:` header lines under the first, without a report of their
+ * own; a group is shown in full when any of its findings is unexpected.
  *
  *   fixtures/abba.yaml:12:9: error: possible circular locking dependency: B -> A -> B [circular-dependency]
  *
@@ -34,6 +38,7 @@ import type {
 import { formatCodeLoc, formatLoc } from '../model/location.js';
 import { painter } from './color.js';
 import { terminalText as t } from './escape.js';
+import { isFailing } from './findings.js';
 import type { ReportOptions } from './types.js';
 
 /** Where lockdep's second CPU column starts (`"                               lock("`). */
@@ -134,6 +139,9 @@ export function findingHeader(f: Finding, c: ChalkInstance): string {
   return `${c.dim(t(formatLoc(f.location)))}: ${severityWord(f, c)}: ${t(f.message)} ${c.dim(`[${f.rule}]`)}${expected}`;
 }
 
+/** Another finding of a group, under its first. */
+const alsoLine = (g: Finding, c: ChalkInstance): string => `  also: ${findingHeader(g, c)}`;
+
 /**
  * The header line (and the pattern, if any), an `also:` header per other finding of its group
  * (`also`: the findings the same step triggered), then the lockdep banner and report.
@@ -144,7 +152,7 @@ export function renderFinding(f: Finding, c: ChalkInstance, also: readonly Findi
   if (f.remedy !== undefined) out.push(`  remedy: ${t(f.remedy)}`);
   // What lockdep alone would not say: a section a model adds from a documented rule.
   for (const r of f.modelRules ?? []) out.push(`  model rule, not a kernel annotation (--lockdep-only for lockdep's view): ${t(r)}`);
-  for (const g of also) out.push(`  also: ${findingHeader(g, c)}`);
+  for (const g of also) out.push(alsoLine(g, c));
   out.push('', '='.repeat(f.heading.length), f.heading);
   // Where the kernel prints its release: the profile whose rules applied.
   if (f.kernel !== undefined) out.push(`${f.kernel} kernel profile (fencedep)`);
@@ -177,7 +185,7 @@ function fileLine(r: FileResult, c: ChalkInstance): string {
   }
   if (r.status === 'error') return `${c.red('ERROR')} ${file}${scenario}: ${plural(r.errors.length, 'input error')}`;
   if (r.status === 'library') return `${c.dim('LIBRARY')} ${file}${scenario}: only included by other files, not checked alone`;
-  const unexpected = r.findings.filter((f) => !f.expected && f.severity === 'error').length;
+  const unexpected = r.findings.filter(isFailing).length;
   const parts = [plural(r.findings.length, 'finding'), `${unexpected} unexpected`];
   if (r.unmet.length > 0) parts.push(plural(r.unmet.length, 'expectation unmet', 'expectations unmet'));
   return `${c.red('FAIL')} ${file}${scenario}: ${parts.join(', ')}`;
@@ -191,27 +199,47 @@ export function summaryLine(s: RunSummary, c: ChalkInstance): string {
   return ok ? c.green(`✔ ${text}`) : c.red(`✖ ${text}`);
 }
 
+/** Whether a group (a finding and the others its step triggered) is shown with its report, or as header lines. */
+function inFull(group: readonly Finding[], opts: ReportOptions): boolean {
+  return opts.quiet || opts.verbose === true || group.some((f) => !f.expected);
+}
+
+/** Whether the file's status line is printed: a passing file's only if something in it was unexpected (or verbose). */
+function showsFile(r: FileResult, opts: ReportOptions): boolean {
+  return r.status !== 'pass' || opts.verbose === true || r.findings.some((f) => !f.expected);
+}
+
 export function formatText(run: RunResult, opts: ReportOptions): string {
   const c = painter(opts.color);
   const lines: string[] = [];
   const gap = (): void => {
     if (lines.length > 0 && lines[lines.length - 1] !== '') lines.push('');
   };
+  // Whether the last file printed its status line: a header line after it starts a new paragraph.
+  let afterFileLine = false;
   for (const r of run.results) {
     if (opts.quiet && r.status === 'pass') continue;
-    const shown = opts.quiet ? r.findings.filter((f) => !f.expected && f.severity === 'error') : r.findings;
+    const shown = opts.quiet ? r.findings.filter(isFailing) : r.findings;
     // The other findings of a group are `also:` lines under its first.
     const led = new Set<string>();
     for (const f of shown) {
       if (f.group !== undefined && led.has(f.group)) continue;
       const also = f.group === undefined ? [] : shown.filter((g) => g !== f && g.group === f.group);
       if (f.group !== undefined) led.add(f.group);
-      gap();
-      for (const l of renderFinding(f, c, also)) lines.push(l);
-      lines.push('');
+      if (inFull([f, ...also], opts)) {
+        gap();
+        for (const l of renderFinding(f, c, also)) lines.push(l);
+        lines.push('');
+        continue;
+      }
+      if (afterFileLine) gap();
+      afterFileLine = false;
+      lines.push(findingHeader(f, c));
+      for (const g of also) lines.push(alsoLine(g, c));
     }
     for (const e of r.errors) lines.push(errorLine(e, r.file, c));
-    lines.push(fileLine(r, c));
+    afterFileLine = showsFile(r, opts);
+    if (afterFileLine) lines.push(fileLine(r, c));
     for (const u of r.unmet) lines.push(unmetLine(u, c));
   }
   gap();

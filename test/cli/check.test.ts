@@ -12,7 +12,7 @@ const ESC = '\u001b[';
 
 describe('fencedep check: exit codes', () => {
   it('0 when every file passes (yaml, json, jsonl; expected findings and clean)', async () => {
-    const r = await cli([c('good')]);
+    const r = await cli(['--verbose', c('good')]);
     expect(r.err).toBe('');
     expect(r.out).toContain(`PASS ${c('good', 'abba-expected.yaml')} (abba-expected)`);
     expect(r.out).toContain(`PASS ${c('good', 'ordered.yaml')} (ordered)`);
@@ -53,8 +53,8 @@ describe('fencedep check: exit codes', () => {
     expect([...result.findings[0].locks].sort()).toEqual(['A', 'B']);
   });
 
-  it('2 for a directory mixing good and bad files; the good ones are still reported', async () => {
-    const r = await cli([c('mixed')]);
+  it('2 for a directory mixing good and bad files; the good ones are still reported (--verbose)', async () => {
+    const r = await cli(['--verbose', c('mixed')]);
     expect(r.code).toBe(2);
     expect(r.out).toContain(`PASS ${c('mixed', 'a-good.yaml')}`);
     expect(r.out).toContain(`PASS ${c('mixed', 'c-good.json')} (json-clean)`);

@@ -6,8 +6,24 @@ import { PASSING, RUN } from './fixture.js';
 const ESC = '\u001b[';
 
 describe('text reporter', () => {
-  it('renders every file, finding and summary (golden)', () => {
-    expectGolden('run.txt', formatText(RUN, { color: false, quiet: false }));
+  it('verbose renders every file, the report of every finding and the summary (golden)', () => {
+    expectGolden('run.txt', formatText(RUN, { color: false, quiet: false, verbose: true }));
+  });
+
+  it('by default, an expected finding is one line; unexpected ones keep their report (golden)', () => {
+    const out = formatText(RUN, { color: false, quiet: false });
+    expectGolden('run-default.txt', out);
+    // The expected recursive locking: its header line, no lockdep banner.
+    expect(out).toContain('[recursive-locking] (expected)\n');
+    expect(out).not.toContain('WARNING: possible recursive locking detected');
+    // The unexpected error that fails userptr.yaml, and the unexpected warning, in full.
+    expect(out).toContain('WARNING: possible circular locking dependency detected');
+    expect(out).toContain('WARNING: lock taken between reservations');
+    // A passing file with nothing unexpected has no line; one with an unexpected warning does.
+    expect(out).not.toContain('PASS fixtures/clean.yaml');
+    expect(out).toContain('PASS fixtures/aa.yaml (aa): 2 findings, all expected or warnings');
+    expect(out).toContain('FAIL fixtures/userptr.yaml');
+    expect(out).toContain('ERROR fixtures/bad.yaml');
   });
 
   it('--quiet keeps only failing files, unexpected errors, unmet expectations and input errors (golden)', () => {
@@ -18,10 +34,14 @@ describe('text reporter', () => {
     expect(out).toContain('expectation unmet');
   });
 
-  it('ends with a check mark when everything passed (golden)', () => {
-    const out = formatText(PASSING, { color: false, quiet: false });
+  it('verbose ends with a check mark when everything passed (golden)', () => {
+    const out = formatText(PASSING, { color: false, quiet: false, verbose: true });
     expectGolden('passing.txt', out);
     expect(out.trimEnd().split('\n').at(-1)).toBe('✔ 2 files: 2 passed, 0 failed, 0 errors; 2 findings');
+  });
+
+  it('quiet wins over verbose', () => {
+    expect(formatText(RUN, { color: false, quiet: true, verbose: true })).toBe(formatText(RUN, { color: false, quiet: true }));
   });
 
   it('quiet on a passing run prints only the summary', () => {
@@ -70,8 +90,8 @@ describe('text reporter', () => {
   });
 
   it('colours only when asked', () => {
-    const plain = formatText(RUN, { color: false, quiet: false });
-    const coloured = formatText(RUN, { color: true, quiet: false });
+    const plain = formatText(RUN, { color: false, quiet: false, verbose: true });
+    const coloured = formatText(RUN, { color: true, quiet: false, verbose: true });
     expect(plain).not.toContain(ESC);
     expect(coloured).toContain(`${ESC}31merror${ESC}39m`);
     expect(coloured).toContain(`${ESC}33mwarning${ESC}39m`);
