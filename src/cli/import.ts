@@ -10,7 +10,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { importLog, NoReportError, type ImportedReport } from '../import/index.js';
+import { importLog, NoReportError, quietMessage, type ImportedReport } from '../import/index.js';
 import { terminalLines, terminalText } from '../model/escape.js';
 
 export interface ImportIO {
@@ -91,7 +91,9 @@ export async function runImport(file: string | undefined, flags: ImportFlags, io
     }
     throw err;
   }
-  const { reports, total } = result;
+  const { reports, total, quiet } = result;
+  // Quiet findings beside full reports: the reports are imported, the quiet ones named.
+  if (quiet.length > 0 && !flags.quiet) io.stderr.write(`fencedep import: ${terminalText(name ?? 'stdin')}: not imported: ${terminalText(quietMessage(quiet))}\n`);
   let code = 0;
   const docs: string[] = [];
   for (const r of reports) {

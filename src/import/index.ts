@@ -8,6 +8,7 @@
  */
 import { involvesOf, type Generated } from './doc.js';
 import { parseReports } from './parse.js';
+import type { QuietFinding } from './quiet.js';
 import { reconstruct } from './reconstruct.js';
 import { renderScenario } from './render.js';
 import { reproduceCycle } from './search.js';
@@ -16,6 +17,7 @@ import { kernelEdges, verify, whyExtra, type Verification } from './verify.js';
 
 export { parseReports } from './parse.js';
 export type { KernelReport } from './report.js';
+export type { QuietFinding } from './quiet.js';
 export type { Verification } from './verify.js';
 
 export class NoReportError extends Error {}
@@ -45,8 +47,9 @@ export interface ImportedReport {
 }
 
 /** Import every report of a log (or the one chosen with `report`). Throws NoReportError when there is none. */
-export async function importLog(text: string, opts: ImportOptions = {}): Promise<{ reports: ImportedReport[]; total: number }> {
-  const { reports } = parseReports(text);
+export async function importLog(text: string, opts: ImportOptions = {}): Promise<{ reports: ImportedReport[]; total: number; quiet: QuietFinding[] }> {
+  const { reports, quiet } = parseReports(text);
+  if (reports.length === 0 && quiet.length > 0) throw new NoReportError(quietMessage(quiet));
   if (reports.length === 0) {
     throw new NoReportError(
       'no lockdep report found: expected a line such as "WARNING: possible circular locking dependency detected", ' +
@@ -107,5 +110,18 @@ export async function importLog(text: string, opts: ImportOptions = {}): Promise
       error: null,
     });
   }
-  return { reports: out, total: reports.length };
+  return { reports: out, total: reports.length, quiet };
+}
+
+/** `fencedep check --verbose`: what prints the reports a quiet text report leaves out. */
+const RERUN = 'rerun fencedep check with --verbose, which prints every finding with its report, and import that';
+
+/**
+ * Why a quiet finding is not imported, and what to do: the first line of each, then how to get
+ * the reports. Shared by the error (nothing else in the input) and the note (beside reports).
+ */
+export function quietMessage(quiet: readonly QuietFinding[]): string {
+  const where = quiet.map((q) => `line ${q.line} (${q.rules.join(', ')})`).join('; ');
+  const n = quiet.length === 1 ? 'a finding' : `${quiet.length} findings`;
+  return `${n} of fencedep's quiet text report, without a lockdep report to import: ${where}; an expected finding is printed as its header line alone; ${RERUN}`;
 }

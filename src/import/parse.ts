@@ -6,6 +6,7 @@
  */
 import type { KernelProfile } from '../model/scenario.js';
 import { normalizeLog, type LogLine } from './lines.js';
+import { quietFindings, type QuietFinding } from './quiet.js';
 import { parseAt, parseFrame, parseLock, withAt } from './frames.js';
 import { emptyReport, type ReportChainEntry, type DependencyBlock, type PrintedFrame, type KernelReport, type ReportLock, type ReportKind, type UsageTrace } from './report.js';
 
@@ -620,6 +621,8 @@ class ReportParser {
 
 export interface ParseResult {
   readonly reports: KernelReport[];
+  /** Findings of fencedep's quiet text report: header lines without a report to read. */
+  readonly quiet: QuietFinding[];
 }
 
 /** Every report in a log, in order. */
@@ -695,5 +698,5 @@ export function parseReports(text: string): ParseResult {
     for (const l of [r.next, r.prev, r.safe, r.unsafe, r.other, r.notAllowedInside, ...(r.held ?? []).map((h) => h.lock)]) learn(l);
   }
   for (const r of reports) if (r.fencedep || r.sleep?.what) r.aliases = aliases;
-  return { reports };
+  return { reports, quiet: quietFindings(all) };
 }

@@ -204,9 +204,12 @@ function inFull(group: readonly Finding[], opts: ReportOptions): boolean {
   return opts.quiet || opts.verbose === true || group.some((f) => !f.expected);
 }
 
-/** Whether the file's status line is printed: a passing file's only if something in it was unexpected (or verbose). */
+/**
+ * Whether the file's status line is printed: a failing or erroneous file's always; a passing
+ * file's (or a library's, not checked alone) only if something in it was unexpected, or verbose.
+ */
 function showsFile(r: FileResult, opts: ReportOptions): boolean {
-  return r.status !== 'pass' || opts.verbose === true || r.findings.some((f) => !f.expected);
+  return r.status === 'fail' || r.status === 'error' || opts.verbose === true || r.findings.some((f) => !f.expected);
 }
 
 export function formatText(run: RunResult, opts: ReportOptions): string {
@@ -218,7 +221,7 @@ export function formatText(run: RunResult, opts: ReportOptions): string {
   // Whether the last file printed its status line: a header line after it starts a new paragraph.
   let afterFileLine = false;
   for (const r of run.results) {
-    if (opts.quiet && r.status === 'pass') continue;
+    if (opts.quiet && r.status !== 'fail' && r.status !== 'error') continue;
     const shown = opts.quiet ? r.findings.filter(isFailing) : r.findings;
     // The other findings of a group are `also:` lines under its first.
     const led = new Set<string>();

@@ -55,6 +55,23 @@ describe('check: a passing run is quiet', () => {
   });
 });
 
+describe('check: the bundled fixtures, every one passing', () => {
+  it('one line per expected finding (its group under it), then the summary (golden)', async () => {
+    const r = await cli(['--no-config', 'fixtures']);
+    expect(r.code).toBe(0);
+    expectGoldenIn(GOLDEN, 'fixtures-quiet.txt', r.out);
+    expect(r.out).not.toMatch(BANNER);
+    const lines = r.out.trimEnd().split('\n');
+    const summary = lines.pop()!;
+    expect(summary).toMatch(/^✔ \d+ files: \d+ passed, 0 failed, 0 errors(, \d+ librar(y|ies))?; \d+ findings$/);
+    expect(lines.pop()).toBe('');
+    // Nothing but header lines: one per finding of the JSON report, each expected.
+    for (const l of lines) expect(l).toMatch(/^(  also: )?\S+:\d+:\d+: (error|warning): .* \[[a-z-]+\] \(expected\)$/);
+    const json = JSON.parse((await cli(['--no-config', '--format', 'json', 'fixtures'])).out) as { results: { findings: unknown[] }[] };
+    expect(lines).toHaveLength(json.results.reduce((n, x) => n + x.findings.length, 0));
+  });
+});
+
 describe('check: what fails a file keeps its full report', () => {
   // mutex-under-job-spinlock.yaml without the expectation of its msleep (line 10).
   const file = path.join(dir, 'unexpected.yaml');

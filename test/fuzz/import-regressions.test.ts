@@ -111,7 +111,7 @@ describe('import fixed point: counterexamples found by the fuzz suite', () => {
       const key = (xs: readonly string[]) => JSON.stringify([...new Set(xs)].sort());
       const f1 = s1.findings.find((f) => f.rule === rule && key(f.lockdep) === key(classes))!;
       expect(f1).toBeDefined();
-      const text = formatText({ results: [{ ...s1, findings: [f1] }], summary: { files: 1, passed: 0, failed: 1, errors: 0, findings: 1 } }, { color: false, quiet: false });
+      const text = formatText({ results: [{ ...s1, findings: [f1] }], summary: { files: 1, passed: 0, failed: 1, errors: 0, findings: 1 } }, { color: false, quiet: false, verbose: true });
       const r = (await importLog(text, { source: name })).reports[0]!;
       expect(r.error).toBeNull();
       const s2 = await checkFile(fx.write(`again-${name}`, r.yaml));

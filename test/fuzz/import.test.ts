@@ -24,7 +24,7 @@ const IMPORTABLE = new Set(['circular-dependency', 'recursive-locking', 'inconsi
 
 function textOf(result: FileResult): string {
   const summary = { files: 1, passed: 0, failed: 1, errors: 0, findings: result.findings.length };
-  return formatText({ results: [result], summary }, { color: false, quiet: false });
+  return formatText({ results: [result], summary }, { color: false, quiet: false, verbose: true });
 }
 
 const same = (a: readonly string[], b: readonly string[]) => {

@@ -36,7 +36,8 @@ describe('round trip: check → text report → import → check', () => {
   });
 
   it.each(withFindings.map((r) => [path.relative(FIXTURES, r.file), r] as const))('%s', async (_name, result) => {
-    const text = formatText({ results: [result], summary: run.summary }, { color: false, quiet: false });
+    // The full reports (--verbose): by default an expected finding is its header line alone.
+    const text = formatText({ results: [result], summary: run.summary }, { color: false, quiet: false, verbose: true });
     const shown = printed(text);
     const imported = await importLog(text, { source: result.file });
     // The text prints one report per group of findings one step caused (its first finding);

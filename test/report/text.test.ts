@@ -48,6 +48,14 @@ describe('text reporter', () => {
     expect(formatText(PASSING, { color: false, quiet: true })).toBe('✔ 2 files: 2 passed, 0 failed, 0 errors; 2 findings\n');
   });
 
+  it('a library (only included by other files) has its line with --verbose only', () => {
+    const library = { file: 'lib/helpers.yaml', scenario: 'helpers', status: 'library', findings: [], unmet: [], errors: [] } as const;
+    const run = { results: [...PASSING.results, library], summary: { ...PASSING.summary, files: 3, libraries: 1 } };
+    const line = 'LIBRARY lib/helpers.yaml (helpers): only included by other files, not checked alone';
+    expect(formatText(run, { color: false, quiet: false, verbose: true })).toContain(`${line}\n`);
+    for (const quiet of [false, true]) expect(formatText(run, { color: false, quiet })).not.toContain('LIBRARY');
+  });
+
   it('is deterministic', () => {
     expect(formatText(RUN, { color: false, quiet: false })).toBe(formatText(RUN, { color: false, quiet: false }));
   });
