@@ -18,8 +18,8 @@ export interface QuietFinding {
 
 /** A finding's header line as the text report prints it (lines arrive trimmed: `also: ` has lost its indent). */
 const HEADER = /^(also: )?\S.*:\d+:\d+: (?:error|warning): .* \[([a-z][a-z0-9-]*)\](?: \(expected\))?$/;
-/** What the text report prints between a header and its report. */
-const ANNOTATION = /^(?:pattern|remedy): /;
+/** What the text report prints between a header and its report (`also:` lines aside). */
+const ANNOTATION = /^(?:pattern: |remedy: |model rule, )/;
 
 /**
  * Every finding of a fencedep text report printed as header lines only, whose group holds a

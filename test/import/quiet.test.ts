@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runImport } from '../../src/cli/import.js';
-import { importLog } from '../../src/import/index.js';
+import { importLog, parseReports } from '../../src/import/index.js';
 import { cli } from '../cli/helpers.js';
 
 /** Two fixtures whose findings are all expected: three groups (line 9's two findings are one). */
@@ -61,6 +61,14 @@ describe('import of a quiet text report', () => {
     expect(r.out).toContain('msleep');
     expect(r.err).toContain("fencedep import: stdin: not imported: a finding of fencedep's quiet text report");
     expect(r.err).toContain('line 1 (sleep-in-atomic, invalid-wait-context)');
+  });
+
+  it('a header whose report follows its pattern, remedy, model-rule and also: lines is not quiet', () => {
+    const head = 'a.yaml:3:5: error: possible circular locking dependency: A -> B -> A [circular-dependency] (expected)';
+    const annotations = ['  pattern: p (fencedep explain p)', '  remedy: r', "  model rule, not a kernel annotation (--lockdep-only for lockdep's view): m", '  also: a.yaml:3:5: error: x [sleep-in-atomic] (expected)'];
+    const banner = ['', '=====', 'WARNING: possible circular locking dependency detected'];
+    expect(parseReports([head, ...annotations, ...banner].join('\n')).quiet).toEqual([]);
+    expect(parseReports([head, ...annotations, ''].join('\n')).quiet).toEqual([{ line: 1, rules: ['circular-dependency', 'sleep-in-atomic'] }]);
   });
 
   it('a header line of a rule the kernel prints no report for is not called quiet', async () => {
