@@ -56,37 +56,49 @@ format: text
 
 export function starterScenario(schema: string): string {
   return `# yaml-language-server: $schema=${schema}
-# A starter scenario: a GPU scheduler job that allocates memory after its fence is published.
-# Check it with \`fencedep check\`; see \`fencedep explain alloc-in-signalling\`.
+# A starter scenario: a driver's submit ioctl and its drm_sched run_job callback, written with
+# the built-in kernel and DRM helper models. Check it with \`fencedep check\`; see
+# \`fencedep explain drm_sched_backend_ops.run_job\` and \`fencedep explain alloc-in-signalling\`.
 version: 1
 name: example
 description: >
-  drm_sched run_job allocates with GFP_KERNEL inside the job fence's signalling section:
+  run_job allocates with GFP_KERNEL: it runs in the job's finished-fence signalling path, and
   reclaim may wait for that very fence (through an mmu notifier), a deadlock lockdep reports
   as fs_reclaim -> mmu_notifier_invalidate_range_start -> dma_fence_map -> fs_reclaim.
-include: [kernel]
+include: [kernel, drm]
 
 locks:
-  ring_lock: { type: mutex, lockdep: "&ring->lock" }
+  vm_lock: { type: mutex, lockdep: "&vm->lock" }
 
-fences:
-  job_fence: { description: "the drm_sched finished fence of a job" }
+functions:
+  # A helper with arguments: \`$vm\` is the VM it is called with.
+  foo_vm_bind:
+    params: [vm]
+    at: "drivers/gpu/drm/foo/foo_vm.c:120"   # where it is in the C code: reports point there
+    steps:
+      - mutex_lock: "vm_lock[$vm]"
+      - kzalloc: GFP_KERNEL                # fine: no fence is published yet
+      - mutex_unlock: "vm_lock[$vm]"
+
+  # drm_sched_backend_ops.run_job: the scheduler calls it from its submit work, in the
+  # signalling path of the job's finished fence.
+  foo_run_job:
+    - if: "!job->hw_fence"                 # both branches are checked
+      then:
+        - kmalloc: GFP_KERNEL              # BUG: GFP_NOWAIT, or allocate in the ioctl
+    - extern: foo_ring_emit                # code the scenario does not model
+
+hooks:
+  drm_sched_backend_ops.run_job: [foo_run_job]
 
 paths:
-  - name: drm_sched run_job
+  - name: submit ioctl
     steps:
-      - signalling:                       # dma_fence_begin_signalling() ... end
-          - kmalloc: GFP_KERNEL           # BUG: use GFP_NOWAIT, or allocate before arming the job
-          - mutex_lock: ring_lock
-          - mutex_unlock: ring_lock
-          - signal: job_fence
-
-  - name: submit ioctl (the fix)
-    steps:
-      - kmalloc: GFP_KERNEL               # allocate before the fence is published
-      - signalling:
-          - kmalloc: GFP_NOWAIT           # or allocate without direct reclaim
-          - signal: job_fence
+      - call: drm_sched_job_init(job)
+      - loop:                              # every BO of the submit: zero, one and two taken
+          - call: foo_vm_bind(vm)
+      - call: drm_sched_job_arm(job)       # from here to the push: the signalling path
+      - call: drm_sched_entity_push_job(job)
 
 # The CI gate: this file passes while it finds exactly this. Drop the block to see it fail.
 expect:

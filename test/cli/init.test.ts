@@ -24,9 +24,12 @@ describe('fencedep init', () => {
     const scenario = sb.read('scenarios/example.yaml');
     expect(path.resolve(sb.dir, modeline(config))).toBe(path.join(ROOT, 'schema', 'config.schema.json'));
     expect(path.resolve(sb.p('scenarios'), modeline(scenario))).toBe(path.join(ROOT, 'schema', 'scenario.schema.json'));
-    expect(scenario).toContain('include: [kernel]');
+    // Written as a driver is: the kernel and DRM models, revision 1.1's constructs.
+    expect(scenario).toContain('include: [kernel, drm]');
     expect(scenario).toMatch(/\nexpect:\n  - rule: circular-dependency\n/);
-    expect(scenario).toContain('- signalling:');
+    for (const construct of ['params: [vm]', 'at: "drivers/', '- if: ', '- loop:', '- extern: ', 'call: drm_sched_job_arm(job)', 'drm_sched_backend_ops.run_job: [foo_run_job]']) {
+      expect(scenario).toContain(construct);
+    }
     // The config's inputs point at the scenario: `fencedep check` with no path passes.
     const check = await runIn(sb.dir, ['check', '--format', 'json']);
     expect(check.code).toBe(0);
