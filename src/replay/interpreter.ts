@@ -203,7 +203,8 @@ export class Interpreter implements Machine {
     while (stack.length) {
       if (explorer?.joinPending) {
         explorer.joinPending = false;
-        if (!explorer.arrive(task, stack, nextLoc(stack), 'join')) return false;
+        // Where executions meet: the next step, or at the end of the path the last one replayed.
+        if (!explorer.arrive(task, stack, nextLoc(stack) ?? task.frame?.loc ?? null, 'join')) return false;
       }
       const act = stack[stack.length - 1]!;
       if (act.index >= act.steps.length) {

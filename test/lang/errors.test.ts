@@ -97,4 +97,14 @@ paths:
     expect(out.errors[0]!.message).toContain('4,096');
     expect(out.findings.some((f) => f.rule === 'lock-held-at-exit' && f.path === 'other')).toBe(true);
   });
+
+  it('the limit passed where the path ends: located at the last step replayed, not nowhere', async () => {
+    const locks = Array.from({ length: 13 }, (_, i) => `L${i}`);
+    const text = `locks: {${locks.map((l) => `${l}: mutex`).join(', ')}}\npaths:\n  - name: wide\n    steps:\n${locks.map((l) => `      - {if: c${l}, then: [{mutex_lock: ${l}}]}`).join('\n')}\n`;
+    const out = analyzeScenario(await loadScenarioText(text, { file: 'wide-end.yaml' }));
+    expect(out.errors).toHaveLength(1);
+    expect(out.errors[0]!.message).toMatch(/^too many alternatives: path "wide"/);
+    // The last `if`'s then branch (line 17) is the last step replayed when the limit passes.
+    expect([out.errors[0]!.loc?.file, out.errors[0]!.loc?.line]).toEqual(['wide-end.yaml', 17]);
+  });
 });
