@@ -10,23 +10,27 @@
  * that need no fence.
  *
  *  1. fence-callback-sleeps          sleep in a fence callback / fence op
- *  2. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
- *  3. resv-in-signalling             dma_resv lock inside a signalling section
- *  4. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
- *  5. alloc-in-signalling            blocking allocation inside a signalling section
- *  6. notifier-in-signalling         waiting for an invalidation inside a signalling section
- *  7. wait-in-signalling             wait in a section holding a lock taken in that section
- *  8. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
- *  9. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
- * 10. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
- * 11. circular-fence-dependency      fences waiting for each other (precise fence model)
- * 12. fault-under-resv               copy_*_user / might_fault under dma_resv
- * 13. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
- * 14. shrinker-blocking-lock         a shrinker's lock held across an allocation
+ *  2. syncobj-wait-with-locks        a syncobj WAIT_FOR_SUBMIT wait with locks held (narrow: only
+ *                                    the drm/syncobj model's wait steps; before the generic waits)
+ *  3. dma-buf-call-under-resv        a reservation locked without the transaction's context
+ *  4. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
+ *  5. resv-in-signalling             dma_resv lock inside a signalling section
+ *  6. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
+ *  7. alloc-in-signalling            blocking allocation inside a signalling section
+ *  8. notifier-in-signalling         waiting for an invalidation inside a signalling section
+ *  9. wait-in-signalling             wait in a section holding a lock taken in that section
+ * 10. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
+ * 11. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
+ * 12. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
+ * 13. circular-fence-dependency      fences waiting for each other (precise fence model)
+ * 14. fault-under-resv               copy_*_user / might_fault under dma_resv
+ * 15. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
+ * 16. shrinker-blocking-lock         a shrinker's lock held across an allocation
  */
 import type { Diagnosable, Pattern } from './pattern.js';
 import allocInSignalling from './alloc-in-signalling.js';
 import circularFenceDependency from './circular-fence-dependency.js';
+import dmaBufCallUnderResv from './dma-buf-call-under-resv.js';
 import faultUnderResv from './fault-under-resv.js';
 import fenceCallbackSleeps from './fence-callback-sleeps.js';
 import fenceWaitInNotifier from './fence-wait-in-notifier.js';
@@ -37,6 +41,7 @@ import resvInSignalling from './resv-in-signalling.js';
 import runtimePmInSignalling from './runtime-pm-in-signalling.js';
 import shrinkerBlockingLock from './shrinker-blocking-lock.js';
 import signallingLockAcrossAlloc from './signalling-lock-across-alloc.js';
+import syncobjWaitWithLocks from './syncobj-wait-with-locks.js';
 import sleepInNonblockingNotifier from './sleep-in-nonblocking-notifier.js';
 import waitInSignalling from './wait-in-signalling.js';
 
@@ -45,6 +50,8 @@ export type { Diagnosable, Pattern, PatternMeta } from './pattern.js';
 /** Every pattern, in priority order. */
 export const PATTERNS: readonly Pattern[] = [
   fenceCallbackSleeps,
+  syncobjWaitWithLocks,
+  dmaBufCallUnderResv,
   sleepInNonblockingNotifier,
   resvInSignalling,
   runtimePmInSignalling,

@@ -763,6 +763,8 @@ describe('diagnose', () => {
   it('the priority order is the documented one', () => {
     expect(PATTERNS.map((p) => p.meta.id)).toEqual([
       'fence-callback-sleeps',
+      'syncobj-wait-with-locks',
+      'dma-buf-call-under-resv',
       'sleep-in-nonblocking-notifier',
       'resv-in-signalling',
       'runtime-pm-in-signalling',

@@ -1,0 +1,64 @@
+/**
+ * The patterns of the DRM helper models' mistakes, on scenarios written with the models: each
+ * names its own mistake, and leaves the neighbouring generic patterns theirs.
+ */
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/patterns/index.js';
+import { replayYaml } from '../rules/rule-tester.js';
+
+/** `rule: pattern` of every finding of a scenario that includes the kernel and DRM models. */
+async function diagnosed(paths: string): Promise<string[]> {
+  const out = await replayYaml(`version: 1\nname: t\ninclude: [kernel, drm]\npaths:\n${paths}`);
+  expect(out.errors.map((e) => e.message)).toEqual([]);
+  return out.findings.map((f) => `${f.rule}: ${diagnose(f)?.pattern ?? '-'}`);
+}
+
+const TRANSACTION = (inside: string) => `  - name: ioctl
+    steps:
+      - call: drm_exec_init(exec, 0, 0)
+      - call: drm_exec_until_all_locked(exec)
+      - call: drm_exec_lock_obj(exec, bo)
+      - ${inside}
+      - call: drm_exec_fini(exec)
+`;
+
+describe('dma-buf-call-under-resv', () => {
+  for (const call of ['dma_buf_detach(buf, attach)', 'dma_buf_put(buf)', 'dma_buf_map_attachment_unlocked(buf)', 'dma_buf_vmap_unlocked(buf)']) {
+    it(`${call} inside drm_exec`, async () => {
+      expect(await diagnosed(TRANSACTION(`call: "${call}"`))).toEqual(['recursive-locking: dma-buf-call-under-resv']);
+    });
+  }
+
+  it('a reservation taken twice without any transaction is not this mistake', async () => {
+    expect(await diagnosed('  - name: p\n    steps: [{dma_resv_lock: "dma_resv[a]"}, {call: "dma_buf_detach(b, attach)"}, {dma_resv_unlock: "dma_resv[a]"}]\n')).toEqual([
+      'recursive-locking: -',
+    ]);
+  });
+});
+
+describe('syncobj-wait-with-locks', () => {
+  it('WAIT_FOR_SUBMIT under drm_exec is the syncobj mistake, not a generic fault under a reservation', async () => {
+    expect(await diagnosed(TRANSACTION('call: "drm_syncobj_find_fence(file, h, 0, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)"'))).toEqual([
+      'circular-dependency: syncobj-wait-with-locks',
+    ]);
+  });
+
+  it('a copy_from_user under drm_exec stays fault-under-resv', async () => {
+    expect(await diagnosed(TRANSACTION('copy_from_user'))).toEqual(['circular-dependency: fault-under-resv']);
+  });
+
+  it('the array wait of the wait ioctl with WAIT_FOR_SUBMIT under a lock the signalling path takes', async () => {
+    const out = await replayYaml(`version: 1
+name: t
+include: [kernel, drm]
+locks: {m: mutex}
+fences: {job: {}}
+paths:
+  - name: wait
+    steps: [{mutex_lock: m}, {call: "drm_syncobj_array_wait_timeout(so, job, DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT)"}, {mutex_unlock: m}]
+  - name: run_job
+    steps: [{signalling: [{mutex_lock: m}, {mutex_unlock: m}]}]
+`);
+    expect(out.findings.map((f) => `${f.rule}: ${diagnose(f)?.pattern ?? '-'}`)).toEqual(['circular-dependency: syncobj-wait-with-locks']);
+  });
+});
