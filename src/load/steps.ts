@@ -348,9 +348,12 @@ function buildStepSchema(): z.ZodType {
   return z.union([...bare, ...options]);
 }
 
-/** One step as written (for the JSON Schema of the format; the loader validates step by step). */
-export const stepSchema: z.ZodType = z.lazy(() => builtStepSchema);
-const builtStepSchema = buildStepSchema();
+/**
+ * One step as written (for the JSON Schema of the format; the loader validates step by step).
+ * Built when first used: a check never needs it, and building it is a tenth of start-up.
+ */
+let builtStepSchema: z.ZodType | undefined;
+export const stepSchema: z.ZodType = z.lazy(() => (builtStepSchema ??= buildStepSchema()));
 
 /** A list of steps (for the JSON Schema). */
 export const stepListSchema = z.array(stepSchema);
