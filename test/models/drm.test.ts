@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { modelEntries } from '../../src/load/model-docs.js';
 import { replayYaml } from '../rules/rule-tester.js';
-import { callback, type Case } from './case.js';
+import { callback, submit, type Case } from './case.js';
 
 /** Every layer's cases (test/models/cases/<layer>.ts), in file order. */
 const CASES: readonly Case[] = (
@@ -50,5 +50,29 @@ describe('DRM helper models: context', () => {
     const text = JSON.stringify(out.findings[0]);
     expect(text).toContain('(wq_completion)drm_sched_lockdep_map');
     expect(text).toContain('drm_sched:drm_sched_run_job_work');
+  });
+
+  const allocInRunJob = callback('drm_sched_backend_ops.run_job', '    - kmalloc: GFP_KERNEL\n');
+  const withOptions = (options: string) => `version: 1\nname: t\ninclude: [kernel, drm]\noptions: ${options}\n${allocInRunJob}`;
+
+  for (const [kernel, where, not] of [
+    ['"6.1"', 'drm_sched:drm_sched_main', '(wq_completion)'],
+    ['"6.10"', '(wq_completion)sched->name', 'drm_sched_lockdep_map'],
+    ['"6.12"', '(wq_completion)drm_sched_lockdep_map', 'sched->name'],
+  ] as const) {
+    it(`kernel ${kernel}: run_job runs where that release runs it`, async () => {
+      const out = await replayYaml(withOptions(`{kernel: ${kernel}}`));
+      expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
+      const text = JSON.stringify(out.findings[0]);
+      expect(text).toContain(where);
+      expect(text).not.toContain(not);
+    });
+  }
+
+  it('the signalling sections are the model\'s rule: lockdep_only replays without them', async () => {
+    const out = await replayYaml(withOptions('{lockdep_only: true}'));
+    expect(out.findings).toEqual([]);
+    const arm = await replayYaml(`version: 1\nname: t\ninclude: [kernel, drm]\noptions: {lockdep_only: true}\n${submit('', '      - kmalloc: GFP_KERNEL\n')}`);
+    expect(arm.findings).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ describe('explain: DRM helper model functions and hooks', () => {
 
   it('a hook lists the model code that invokes it', () => {
     const run = entries.find((e) => e.name === 'drm_sched_backend_ops.run_job')!;
-    expect(run.invokedBy).toEqual(['function drm_sched_resubmit_jobs', 'path drm_sched:drm_sched_run_job_work']);
+    expect(run.invokedBy).toEqual(['function drm_sched_resubmit_jobs', 'function drm_sched_run_job_work']);
   });
 
   it('a misspelt model function gets a did-you-mean', () => {

@@ -68,4 +68,16 @@ export const CASES: readonly Case[] = [
     badRules: ['inconsistent-lock-state'],
     good: 'paths:\n  - name: reset\n    steps: [{call: drm_sched_start(sched)}]\n',
   },
+  {
+    name: 'drm_sched_run_job_work (run_job takes a lock that is held around a wait for the job\'s fence)',
+    bad: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: p\n    steps: [{mutex_lock: m}, {dma_fence_wait: "drm_sched:finished"}, {mutex_unlock: m}]\n',
+    badRules: ['circular-dependency'],
+    good: 'locks: {m: mutex}\nfunctions:\n  run: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  drm_sched_backend_ops.run_job: [run]\npaths:\n  - name: p\n    steps: [{mutex_lock: m}, {mutex_unlock: m}, {dma_fence_wait: "drm_sched:finished"}]\n',
+  },
+  {
+    name: 'drm_sched_free_job_work (free_job runs on the submit queue: flushing it from there)',
+    bad: callback('drm_sched_backend_ops.free_job', '    - flush_work: "(&sched->work_run_job)"\n    - flush_workqueue: drm_sched_lockdep_map\n'),
+    badRules: ['recursive-locking', 'circular-dependency'],
+    good: callback('drm_sched_backend_ops.free_job', '    - flush_work: "(&sched->work_run_job)"\n'),
+  },
 ];
