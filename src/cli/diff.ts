@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { expandInputs, inspectFile, type CheckOptions } from '../check/run.js';
-import { compareSides, gateFails, summarizeDiff, type DiffResult, type FileDiff, type Side } from '../diff/index.js';
+import { compareSides, gateFails, summarizeDiff, type CompareOptions, type DiffResult, type FileDiff, type Side } from '../diff/index.js';
 import { byteOrder } from '../graph/model.js';
 import { jsonText, terminalText } from '../model/escape.js';
 import type { FenceModel } from '../model/scenario.js';
@@ -62,7 +62,7 @@ async function filesUnder(dir: string): Promise<Map<string, string>> {
 }
 
 /** `fencedep diff BEFORE AFTER`: two files, or two directories paired by relative path. */
-export async function diffInputs(before: string, after: string, opts: CheckOptions = {}): Promise<DiffResult> {
+export async function diffInputs(before: string, after: string, opts: CheckOptions = {}, compare: CompareOptions = {}): Promise<DiffResult> {
   const kb = await kindOf(before, 'BEFORE');
   const ka = await kindOf(after, 'AFTER');
   if (kb !== ka) {
@@ -72,7 +72,7 @@ export async function diffInputs(before: string, after: string, opts: CheckOptio
   }
   if (kb === 'file') {
     const [b, a] = [await inspect(before, opts), await inspect(after, opts)];
-    return summarizeDiff(before, after, [compareSides(after, before, b, after, a)]);
+    return summarizeDiff(before, after, [compareSides(after, before, b, after, a, compare)]);
   }
   const [bf, af] = [await filesUnder(before), await filesUnder(after)];
   const names = [...new Set([...bf.keys(), ...af.keys()])].sort(byteOrder);
@@ -82,7 +82,7 @@ export async function diffInputs(before: string, after: string, opts: CheckOptio
     const ap = af.get(name) ?? null;
     const b = bp !== null ? await inspect(bp, opts) : null;
     const a = ap !== null ? await inspect(ap, opts) : null;
-    files.push(compareSides(name, bp, b, ap, a));
+    files.push(compareSides(name, bp, b, ap, a, compare));
   }
   return summarizeDiff(before, after, files);
 }
@@ -93,6 +93,7 @@ export interface DiffFlags {
   readonly kernel?: KernelRelease;
   readonly fenceModel?: FenceModel;
   readonly lockdepOnly?: boolean;
+  readonly allDependencies?: boolean;
   readonly color: boolean;
 }
 
@@ -100,7 +101,7 @@ export async function runDiff(before: string, after: string, flags: DiffFlags, i
   const opts: CheckOptions = { kernel: flags.kernel, fenceModel: flags.fenceModel, lockdepOnly: flags.lockdepOnly };
   let diff;
   try {
-    diff = await diffInputs(before, after, opts);
+    diff = await diffInputs(before, after, opts, { allDependencies: flags.allDependencies === true });
   } catch (err) {
     if (err instanceof DiffUsageError) {
       io.stderr.write(`fencedep: ${err.message}\n`); // its input strings are escaped where it is made
@@ -123,7 +124,8 @@ export function registerDiffCommand(program: Command, io: CliIO, setCode: (code:
     .description('compare two scenarios (or directories, paired by relative path): findings introduced, fixed, unchanged; dependencies added and removed')
     .argument('<before>', 'the scenario file or directory before the change')
     .argument('<after>', 'the scenario file or directory after the change')
-    .addOption(formatOption('diff'));
+    .addOption(formatOption('diff'))
+    .option('--all-dependencies', "list the built-in models' own dependency changes too (by default only those the scenario records are listed, the others counted)");
   addOutputOption(cmd, 'the report');
   addReplayOptions(cmd);
   addColorOption(cmd).action(async (before: string, after: string, flags: DiffFlags) => {

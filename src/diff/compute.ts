@@ -4,12 +4,18 @@
  * src/cli/diff.ts, loads and replays them). Findings are matched by
  * their fingerprint (rule and class set: a cycle found from another lock, or moved lines, is
  * the same finding); dependencies by their two classes' lockdep names.
+ *
+ * The dependencies listed are by default the scenario's own (recorded with a step of its
+ * files on the stack, src/graph/model.ts `ownDependency`): the built-in models' own
+ * dependencies — their priming, which lockdep's rules (a trylock records no dependency on the
+ * locks held) can make appear, vanish or change kinds when the scenario changes — are only
+ * counted (`hidden`), unless `allDependencies`.
  */
 import type { Finding, InputErrorInfo } from '../model/finding.js';
 import { findingFingerprint } from '../model/fingerprint.js';
 import type { SourceLoc } from '../model/location.js';
 import type { GraphExport } from '../replay/index.js';
-import { byteOrder, classKeys } from '../graph/model.js';
+import { byteOrder, classKeys, ownDependency } from '../graph/model.js';
 
 /** One dependency, by the lockdep names of its classes (`#2`… for a shared name). */
 export interface DiffDependency {
@@ -23,6 +29,8 @@ export interface DiffDependency {
   readonly path: string;
   readonly location: SourceLoc | null;
   readonly step: string | null;
+  /** Recorded by the scenario, not by a built-in model alone. */
+  readonly own: boolean;
 }
 
 export interface ChangedDependency {
@@ -58,6 +66,8 @@ export interface FileDiff {
   readonly changed: readonly ChangedDependency[];
   /** The dependencies of a file present on one side only (not listed one by one). */
   readonly dependencies: number;
+  /** Dependencies added, removed or changed that are the built-in models' own, not listed (without `allDependencies`). */
+  readonly hidden: number;
   readonly errors: readonly InputErrorInfo[];
 }
 
@@ -74,6 +84,8 @@ export interface DiffSummary {
   readonly added: number;
   readonly removed: number;
   readonly changed: number;
+  /** The models' own dependency changes left out of the lists. */
+  readonly hidden: number;
   readonly errors: number;
 }
 
@@ -106,6 +118,7 @@ function dependencies(graph: GraphExport | null): Map<string, DiffDependency> {
       path: d.path,
       location: d.location,
       step: d.step,
+      own: ownDependency(d),
     };
     const key = `${dep.from}\u0000${dep.to}`;
     if (!out.has(key)) out.set(key, dep);
@@ -137,12 +150,19 @@ function split(a: readonly Finding[], b: readonly Finding[]): { only: DiffFindin
   return { only, both };
 }
 
+export interface CompareOptions {
+  /** List the built-in models' own dependency changes too (`--all-dependencies`). */
+  readonly allDependencies?: boolean;
+}
+
 /** Compare one file's two versions (either may be missing, not both). */
-export function compareSides(file: string, beforeFile: string | null, before: Side | null, afterFile: string | null, after: Side | null): FileDiff {
+export function compareSides(
+  file: string, beforeFile: string | null, before: Side | null, afterFile: string | null, after: Side | null, opts: CompareOptions = {},
+): FileDiff {
   const scenario = after?.scenario ?? before?.scenario ?? '';
   const errors = [...(before?.errors ?? []), ...(after?.errors ?? [])];
   const base = { file, before: beforeFile, after: afterFile, scenario };
-  const none = { introduced: [], fixed: [], unchanged: [], added: [], removed: [], changed: [], dependencies: 0 };
+  const none = { introduced: [], fixed: [], unchanged: [], added: [], removed: [], changed: [], dependencies: 0, hidden: 0 };
   if (errors.length > 0) return { ...base, ...none, status: 'error', errors };
   if (before === null || after === null) {
     const side = (after ?? before)!;
@@ -168,22 +188,26 @@ export function compareSides(file: string, beforeFile: string | null, before: Si
     if (!old) added.push(dep);
     else if ([...old.kinds].sort().join() !== [...dep.kinds].sort().join()) changed.push({ before: old, after: dep });
   }
-  const removed = [...b].filter(([key]) => !a.has(key)).map(([, dep]) => dep);
-  added.sort(depOrder);
-  removed.sort(depOrder);
-  changed.sort((x, y) => depOrder(x.after, y.after));
+  const gone = [...b].filter(([key]) => !a.has(key)).map(([, dep]) => dep);
+  // A change is the scenario's when either side recorded it so.
+  const listed = <T>(xs: T[], own: (x: T) => boolean): T[] => (opts.allDependencies === true ? xs : xs.filter(own));
+  const shownAdded = listed(added, (d) => d.own).sort(depOrder);
+  const removed = listed(gone, (d) => d.own).sort(depOrder);
+  const shownChanged = listed(changed, (ch) => ch.before.own || ch.after.own).sort((x, y) => depOrder(x.after, y.after));
+  const hidden = added.length + gone.length + changed.length - shownAdded.length - removed.length - shownChanged.length;
   const status =
-    introduced.only.length + fixed.length + added.length + removed.length + changed.length > 0 ? 'changed' : 'unchanged';
+    introduced.only.length + fixed.length + shownAdded.length + removed.length + shownChanged.length > 0 ? 'changed' : 'unchanged';
   return {
     ...base,
     status,
     introduced: introduced.only,
     fixed,
     unchanged: introduced.both,
-    added,
+    added: shownAdded,
     removed,
-    changed,
+    changed: shownChanged,
     dependencies: 0,
+    hidden,
     errors: [],
   };
 }
@@ -206,6 +230,7 @@ export function summarizeDiff(before: string, after: string, files: readonly Fil
       added: sum((d) => d.added.length),
       removed: sum((d) => d.removed.length),
       changed: sum((d) => d.changed.length),
+      hidden: sum((d) => d.hidden),
       errors: sum((d) => (d.status === 'error' ? 1 : 0)),
     },
   };

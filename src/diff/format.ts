@@ -18,11 +18,15 @@ function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
-/** `1 finding introduced, 0 fixed, 0 unchanged; 1 dependency added, 0 removed, 0 changed` */
+/**
+ * `1 finding introduced, 0 fixed, 0 unchanged; 1 dependency added, 0 removed, 0 changed`, and
+ * how many of the models' own dependency changes were left out, if any.
+ */
 function counts(s: DiffSummary): string {
+  const hidden = s.hidden > 0 ? `, ${hiddenText(s.hidden)}` : '';
   return (
     `${plural(s.introduced, 'finding')} introduced, ${s.fixed} fixed, ${s.unchanged} unchanged; ` +
-    `${plural(s.added, 'dependency', 'dependencies')} added, ${s.removed} removed, ${s.changed} changed`
+    `${plural(s.added, 'dependency', 'dependencies')} added, ${s.removed} removed, ${s.changed} changed${hidden}`
   );
 }
 
@@ -33,6 +37,10 @@ function filesCount(s: DiffSummary): string {
   if (s.errors > 0) extra.push(plural(s.errors, 'error'));
   return `${plural(s.files, 'file')} compared${extra.length > 0 ? `: ${extra.join(', ')}` : ''}`;
 }
+
+/** `3 changes of the models' own dependencies not listed` */
+const hiddenText = (n: number): string =>
+  `${plural(n, "change of the models' own dependencies", "changes of the models' own dependencies")} not listed`;
 
 /** Whether the change fails the pre-review gate (exit 1). */
 export const gateFails = (s: DiffSummary): boolean => s.failing > 0;
@@ -103,7 +111,8 @@ export function formatDiffText(diff: DiffResult, opts: { readonly color: boolean
     for (const dep of d.added) lines.push(`  ${c.yellow('adds')}      ${depText(dep)}`);
     for (const dep of d.removed) lines.push(`  ${c.green('removes')}   ${depText(dep)}`);
     for (const ch of d.changed) lines.push(`  ${c.yellow('changes')}   ${changedText(ch)}`);
-    if (d.status === 'unchanged' && pair && d.unchanged.length === 0) lines.push(`  ${c.dim('no change')}`);
+    if (d.hidden > 0) lines.push(`  ${c.dim(`${hiddenText(d.hidden)} (--all-dependencies lists them)`)}`);
+    else if (d.status === 'unchanged' && pair && d.unchanged.length === 0) lines.push(`  ${c.dim('no change')}`);
     lines.push('');
   }
   const s = diff.summary;
@@ -128,6 +137,7 @@ function depJson(d: DiffDependency) {
     path: d.path,
     location: loc(d.location),
     step: d.step,
+    own: d.own,
   };
 }
 
@@ -164,6 +174,7 @@ export function diffJson(diff: DiffResult) {
         removed: d.removed.map(depJson),
         changed: d.changed.map((ch) => ({ before: depJson(ch.before), after: depJson(ch.after) })),
         ...(d.status === 'added' || d.status === 'removed' ? { count: d.dependencies } : {}),
+        hidden: d.hidden,
       },
       errors: d.errors.map(errorJson),
     })),
@@ -220,7 +231,8 @@ export function formatDiffMarkdown(diff: DiffResult): string {
       ...d.changed.map((x) => mdDepRow('changed', x.after, `${x.before.kinds.join(' ')} → ${x.after.kinds.join(' ')}`)),
     ];
     if (deps.length > 0) out.push('| | dependency | kinds | path | recorded at |', '|---|---|---|---|---|', ...deps, '');
-    if (d.status === 'unchanged' && d.unchanged.length === 0) out.push('No change.', '');
+    if (d.hidden > 0) out.push(`${mdText(`${hiddenText(d.hidden)} (--all-dependencies lists them).`)}`, '');
+    else if (d.status === 'unchanged' && d.unchanged.length === 0) out.push('No change.', '');
     if (d.status === 'added' || d.status === 'removed') {
       out.push(`${mdText(`${d.status === 'added' ? 'New' : 'Removed'} scenario: ${plural(d.dependencies, 'dependency', 'dependencies')}.`)}`, '');
     }

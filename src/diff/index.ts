@@ -3,6 +3,7 @@ export {
   compareSides,
   summarizeDiff,
   type ChangedDependency,
+  type CompareOptions,
   type DiffDependency,
   type DiffFinding,
   type DiffResult,

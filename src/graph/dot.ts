@@ -16,13 +16,23 @@ import type { FenceGraph } from './model.js';
 const HIGHLIGHT_NODE = 'color=red, fontcolor=red, penwidth=2';
 const HIGHLIGHT_EDGE = 'color=red, fontcolor=red, penwidth=2.5, style=bold';
 
+/**
+ * Text is set in Courier: Graphviz sizes boxes and the drawing from its own estimate of the
+ * text's width (the WebAssembly build has no font files to measure), and only for a
+ * fixed-width font is the estimate (0.6 em a character) what every viewer draws, whichever
+ * monospace font it substitutes. A proportional font drawn wider than estimated overflowed
+ * the boxes and was cut at the drawing's right edge. `pad` keeps a margin round the drawing,
+ * `margin` one inside each box.
+ */
+export const GRAPH_FONT = 'Courier';
+
 export function formatDot(g: FenceGraph): string {
-  const { scenario, file, cyclesOnly } = g.getAttributes();
+  const attrs = g.getAttributes();
   const out: string[] = [];
-  out.push(`digraph ${dotId(scenario)} {`);
-  out.push(`  graph [label=${dotLabel(titleLines(scenario, file, cyclesOnly))}, labelloc=t, fontname="Helvetica", fontsize=12];`);
-  out.push('  node [shape=box, fontname="Helvetica", fontsize=11];');
-  out.push('  edge [fontname="Helvetica", fontsize=9];');
+  out.push(`digraph ${dotId(attrs.scenario)} {`);
+  out.push(`  graph [label=${dotLabel(titleLines(attrs))}, labelloc=t, fontname="${GRAPH_FONT}", fontsize=12, pad=0.3];`);
+  out.push(`  node [shape=box, fontname="${GRAPH_FONT}", fontsize=11, margin="0.15,0.08"];`);
+  out.push(`  edge [fontname="${GRAPH_FONT}", fontsize=9];`);
   if (g.order > 0) out.push('');
   g.forEachNode((key, a) => {
     const attrs = [`label=${dotLabel(nodeLines(key, a))}`];

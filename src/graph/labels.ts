@@ -1,5 +1,5 @@
 /** The text of nodes and edges, shared by the DOT and Mermaid writers (lines, unescaped). */
-import type { EdgeAttributes, NodeAttributes } from './model.js';
+import type { EdgeAttributes, GraphAttributes, NodeAttributes } from './model.js';
 
 /** The node key (the lockdep name, `#2`… when shared), and the scenario's name below it when it differs. */
 export function nodeLines(key: string, a: NodeAttributes): string[] {
@@ -15,7 +15,11 @@ export function edgeLines(a: EdgeAttributes): string[] {
   return lines;
 }
 
-/** The title of a graph: scenario, file, and whether it was cut down to its cycles. */
-export function titleLines(scenario: string, file: string, cyclesOnly: boolean): string[] {
-  return [cyclesOnly ? `${scenario} (cycles only)` : scenario, file];
+/** The title of a graph: scenario, file, and what it was cut down to (`--cycles`, `--hide-model`, `--finding`). */
+export function titleLines(a: GraphAttributes): string[] {
+  const cut: string[] = [];
+  if (a.finding !== null) cut.push(`finding ${a.finding.index}: ${a.finding.rule} ${a.finding.fingerprint}`);
+  if (a.cyclesOnly) cut.push('cycles only');
+  if (a.modelHidden) cut.push('kernel model hidden');
+  return [cut.length > 0 ? `${a.scenario} (${cut.join(', ')})` : a.scenario, a.file];
 }

@@ -13,9 +13,8 @@ import type { FenceGraph } from './model.js';
 export const REPORTED_STYLE = 'stroke:red,stroke-width:3px,color:red';
 
 export function formatMermaid(g: FenceGraph): string {
-  const { scenario, file, cyclesOnly } = g.getAttributes();
   const out: string[] = [];
-  const title = mermaidText(titleLines(scenario, file, cyclesOnly).join(' — '));
+  const title = mermaidText(titleLines(g.getAttributes()).join(' — '));
   out.push(`%% fencedep graph: ${title}`);
   out.push('flowchart TD');
   const ids = new Map<string, string>();

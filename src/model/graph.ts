@@ -17,5 +17,12 @@ export interface GraphExport {
     readonly path: string;
     readonly location: SourceLoc | null;
     readonly step: string | null;
+    /**
+     * The files of the steps on the recording's stack, outermost first, each once: a
+     * dependency whose steps are all in built-in models is the model's own (its priming, or
+     * what lockdep's rules make move there); one with a step in the scenario's files is the
+     * scenario's. Empty when the recording has no step (a stream without locations).
+     */
+    readonly files: readonly string[];
   }[];
 }

@@ -668,9 +668,12 @@ export class Lockdep {
       return i;
     };
     for (const d of this.graph.dependencies()) {
+      const files: string[] = [];
+      for (let f = d.first.frame; f; f = f.parent) if (!files.includes(f.loc.file)) files.push(f.loc.file);
       dependencies.push({
         from: id(d.from), to: id(d.to), kinds: kindNames(d.kinds), path: d.first.path,
         location: d.first.frame ? d.first.frame.loc : null, step: d.first.frame ? d.first.frame.label : null,
+        files: files.reverse(),
       });
     }
     return { classes, dependencies };

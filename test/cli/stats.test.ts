@@ -48,7 +48,7 @@ describe('--stats', () => {
 describe('countSccs', () => {
   const graph = (n: number, edges: [number, number][]) => ({
     classes: Array.from({ length: n }, (_, i) => ({ name: `c${i}`, lockdep: `c${i}`, type: 'mutex' })),
-    dependencies: edges.map(([from, to]) => ({ from, to, kinds: ['EN'], path: 'p', location: null, step: null })),
+    dependencies: edges.map(([from, to]) => ({ from, to, kinds: ['EN'], path: 'p', location: null, step: null, files: [] })),
   });
 
   it('counts components with more than one class', () => {

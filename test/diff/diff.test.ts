@@ -55,11 +55,12 @@ describe('fencedep diff: a patch that allocates inside the signalling section', 
       added: [
         {
           from: 'dma_fence_map', to: 'fs_reclaim', fromName: 'dma_fence_map', toName: 'fs_reclaim', kinds: ['SN'],
-          path: 'drm_sched run_job', location: { file: AFTER, line: 15, column: 13 }, step: 'kmalloc: GFP_KERNEL',
+          path: 'drm_sched run_job', location: { file: AFTER, line: 15, column: 13 }, step: 'kmalloc: GFP_KERNEL', own: true,
         },
       ],
       removed: [],
       changed: [],
+      hidden: 0,
     });
     expect(j.summary).toMatchObject({ files: 1, introduced: 1, failing: 1, fixed: 0, unchanged: 0, added: 1, removed: 0, errors: 0 });
     expectGoldenIn(GOLDEN, 'introduced.json', r.out);
@@ -226,5 +227,51 @@ describe('fencedep diff: errors and colour', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('');
     expect(readFileSync(out, 'utf8')).toContain('## fencedep diff');
+  });
+});
+
+describe("fencedep diff: the models' own dependencies", () => {
+  // BEFORE has no model; AFTER includes the kernel model (its priming records dependencies of
+  // its own) and takes a new lock under ring_lock: the design change is that one dependency.
+  const dir = mkdtempSync(path.join(tmpdir(), 'fencedep-diff-model-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const base = 'name: job-alloc\nlocks: {ring_lock: mutex, job_lock: mutex}\npaths:\n  - name: run_job\n    steps:\n      - mutex_lock: ring_lock\n      - kmalloc: GFP_KERNEL\n';
+  const before = path.join(dir, 'before.yaml');
+  const after = path.join(dir, 'after.yaml');
+  writeFileSync(before, `${base}      - mutex_unlock: ring_lock\n`);
+  writeFileSync(after, `include: [kernel]\n${base}      - mutex_lock: job_lock\n      - mutex_unlock: job_lock\n      - mutex_unlock: ring_lock\n`);
+
+  it("lists only the scenario's own changes, counts the model's (text, JSON, Markdown)", async () => {
+    const r = await cli(['diff', before, after]);
+    expect(r.code).toBe(0);
+    const adds = r.out.split('\n').filter((l) => l.startsWith('  adds'));
+    expect(adds).toEqual([`  adds      ring_lock → job_lock [EN]: path "run_job", ${after}:9:9 mutex_lock: job_lock`]);
+    const j = JSON.parse((await cli(['diff', before, after, '--format', 'json'])).out);
+    const hidden = j.summary.hidden as number;
+    expect(hidden).toBeGreaterThan(0);
+    expect(j.files[0].dependencies.hidden).toBe(hidden);
+    expect(j.files[0].dependencies.added).toMatchObject([{ from: 'ring_lock', to: 'job_lock', own: true }]);
+    expect(r.out).toContain(`  ${hidden} changes of the models' own dependencies not listed (--all-dependencies lists them)\n`);
+    expect(r.out.trimEnd().split('\n').at(-1)).toBe(
+      `✔ 0 findings introduced, 0 fixed, 0 unchanged; 1 dependency added, 0 removed, 0 changed, ${hidden} changes of the models' own dependencies not listed (1 file compared)`,
+    );
+    expect((await cli(['diff', before, after, '--format', 'markdown'])).out).toContain(`${hidden} changes of the models' own dependencies not listed (--all-dependencies lists them).`);
+  });
+
+  it('--all-dependencies lists them all, each marked own or not', async () => {
+    const j = JSON.parse((await cli(['diff', before, after, '--format', 'json'])).out);
+    const all = JSON.parse((await cli(['diff', before, after, '--format', 'json', '--all-dependencies'])).out);
+    expect(all.summary.hidden).toBe(0);
+    const added = all.files[0].dependencies.added as { own: boolean; path: string; location: { file: string } }[];
+    expect(added).toHaveLength(1 + (j.summary.hidden as number));
+    const model = added.filter((d) => !d.own);
+    expect(model).toHaveLength(j.summary.hidden);
+    // Recorded by the model's own paths, at the model's own steps.
+    for (const d of model) expect(d.path.startsWith('kernel:') && d.location.file.startsWith('<fencedep>/')).toBe(true);
+  });
+
+  it('the same model on both sides hides nothing', async () => {
+    const r = await cli(['diff', after, after, '--format', 'json']);
+    expect(JSON.parse(r.out).summary).toMatchObject({ added: 0, removed: 0, changed: 0, hidden: 0 });
   });
 });

@@ -77,9 +77,10 @@ describe('fencedep graph: golden outputs of a small cyclic scenario', () => {
       cycle: true,
       reported: true,
       rules: ['circular-dependency'],
+      own: true,
     });
     expect(g.getNodeAttributes('(work_completion)(&w)')).toEqual({
-      lockdep: '(work_completion)(&w)', name: 'work', type: 'map', cycle: true, reported: true,
+      lockdep: '(work_completion)(&w)', name: 'work', type: 'map', cycle: true, reported: true, own: true,
     });
     expect(g.getNodeAttribute('&dev->list_lock', 'cycle')).toBe(false);
   });
@@ -141,7 +142,7 @@ describe('the DOT output parses: Graphviz (WebAssembly) renders it', () => {
     const graph: GraphExport = {
       classes: names.map((n) => ({ name: `n${names.indexOf(n)}`, lockdep: n, type: 'mutex' })),
       dependencies: names.map((_, i) => ({
-        from: i, to: (i + 1) % names.length, kinds: ['EN'], path: `p "${i}" \\`, location: { file: 'f&g.yaml', line: i + 1, column: 1 }, step: null,
+        from: i, to: (i + 1) % names.length, kinds: ['EN'], path: `p "${i}" \\`, location: { file: 'f&g.yaml', line: i + 1, column: 1 }, step: null, files: [],
       })),
     };
     const g = buildGraph({ file: 'f&g.yaml', scenario: 'weird "one" \\', graph, findings: [] });
@@ -245,9 +246,9 @@ describe('the model', () => {
     const graph: GraphExport = {
       classes: [{ name: 'a', lockdep: 'A', type: 'mutex' }, { name: 'b', lockdep: 'B', type: 'mutex' }, { name: 'c', lockdep: 'C', type: 'mutex' }],
       dependencies: [
-        { from: 0, to: 1, kinds: ['EN'], path: 'p', location: null, step: null },
-        { from: 1, to: 0, kinds: ['EN'], path: 'q', location: null, step: null },
-        { from: 1, to: 2, kinds: ['SN'], path: 'q', location: null, step: null },
+        { from: 0, to: 1, kinds: ['EN'], path: 'p', location: null, step: null, files: [] },
+        { from: 1, to: 0, kinds: ['EN'], path: 'q', location: null, step: null, files: [] },
+        { from: 1, to: 2, kinds: ['SN'], path: 'q', location: null, step: null, files: [] },
       ],
     };
     const g = buildGraph({ file: 'f', scenario: 's', graph, findings: [] });
@@ -260,7 +261,7 @@ describe('the model', () => {
   it("adds a finding's closing dependency when the replay did not record it, and marks its chain", () => {
     const graph: GraphExport = {
       classes: [{ name: 'a', lockdep: 'A', type: 'mutex' }, { name: 'b', lockdep: 'B', type: 'mutex' }],
-      dependencies: [{ from: 0, to: 1, kinds: ['EN'], path: 'p', location: null, step: null }],
+      dependencies: [{ from: 0, to: 1, kinds: ['EN'], path: 'p', location: null, step: null, files: [] }],
     };
     const loc = { file: 'f.yaml', line: 9, column: 3 };
     const finding = {
@@ -273,7 +274,7 @@ describe('the model', () => {
     } as const;
     const g = buildGraph({ file: 'f.yaml', scenario: 's', graph, findings: [finding] });
     expect(g.getEdgeAttributes(g.edge('B', 'A')!)).toEqual({
-      kinds: [], path: 'q', location: loc, step: 'mutex_lock: a', cycle: true, reported: true, rules: ['circular-dependency'],
+      kinds: [], path: 'q', location: loc, step: 'mutex_lock: a', cycle: true, reported: true, rules: ['circular-dependency'], own: true,
     });
     expect(g.getEdgeAttribute(g.edge('A', 'B')!, 'reported')).toBe(true);
     expect(g.nodes().map((n) => g.getNodeAttribute(n, 'reported'))).toEqual([true, true]);
@@ -282,7 +283,7 @@ describe('the model', () => {
   it('gives classes sharing a lockdep name distinct nodes, #2 after the first by scenario name', () => {
     const graph: GraphExport = {
       classes: [{ name: 'zz', lockdep: '&vm->lock', type: 'mutex' }, { name: 'aa', lockdep: '&vm->lock', type: 'mutex' }],
-      dependencies: [{ from: 0, to: 1, kinds: ['EN'], path: 'p', location: null, step: null }],
+      dependencies: [{ from: 0, to: 1, kinds: ['EN'], path: 'p', location: null, step: null, files: [] }],
     };
     const g = buildGraph({ file: 'f', scenario: 's', graph, findings: [] });
     expect(g.nodes()).toEqual(['&vm->lock', '&vm->lock#2']);

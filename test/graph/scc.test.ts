@@ -59,7 +59,7 @@ describe('tarjan', () => {
     const n = 10_000;
     const graph: GraphExport = {
       classes: Array.from({ length: n }, (_, i) => ({ name: `l${i}`, lockdep: `&lock_${String(i).padStart(5, '0')}`, type: 'mutex' })),
-      dependencies: ring(n).map(([from, to]) => ({ from, to, kinds: ['EN'], path: 'p', location: null, step: null })),
+      dependencies: ring(n).map(([from, to]) => ({ from, to, kinds: ['EN'], path: 'p', location: null, step: null, files: [] })),
     };
     const g = cyclesOnly(buildGraph({ file: 'ring', scenario: 'ring', graph, findings: [] }));
     expect(g.order).toBe(n);

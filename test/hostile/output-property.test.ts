@@ -69,8 +69,8 @@ function graphOf(name: string): GraphExport {
         { name: 'b', lockdep: 'b', type: 'map' },
       ],
       dependencies: [
-        { from: 0, to: 1, kinds: ['EN'], path: 'p', location: { file: 'f.yaml', line: 1, column: 2 }, step: 'mutex_lock: a' },
-        { from: 1, to: 0, kinds: ['SR'], path: 'q', location: { file: 'g.yaml', line: 3, column: 4 }, step: null },
+        { from: 0, to: 1, kinds: ['EN'], path: 'p', location: { file: 'f.yaml', line: 1, column: 2 }, step: 'mutex_lock: a', files: ['f.yaml'] },
+        { from: 1, to: 0, kinds: ['SR'], path: 'q', location: { file: 'g.yaml', line: 3, column: 4 }, step: null, files: ['g.yaml'] },
       ],
     },
     name,
