@@ -491,9 +491,20 @@ export function checkGivenText(text: string, file: string): void {
 
 /** Read and parse a scenario file (kind from its extension; `foreign`: see parseText). Throws InputErrors. */
 export async function readScenarioFile(file: string, abs: string, foreign = false, budget = MAX_VALUES): Promise<ParsedFile> {
+  // An included file (a model) is read once per process while it is unchanged: every scenario
+  // of a run includes the same models, and reading and parsing them was most of a file's time.
+  const st = foreign ? statSync(abs, { throwIfNoEntry: false }) : undefined;
+  const key = `${abs}\u0000${file}`;
+  const cached = st?.isFile() ? parsedIncludes.get(key) : undefined;
+  if (cached && cached.mtimeMs === st!.mtimeMs && cached.size === st!.size && cached.ino === st!.ino && cached.parsed.values <= budget) return cached.parsed;
   const text = await readText(file, abs);
-  return parseText(text, file, isJsonName(file), foreign, budget);
+  const parsed = parseText(text, file, isJsonName(file), foreign, budget);
+  if (st?.isFile()) parsedIncludes.set(key, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, parsed });
+  return parsed;
 }
+
+/** Included files parsed so far, by path and name shown, with the file's identity when read. */
+const parsedIncludes = new Map<string, { readonly mtimeMs: number; readonly size: number; readonly ino: number; readonly parsed: ParsedFile }>();
 
 /** A `.json` file is read as JSON (a scenario's other names as YAML). */
 export function isJsonName(file: string): boolean {
