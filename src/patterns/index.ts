@@ -24,8 +24,11 @@
  * 12. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
  * 13. circular-fence-dependency      fences waiting for each other (precise fence model)
  * 14. fault-under-resv               copy_*_user / might_fault under dma_resv
- * 15. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
- * 16. shrinker-blocking-lock         a shrinker's lock held across an allocation
+ * 15. hmm-fault-under-resv           hmm_range_fault (or the mmap_lock it needs) under dma_resv
+ * 16. mmap-lock-in-notifier          mmap_lock taken in a notifier callback (before the
+ *                                    generic notifier-lock pattern, whose remedy does not fit)
+ * 17. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
+ * 18. shrinker-blocking-lock         a shrinker's lock held across an allocation
  */
 import type { Diagnosable, Pattern } from './pattern.js';
 import allocInSignalling from './alloc-in-signalling.js';
@@ -34,7 +37,9 @@ import dmaBufCallUnderResv from './dma-buf-call-under-resv.js';
 import faultUnderResv from './fault-under-resv.js';
 import fenceCallbackSleeps from './fence-callback-sleeps.js';
 import fenceWaitInNotifier from './fence-wait-in-notifier.js';
+import hmmFaultUnderResv from './hmm-fault-under-resv.js';
 import lockHeldAcrossFenceWait from './lock-held-across-fence-wait.js';
+import mmapLockInNotifier from './mmap-lock-in-notifier.js';
 import notifierInSignalling from './notifier-in-signalling.js';
 import notifierLockAcrossAlloc from './notifier-lock-across-alloc.js';
 import resvInSignalling from './resv-in-signalling.js';
@@ -63,6 +68,8 @@ export const PATTERNS: readonly Pattern[] = [
   lockHeldAcrossFenceWait,
   circularFenceDependency,
   faultUnderResv,
+  hmmFaultUnderResv,
+  mmapLockInNotifier,
   notifierLockAcrossAlloc,
   shrinkerBlockingLock,
 ];
