@@ -32,4 +32,16 @@ export const CASES: readonly Case[] = [
     badRules: ['circular-dependency'],
     good: 'functions:\n  suspend: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\npaths:\n  - name: ioctl\n    steps: [{call: pm_runtime_put_sync(gpu)}]\n',
   },
+  {
+    name: 'pm_runtime_put (the suspend runs later on pm_wq: flushing it under a lock the suspend takes)',
+    bad: 'locks: {m: mutex}\nfunctions:\n  suspend: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\npaths:\n  - name: p\n    steps: [{mutex_lock: m}, {call: pm_runtime_put(gpu)}, {flush_workqueue: pm}, {mutex_unlock: m}]\n',
+    badRules: ['circular-dependency'],
+    good: 'locks: {m: mutex}\nfunctions:\n  suspend: [{mutex_lock: m}, {mutex_unlock: m}]\nhooks:\n  dev_pm_ops.runtime_suspend: [suspend]\npaths:\n  - name: p\n    steps: [{mutex_lock: m}, {call: pm_runtime_put(gpu)}, {mutex_unlock: m}, {flush_workqueue: pm}]\n',
+  },
+  {
+    name: 'pm_runtime_put_autosuspend (power.lock is a spinlock: not under a raw spinlock)',
+    bad: 'locks: {r: raw_spinlock}\npaths:\n  - name: p\n    steps: [{raw_spin_lock: r}, {call: pm_runtime_put_autosuspend(gpu)}, {raw_spin_unlock: r}]\n',
+    badRules: ['invalid-wait-context'],
+    good: 'locks: {r: raw_spinlock}\npaths:\n  - name: p\n    steps: [{raw_spin_lock: r}, {raw_spin_unlock: r}, {call: pm_runtime_put_autosuspend(gpu)}]\n',
+  },
 ];

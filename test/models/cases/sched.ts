@@ -80,4 +80,16 @@ export const CASES: readonly Case[] = [
     badRules: ['recursive-locking', 'circular-dependency'],
     good: callback('drm_sched_backend_ops.free_job', '    - flush_work: "(&sched->work_run_job)"\n'),
   },
+  {
+    name: 'drm_sched_entity_flush (waits: not under a spinlock)',
+    bad: 'locks: {l: spinlock}\npaths:\n  - name: close\n    steps: [{spin_lock: l}, {call: "drm_sched_entity_flush(entity, timeout)"}, {spin_unlock: l}]\n',
+    badRules: ['sleep-in-atomic'],
+    good: 'paths:\n  - name: close\n    steps: [{call: "drm_sched_entity_flush(entity, timeout)"}]\n',
+  },
+  {
+    name: 'drm_sched_fini (from the timeout handler: waits for itself)',
+    bad: callback('drm_sched_backend_ops.timedout_job', '    - call: drm_sched_fini(sched)\n'),
+    badRules: ['recursive-locking'],
+    good: 'paths:\n  - name: driver unbind\n    steps: [{call: drm_sched_fini(sched)}]\n',
+  },
 ];
