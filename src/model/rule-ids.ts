@@ -13,7 +13,7 @@ export const LOCKDEP_RULE_IDS = [
   'lock-depth',
 ] as const;
 
-export const DESIGN_RULE_IDS = ['ww-edeadlk-unhandled', 'ww-lock-between-reservations', 'ww-misuse'] as const;
+export const DESIGN_RULE_IDS = ['ww-edeadlk-unhandled', 'ww-lock-between-reservations', 'ww-misuse', 'sleep-in-nonblocking-interval-notifier'] as const;
 
 /**
  * Warnings of scenario-format revision 1.1 (severity warn): the kernel's syscall-exit irq check,

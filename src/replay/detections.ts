@@ -118,6 +118,17 @@ export interface Detections {
     readonly preemptCount: number;
     readonly rcuDepth: number;
   };
+  /**
+   * Something that may sleep in an interval notifier's invalidate callback invoked with a range
+   * that is not blockable: the kernel runs those callbacks outside any non_block section, so
+   * lockdep says nothing (opt-in rule).
+   */
+  'sleep-in-nonblocking-interval-notifier': {
+    readonly site: Site;
+    readonly what: string;
+    /** The callback function. */
+    readonly callback: string;
+  };
   'bad-unlock': {
     readonly site: Site;
     /** The lock (or annotation: `non_block_end`) released without being held. */

@@ -215,6 +215,7 @@ export class Interpreter implements Machine {
       const step = act.steps[act.index++]!;
       const frame: Frame = { loc: step.loc, label: step.label, spelling: step.spelling, hook: null, parent: act.parent, ...(step.at ? { at: step.at } : {}), ...(step.modelRule ? { modelRule: step.modelRule } : {}) };
       task.frame = frame;
+      task.rangeBlockable = act.blockable;
       if (step.modelRule !== undefined && this.program.options.lockdepOnly) {
         // lockdep's view only: the model's rule is not replayed; a block's steps still run.
         if ('body' in step) this.open(stack, step.body, act.parent, act.blockable, null);

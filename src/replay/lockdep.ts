@@ -18,7 +18,7 @@ import type { LockLine, TraceStep } from '../model/finding.js';
 import type { LockdepLimits } from '../model/limits.js';
 import { framesOf, type Frame, type SourceLoc } from '../model/location.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
-import { stepSpelling } from '../model/vocabulary.js';
+import { hookFamily, stepSpelling } from '../model/vocabulary.js';
 import type { KernelProfile, LockDecl, LockRef } from '../model/scenario.js';
 import {
   ClassTable, Wait, waitValue, ENABLED_HARDIRQ, ENABLED_SOFTIRQ, LOCK_USED, LOCK_USED_READ, LOCKF_ENABLED_IRQ_ALL, LOCKF_IRQ,
@@ -581,6 +581,8 @@ export class Lockdep {
    * `exempt` is the lock cond_resched_lock() may drop.
    */
   sleepCheck(task: Task, what: string, sleepingLock: LockClass | null, instance: string | null = null, exempt: HeldLock | null = null): void {
+    // Outside a non_block section (which reports below) in a callback told the range is not blockable.
+    if (!task.rangeBlockable && task.nonBlock === 0) this.intervalNotifierSleep(task, what);
     if (task.nonBlock === 0 && task.hardirqsEnabled && task.preemptCount === 0 && task.bhCount === 0 && task.hardirqDepth === 0 && task.softirqDepth === 0 && !this.holdsAtomic(task, exempt)) return;
     let spinning = 0;
     let rcu = 0;
@@ -646,6 +648,20 @@ export class Lockdep {
     this.sink.report('lock-held-at-exit', {
       site: first.frame ? { ...site, location: frameLoc(first.frame), stack: trace(first.frame) } : site,
     });
+  }
+
+  /**
+   * mn_itree_invalidate() calls the interval notifiers' invalidate() without non_block_start(),
+   * so a sleep there is invisible to lockdep; the documented contract still forbids it when
+   * mmu_notifier_range_blockable() is false. Reported for the innermost such callback.
+   */
+  private intervalNotifierSleep(task: Task, what: string): void {
+    for (let f = task.frame; f; f = f.parent) {
+      if (f.hook === null || hookFamily(f.hook) !== 'mmu_interval_notifier') continue;
+      const callback = /→ ([^→]+)$/.exec(f.label)?.[1]?.trim() ?? f.label;
+      this.sink.report('sleep-in-nonblocking-interval-notifier', { site: this.site(task), what, callback });
+      return;
+    }
   }
 
   assertHeld(task: Task, ref: LockRef, decl: LockDecl): void {

@@ -74,6 +74,11 @@ export class Task {
   /** Per hardirq block: may it be force-threaded? */
   readonly threaded: boolean[] = [];
   nonBlock = 0;
+  /**
+   * mmu_notifier_range_blockable() for the step being replayed: set before each step from its
+   * activation (so not part of the snapshot or the state key, which hold the activations).
+   */
+  rangeBlockable = true;
   /** memalloc_nofs_save()/noio nesting: allocations lose __GFP_FS (noio: also __GFP_IO). */
   nofs = 0;
   noio = 0;

@@ -16,6 +16,7 @@ import misspelledCondition from './misspelled-condition.js';
 import nestLockNotHeld from './nest-lock-not-held.js';
 import recursiveLocking from './recursive-locking.js';
 import sleepInAtomic from './sleep-in-atomic.js';
+import sleepInNonblockingIntervalNotifier from './sleep-in-nonblocking-interval-notifier.js';
 import unusedFunction from './unused-function.js';
 import wwEdeadlkUnhandled from './ww-edeadlk-unhandled.js';
 import wwLockBetweenReservations from './ww-lock-between-reservations.js';
@@ -24,7 +25,7 @@ import wwMisuse from './ww-misuse.js';
 // Each rule is typed by its own detection; the registry holds them side by side.
 export const RULES: readonly Rule<any>[] = [
   assertHeld, badUnlock, circularDependency, inconsistentLockState, invalidWaitContext, irqInversion, irqsLeftDisabled,
-  lockDepth, lockHeldAtExit, misspelledCondition, nestLockNotHeld, recursiveLocking, sleepInAtomic, unusedFunction,
+  lockDepth, lockHeldAtExit, misspelledCondition, nestLockNotHeld, recursiveLocking, sleepInAtomic, sleepInNonblockingIntervalNotifier, unusedFunction,
   wwEdeadlkUnhandled, wwLockBetweenReservations, wwMisuse,
 ];
 
