@@ -76,3 +76,15 @@ describe('DRM helper models: context', () => {
     expect(arm.findings).toEqual([]);
   });
 });
+
+describe('DRM helper models: drm_gem_vmap by release', () => {
+  const body = (kernel: string) => `version: 1\nname: t\ninclude: [kernel, drm]\noptions: {kernel: ${kernel}}\npaths:\n  - name: p\n    steps: [{dma_resv_lock: "dma_resv[bo]"}, {call: "drm_gem_vmap(bo, map)"}, {dma_resv_unlock: "dma_resv[bo]"}]\n`;
+  it('before 6.16 drm_gem_vmap is the locked variant: called with the reservation held, clean', async () => {
+    const out = await replayYaml(body('"6.15"'));
+    expect(out.findings).toEqual([]);
+  });
+  it('from 6.16 it takes the reservation itself: called with it held, a recursive lock', async () => {
+    const out = await replayYaml(body('"6.16"'));
+    expect(out.findings.map((f) => f.rule)).toEqual(['recursive-locking']);
+  });
+});
