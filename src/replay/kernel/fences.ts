@@ -68,7 +68,8 @@ export class Fences {
 
   /**
    * The fences a section signals when it does not say: those its steps (and the functions they
-   * call) signal. Only the precise model needs to know.
+   * call, and those registered on the hooks they invoke: a model's section around a driver's
+   * callback) signal. Only the precise model needs to know.
    */
   private signalledIn(body: readonly Step[]): string[] {
     const fences = new Set<string>();
@@ -77,10 +78,13 @@ export class Fences {
     while (todo.length) {
       forEachStep(todo.pop()!, (s) => {
         if (s.op === 'fence_signal' && !s.locked) fences.add(s.fence);
-        else if (s.op === 'call' && !seen.has(s.fn)) {
-          seen.add(s.fn);
-          const fn = this.m.program.functions.get(s.fn);
-          if (fn) todo.push(fn);
+        else if (s.op === 'call' || s.op === 'invoke') {
+          for (const name of s.op === 'call' ? [s.fn] : (this.m.program.hooks.get(s.hook) ?? [])) {
+            if (seen.has(name)) continue;
+            seen.add(name);
+            const fn = this.m.program.functions.get(name);
+            if (fn) todo.push(fn);
+          }
         }
       });
     }
