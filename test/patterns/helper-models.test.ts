@@ -62,3 +62,26 @@ paths:
     expect(out.findings.map((f) => `${f.rule}: ${diagnose(f)?.pattern ?? '-'}`)).toEqual(['circular-dependency: syncobj-wait-with-locks']);
   });
 });
+
+describe('fence-callback-sleeps through the drm/fence model', () => {
+  it('a fence callback whose dma_fence_put drops the last reference into a release that sleeps', async () => {
+    const out = await replayYaml(`version: 1
+name: t
+include: [kernel, drm]
+locks: {m: mutex}
+fences:
+  job: { callbacks: [arr_cb] }
+  arr: { lock: "dma_fence_array:lock", release: arr_release }
+functions:
+  arr_cb: [{call: "dma_fence_array_cb_func(arr)"}]
+  arr_release: [{mutex_lock: m}, {mutex_unlock: m}]
+paths:
+  - name: job signaller
+    steps: [{signal: job}]
+`);
+    expect(out.findings.map((f) => `${f.rule}: ${diagnose(f)?.pattern ?? '-'}`)).toEqual([
+      'sleep-in-atomic: fence-callback-sleeps',
+      'invalid-wait-context: fence-callback-sleeps',
+    ]);
+  });
+});
