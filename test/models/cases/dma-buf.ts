@@ -73,6 +73,10 @@ export const CASES: readonly Case[] = [
   { name: 'drm_prime_gem_destroy (an imported BO destroyed under drm_exec)', ...unlockedCall('drm_prime_gem_destroy(buf)') },
   { name: 'dma_buf_put (under a reservation held by drm_exec: the locking convention)', ...unlockedCall('dma_buf_put(buf)') },
   { name: 'dma_buf_map_attachment (without the reservation)', ...lockedCall('dma_buf_map_attachment(buf)') },
+  { name: 'dma_buf_pin (without the reservation)', ...lockedCall('dma_buf_pin(buf)') },
+  { name: 'dma_buf_unpin (without the reservation)', ...lockedCall('dma_buf_unpin(buf)') },
+  { name: 'dma_buf_begin_cpu_access (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_begin_cpu_access(buf)') },
+  { name: 'dma_buf_end_cpu_access (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_end_cpu_access(buf)') },
   { name: 'dma_buf_unmap_attachment (without the reservation)', ...lockedCall('dma_buf_unmap_attachment(buf)') },
   { name: 'dma_buf_vmap (without the reservation)', ...lockedCall('dma_buf_vmap(buf)') },
   { name: 'dma_buf_move_notify (an exporter that does not hold the reservation)', ...lockedCall('dma_buf_move_notify(buf)') },
@@ -97,8 +101,15 @@ export const CASES: readonly Case[] = [
     badRules: ['recursive-locking'],
     good: `fences: {imp_job: {}}\nfunctions:\n  imp_move_notify: [{dma_resv_wait_timeout: imp_job}]\nhooks:\n  dma_buf.move_notify: [imp_move_notify]\npaths:\n${path('exporter evict', '{dma_resv_lock: "dma_resv[buf]"}', '{call: "dma_buf_move_notify(buf)"}', '{dma_resv_unlock: "dma_resv[buf]"}')}`,
   },
-  ...(['map_dma_buf', 'unmap_dma_buf'] as const).map((slot) => {
-    const cs = path('cs ioctl', ...underBuf(`{call: "dma_buf_${slot.replace('_dma_buf', '')}_attachment(buf)"}`));
+  ...(
+    [
+      ['map_dma_buf', 'dma_buf_map_attachment(buf)'],
+      ['unmap_dma_buf', 'dma_buf_unmap_attachment(buf)'],
+      ['pin', 'dma_buf_pin(buf)'],
+      ['unpin', 'dma_buf_unpin(buf)'],
+    ] as const
+  ).map(([slot, call]) => {
+    const cs = path('cs ioctl', ...underBuf(`{call: "${call}"}`));
     return {
       name: `dma_buf_ops.${slot} (takes the reservation the core holds)`,
       bad: exporter({ [slot]: TAKE_BUF }, cs),
@@ -119,6 +130,8 @@ export const CASES: readonly Case[] = [
       ['attach', path('attach', '{call: "dma_buf_attach(buf, dev)"}')],
       ['detach', path('detach', '{call: "dma_buf_detach(buf, attach)"}')],
       ['release', ''],
+      ['begin_cpu_access', path('cpu access', '{call: "dma_buf_begin_cpu_access(buf)"}')],
+      ['end_cpu_access', path('cpu access', '{call: "dma_buf_end_cpu_access(buf)"}')],
     ] as const
   ).map(([slot, caller]) => ({
     name: `dma_buf_ops.${slot} (takes the reservation inside the exporter's lock, which map_dma_buf takes under it)`,
