@@ -576,12 +576,17 @@ export class Declarations implements StepEnv {
     const instance = { of: name, steps: [] as readonly Step[] };
     this.instances.set(key, instance);
     this.instantiating.add(key);
+    // An argument's error is said once per call, at its first use in the function.
+    const said = new Set<string>();
     const report = (e: InputError): void => {
       // The name the error is about (not one it suggests instead).
       const about = e.message.replace(/ \(did you mean .*\)/, '');
       const i = args.findIndex((a) => about.includes(quote(a)));
-      if (i < 0) this.report(e);
-      else this.report(new InputError(`call ${quote(key)}: parameter ${quote(f.params[i]!)} of function ${quote(name)} is ${quote(args[i]!)}: ${e.message}${e.loc ? ` (in the function at ${formatPlace(e.loc)})` : ''}`, call));
+      if (i < 0) return this.report(e);
+      const message = `call ${quote(key)}: parameter ${quote(f.params[i]!)} of function ${quote(name)} is ${quote(args[i]!)}: ${e.message}`;
+      if (said.has(message)) return;
+      said.add(message);
+      this.report(new InputError(`${message}${e.loc ? ` (in the function at ${formatPlace(e.loc)})` : ''}`, call));
     };
     try {
       instance.steps = this.conv.functionBody(substitute(f.stepsRaw, new Map(f.params.map((p, i) => [p, args[i]!]))), f.stepsPos, f.at, report);

@@ -46,6 +46,8 @@ paths:
     const e = await errors(text);
     expect(e).toContainEqual({ line: 4, column: 43, message: '`$lk` is not a parameter of function "bad" (its parameters: l) (did you mean "l"?)' });
     expect(e).toContainEqual({ line: 8, column: 15, message: '`call`: function "two" takes 2 arguments (x, y), got 1 (A)' });
+    // Once per call, though the function uses $y twice.
+    expect(e.filter((x) => x.line === 9)).toHaveLength(1);
     const sub = e.find((x) => x.line === 9)!;
     expect(sub.message).toMatch(/^call "two\(A, C\)": parameter "y" of function "two" is "C": undeclared lock "C"/);
     expect(sub.message).toContain('(in the function at case.yaml:3:');
