@@ -15,8 +15,8 @@ async function rules(kernel: string | null, steps: string): Promise<string[]> {
 describe('dma-buf locking convention, 6.2 and later', () => {
   for (const kernel of [null, '6.2', '6.13']) {
     it(`${kernel ?? 'default'}: importers hold the reservation to map and vmap`, async () => {
-      expect(await rules(kernel, '{call: "dma_buf_map_attachment(buf)"}')).toEqual(['assert-held']);
-      expect(await rules(kernel, '{call: "dma_buf_vmap(buf)"}')).toEqual(['assert-held']);
+      expect(await rules(kernel, '{call: "dma_buf_map_attachment(buf, dir)"}')).toEqual(['assert-held']);
+      expect(await rules(kernel, '{call: "dma_buf_vmap(buf, map)"}')).toEqual(['assert-held']);
     });
   }
 });
@@ -24,8 +24,8 @@ describe('dma-buf locking convention, 6.2 and later', () => {
 describe('before 6.2', () => {
   for (const kernel of ['5.10', '6.1']) {
     it(`${kernel}: a static importer maps and vmaps without the reservation; vmap takes dmabuf->lock`, async () => {
-      expect(await rules(kernel, '{call: "dma_buf_map_attachment(buf)"}, {call: "dma_buf_vmap(buf)"}')).toEqual([]);
-      expect(await rules(kernel, '{spin_lock_irq: "dma_fence_chain:lock"}, {call: "dma_buf_vmap(buf)"}, {spin_unlock_irq: "dma_fence_chain:lock"}')).toEqual([
+      expect(await rules(kernel, '{call: "dma_buf_map_attachment(buf, dir)"}, {call: "dma_buf_vmap(buf, map)"}')).toEqual([]);
+      expect(await rules(kernel, '{spin_lock_irq: "dma_fence_chain:lock"}, {call: "dma_buf_vmap(buf, map)"}, {spin_unlock_irq: "dma_fence_chain:lock"}')).toEqual([
         'sleep-in-atomic',
         'invalid-wait-context',
       ]);

@@ -23,7 +23,7 @@ const TRANSACTION = (inside: string) => `  - name: ioctl
 `;
 
 describe('dma-buf-call-under-resv', () => {
-  for (const call of ['dma_buf_detach(buf, attach)', 'dma_buf_put(buf)', 'dma_buf_map_attachment_unlocked(buf)', 'dma_buf_vmap_unlocked(buf)']) {
+  for (const call of ['dma_buf_detach(buf, attach)', 'dma_buf_put(buf)', 'dma_buf_map_attachment_unlocked(buf, dir)', 'dma_buf_vmap_unlocked(buf, map)']) {
     it(`${call} inside drm_exec`, async () => {
       expect(await diagnosed(TRANSACTION(`call: "${call}"`))).toEqual(['recursive-locking: dma-buf-call-under-resv']);
     });

@@ -72,17 +72,17 @@ export const CASES: readonly Case[] = [
   { name: 'dma_buf_detach (a BO destroyed under drm_exec detaches its import)', ...unlockedCall('dma_buf_detach(buf, attach)') },
   { name: 'drm_prime_gem_destroy (an imported BO destroyed under drm_exec)', ...unlockedCall('drm_prime_gem_destroy(buf)') },
   { name: 'dma_buf_put (under a reservation held by drm_exec: the locking convention)', ...unlockedCall('dma_buf_put(buf)') },
-  { name: 'dma_buf_map_attachment (without the reservation)', ...lockedCall('dma_buf_map_attachment(buf)') },
+  { name: 'dma_buf_map_attachment (without the reservation)', ...lockedCall('dma_buf_map_attachment(buf, dir)') },
   { name: 'dma_buf_pin (without the reservation)', ...lockedCall('dma_buf_pin(buf)') },
   { name: 'dma_buf_unpin (without the reservation)', ...lockedCall('dma_buf_unpin(buf)') },
-  { name: 'dma_buf_begin_cpu_access (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_begin_cpu_access(buf)') },
-  { name: 'dma_buf_end_cpu_access (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_end_cpu_access(buf)') },
-  { name: 'dma_buf_unmap_attachment (without the reservation)', ...lockedCall('dma_buf_unmap_attachment(buf)') },
-  { name: 'dma_buf_vmap (without the reservation)', ...lockedCall('dma_buf_vmap(buf)') },
+  { name: 'dma_buf_begin_cpu_access (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_begin_cpu_access(buf, dir)') },
+  { name: 'dma_buf_end_cpu_access (under a reservation held by drm_exec)', ...unlockedCall('dma_buf_end_cpu_access(buf, dir)') },
+  { name: 'dma_buf_unmap_attachment (without the reservation)', ...lockedCall('dma_buf_unmap_attachment(buf, sgt, dir)') },
+  { name: 'dma_buf_vmap (without the reservation)', ...lockedCall('dma_buf_vmap(buf, map)') },
   { name: 'dma_buf_move_notify (an exporter that does not hold the reservation)', ...lockedCall('dma_buf_move_notify(buf)') },
-  { name: 'dma_buf_map_attachment_unlocked (with the reservation already held)', ...selfLockingCall('dma_buf_map_attachment_unlocked(buf)') },
-  { name: 'dma_buf_unmap_attachment_unlocked (with the reservation already held)', ...selfLockingCall('dma_buf_unmap_attachment_unlocked(buf)') },
-  { name: 'dma_buf_vmap_unlocked (with the reservation already held)', ...selfLockingCall('dma_buf_vmap_unlocked(buf)') },
+  { name: 'dma_buf_map_attachment_unlocked (with the reservation already held)', ...selfLockingCall('dma_buf_map_attachment_unlocked(buf, dir)') },
+  { name: 'dma_buf_unmap_attachment_unlocked (with the reservation already held)', ...selfLockingCall('dma_buf_unmap_attachment_unlocked(buf, sgt, dir)') },
+  { name: 'dma_buf_vmap_unlocked (with the reservation already held)', ...selfLockingCall('dma_buf_vmap_unlocked(buf, map)') },
   {
     name: 'dma_buf_attach_ops.move_notify (takes a lock the importer holds around its reservations)',
     bad: `locks: {vm_lock: mutex}\nfunctions:\n  imp_move_notify: [{mutex_lock: vm_lock}, {mutex_unlock: vm_lock}]\nhooks:\n  dma_buf_attach_ops.move_notify: [imp_move_notify]\npaths:\n${path('importer cs', '{mutex_lock: vm_lock}', ...underBuf(), '{mutex_unlock: vm_lock}')}`,
@@ -103,8 +103,8 @@ export const CASES: readonly Case[] = [
   },
   ...(
     [
-      ['map_dma_buf', 'dma_buf_map_attachment(buf)'],
-      ['unmap_dma_buf', 'dma_buf_unmap_attachment(buf)'],
+      ['map_dma_buf', 'dma_buf_map_attachment(buf, dir)'],
+      ['unmap_dma_buf', 'dma_buf_unmap_attachment(buf, sgt, dir)'],
       ['pin', 'dma_buf_pin(buf)'],
       ['unpin', 'dma_buf_unpin(buf)'],
     ] as const
@@ -119,9 +119,9 @@ export const CASES: readonly Case[] = [
   }),
   {
     name: 'dma_buf_ops.vmap (takes the reservation the core holds)',
-    bad: exporter({ vmap: TAKE_BUF }, path('ioctl', '{call: "dma_buf_vmap_unlocked(buf)"}')),
+    bad: exporter({ vmap: TAKE_BUF }, path('ioctl', '{call: "dma_buf_vmap_unlocked(buf, map)"}')),
     badRules: ['recursive-locking'],
-    good: exporter({ vmap: '{vmalloc: GFP_KERNEL}' }, path('ioctl', '{call: "dma_buf_vmap_unlocked(buf)"}')),
+    good: exporter({ vmap: '{vmalloc: GFP_KERNEL}' }, path('ioctl', '{call: "dma_buf_vmap_unlocked(buf, map)"}')),
   },
   // attach, detach and release run without the reservation and may take it — but in one order
   // with the exporter's own lock, which its map_dma_buf takes under the reservation.
@@ -130,21 +130,21 @@ export const CASES: readonly Case[] = [
       ['attach', path('attach', '{call: "dma_buf_attach(buf, dev)"}')],
       ['detach', path('detach', '{call: "dma_buf_detach(buf, attach)"}')],
       ['release', ''],
-      ['begin_cpu_access', path('cpu access', '{call: "dma_buf_begin_cpu_access(buf)"}')],
-      ['end_cpu_access', path('cpu access', '{call: "dma_buf_end_cpu_access(buf)"}')],
+      ['begin_cpu_access', path('cpu access', '{call: "dma_buf_begin_cpu_access(buf, dir)"}')],
+      ['end_cpu_access', path('cpu access', '{call: "dma_buf_end_cpu_access(buf, dir)"}')],
     ] as const
   ).map(([slot, caller]) => ({
     name: `dma_buf_ops.${slot} (takes the reservation inside the exporter's lock, which map_dma_buf takes under it)`,
     bad: exporter(
       { [slot]: `{mutex_lock: exp_lock}, ${TAKE_BUF}, {mutex_unlock: exp_lock}`, map_dma_buf: '{mutex_lock: exp_lock}, {mutex_unlock: exp_lock}' },
       caller,
-      path('cs ioctl', ...underBuf('{call: "dma_buf_map_attachment(buf)"}')),
+      path('cs ioctl', ...underBuf('{call: "dma_buf_map_attachment(buf, dir)"}')),
     ),
     badRules: ['circular-dependency'],
     good: exporter(
       { [slot]: TAKE_BUF, map_dma_buf: '{mutex_lock: exp_lock}, {mutex_unlock: exp_lock}' },
       caller,
-      path('cs ioctl', ...underBuf('{call: "dma_buf_map_attachment(buf)"}')),
+      path('cs ioctl', ...underBuf('{call: "dma_buf_map_attachment(buf, dir)"}')),
     ),
   })),
 ];

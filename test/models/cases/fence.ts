@@ -35,6 +35,12 @@ export const CASES: readonly Case[] = [
     good: `paths:\n${path('submit', '{call: dma_fence_chain_alloc}', '{signalling: [{kmalloc: GFP_NOWAIT}]}')}`,
   },
   {
+    name: 'dma_fence_chain_init (the node allocated and initialized in the signalling section)',
+    bad: `${CONTAINERS}functions:\n${ENABLE}paths:\n${path('submit', '{signalling: [{call: dma_fence_chain_alloc}, {call: "dma_fence_chain_init(point, prev, job, 1)"}]}')}`,
+    badRules: ['circular-dependency'],
+    good: `${CONTAINERS}functions:\n${ENABLE}paths:\n${path('submit', '{call: dma_fence_chain_alloc}', '{signalling: [{call: "dma_fence_chain_init(point, prev, job, 1)"}]}')}`,
+  },
+  {
     name: 'dma_fence_array_create (in a signalling section)',
     bad: `paths:\n${path('submit', '{signalling: [{call: dma_fence_array_create}]}')}`,
     badRules: ['circular-dependency'],
