@@ -99,8 +99,8 @@ export function pathFlows(f: Finding): PathFlow[] {
 }
 
 /**
- * Where a finding is shown in the user's repository (GitHub annotations, SARIF's primary
- * location): its own location, unless that lies in the built-in kernel model
+ * Where a finding is shown in the user's repository (the text report's header line, GitHub
+ * annotations, SARIF's primary location): its own location, unless that lies in the built-in kernel model
  * (`<fencedep>/rules/…`, a file code scanning cannot resolve); then the innermost step of the
  * finding's own trace that is in a checked file — the scenario line that called into the
  * model — or, failing that, the innermost such step of any of its traces.
@@ -111,7 +111,8 @@ export function userLocation(f: Finding): SourceLoc {
   for (const seg of [...flows.filter((s) => s.closing), ...flows.filter((s) => !s.closing)]) {
     for (let i = seg.stack.length - 1; i >= 0; i--) {
       const s = seg.stack[i]!;
-      if (!isModelFile(s.file)) return { file: s.file, line: s.line, column: s.column };
+      // With the step's `at:` (its own or the enclosing block's or function's) where it has one.
+      if (!isModelFile(s.file)) return { file: s.file, line: s.line, column: s.column, ...(s.at ? { at: s.at } : {}) };
     }
   }
   return f.location;

@@ -64,9 +64,9 @@ function findingAnnotation(f: Finding): Annotation {
   return {
     level: f.severity === 'error' ? 'error' : 'warning',
     // Revision 1.1: the step's `at:` in the C code, where it has one.
-    file: f.location.at?.file ?? at.file,
-    line: f.location.at?.line ?? at.line,
-    col: f.location.at ? f.location.at.column : at.column,
+    file: at.at?.file ?? at.file,
+    line: at.at?.line ?? at.line,
+    col: at.at ? at.at.column : at.column,
     title: `${f.heading} [${f.rule}]`,
     message: lines.join('\n'),
   };

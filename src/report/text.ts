@@ -38,7 +38,7 @@ import type {
 import { formatCodeLoc, formatLoc } from '../model/location.js';
 import { painter } from './color.js';
 import { terminalText as t } from './escape.js';
-import { isFailing } from './findings.js';
+import { isFailing, userLocation } from './findings.js';
 import type { ReportOptions } from './types.js';
 
 /** Where lockdep's second CPU column starts (`"                               lock("`). */
@@ -133,10 +133,14 @@ function severityWord(f: Finding, c: ChalkInstance): string {
   return f.severity === 'error' ? c.red('error') : c.yellow('warning');
 }
 
-/** `file:line:col: error: message [rule]`, and ` (expected)` when the file expects it. */
+/**
+ * `file:line:col: error: message [rule]`, and ` (expected)` when the file expects it. The place
+ * is in the user's files: a finding triggered inside a built-in model is shown at the scenario
+ * step that led there (the model's step is in the report below).
+ */
 export function findingHeader(f: Finding, c: ChalkInstance): string {
   const expected = f.expected ? ` ${c.green('(expected)')}` : '';
-  return `${c.dim(t(formatLoc(f.location)))}: ${severityWord(f, c)}: ${t(f.message)} ${c.dim(`[${f.rule}]`)}${expected}`;
+  return `${c.dim(t(formatLoc(userLocation(f))))}: ${severityWord(f, c)}: ${t(f.message)} ${c.dim(`[${f.rule}]`)}${expected}`;
 }
 
 /** Another finding of a group, under its first. */

@@ -1,44 +1,56 @@
 /**
- * A finding whose own step lies in the built-in kernel model (`<fencedep>/rules/…`) is
- * annotated (GitHub) and located (SARIF) at the step of the checked file that led into the
- * model, a file code scanning can resolve; the model's line stays in the message and in the
- * related locations.
+ * A finding triggered inside a built-in model (`<fencedep>/rules/...`) is shown where the user
+ * can open it: the text header, GitHub and SARIF all name the scenario step that led into the
+ * model, with that step's `at:` (its own, or the enclosing function's) where it has one. The
+ * JSON `location` stays the triggering step (the contract), the model's own file.
  */
-import { describe, expect, it } from 'vitest';
-import type { Finding, RunResult } from '../../src/model/finding.js';
-import { userLocation } from '../../src/report/findings.js';
-import { githubCommands } from '../../src/report/github.js';
-import { sarifLog } from '../../src/report/sarif.js';
-import { parseCommand } from '../hostile/escape-helpers.js';
-import { CI_RUN, CWD } from './fixture-ci.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../cli/helpers.js';
+import { scratch } from '../fuzz/harness.js';
 
-const MODEL = '<fencedep>/rules/kernel/reclaim.yaml';
-const base = CI_RUN.results[0]!.findings[0]!;
-// The kswapd dependency of the fixture's chain is recorded in the model: make it the finding's own step.
-const kswapd = base.chain.find((c) => c.location.file === MODEL)!;
-const inModel: Finding = { ...base, path: kswapd.path, location: kswapd.location, chain: [kswapd, ...base.chain.filter((c) => c !== kswapd)] };
-const user = { ...kswapd.stack[0]!, file: 'fixtures/userptr.yaml', line: 12, column: 7, step: 'call: shrink' };
-const called: Finding = { ...inModel, chain: [{ ...kswapd, stack: [user, ...kswapd.stack] }, ...inModel.chain.slice(1)] };
-const runOf = (f: Finding): RunResult => ({ ...CI_RUN, results: [{ ...CI_RUN.results[0]!, findings: [f], unmet: [] }] });
+// An imported BO's destructor runs drm_prime_gem_destroy (dma_buf_detach takes the exporter's
+// reservation without a context) while drm_exec holds another reservation.
+const DESIGN = `version: 1
+name: destroy-under-exec
+include: [kernel, drm]
+functions:
+  foo_gem_free:
+    at: "drivers/gpu/drm/foo/foo_gem.c:301"
+    steps:
+      - call: drm_prime_gem_destroy(imported)
+hooks:
+  drm_gem_object_funcs.free: [foo_gem_free]
+paths:
+  - name: unbind ioctl
+    steps:
+      - call: drm_exec_init(exec, 0, 1)
+      - call: drm_exec_until_all_locked(exec)
+      - call: drm_exec_lock_obj(exec, vm)
+      - call: drm_gem_object_put(imported)
+      - call: drm_exec_fini(exec)
+`;
 
-describe('findings located in the built-in model', () => {
-  it('userLocation: the innermost step of the finding’s own trace in a checked file', () => {
-    expect(userLocation(base)).toBe(base.location);
-    expect(userLocation(called)).toEqual({ file: 'fixtures/userptr.yaml', line: 12, column: 7 });
-    // No step of its own trace in a checked file: the innermost one of another trace.
-    expect(userLocation(inModel).file).toBe('fixtures/userptr.yaml');
-  });
+const fx = scratch('user-location');
+afterAll(() => fx.cleanup());
 
-  it('GitHub annotates the checked file and names the model line in the message', () => {
-    const [cmd] = githubCommands(runOf(called), CWD).map((l) => parseCommand(l)!);
-    expect(cmd!.props).toMatchObject({ file: 'fixtures/userptr.yaml', line: '12', col: '7' });
-    expect(cmd!.data).toContain(`in the kernel model at ${MODEL}:${kswapd.location.line}:${kswapd.location.column}`);
-  });
+describe('a finding triggered inside a model', () => {
+  it('text header, GitHub and SARIF point into the user\'s files; JSON keeps the triggering step', async () => {
+    const file = fx.write('destroy.yaml', DESIGN);
+    const json = JSON.parse((await cli(['check', '--no-config', '--format', 'json', file])).out);
+    const f = json.results[0].findings[0];
+    expect(f.rule).toBe('recursive-locking');
+    expect(f.location.file).toMatch(/^<fencedep>\/rules\/drm\//);
 
-  it('SARIF: the primary location is in %SRCROOT%, the model only among the related locations', () => {
-    const log = sarifLog(runOf(called), { cwd: CWD }) as { runs: { results: { locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number } } }[] }[] }[] };
-    const loc = log.runs[0]!.results[0]!.locations[0]!.physicalLocation;
-    expect(loc.artifactLocation).toEqual({ uri: 'fixtures/userptr.yaml', uriBaseId: '%SRCROOT%' });
-    expect(loc.region.startLine).toBe(12);
+    const text = (await cli(['check', '--no-config', '--no-color', file])).out;
+    // The header: the call in foo_gem_free (line 8), in the checked file.
+    expect(text.split('\n')[0]).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:8:9: error: possible recursive locking`));
+
+    const github = (await cli(['check', '--no-config', '--format', 'github', file])).out;
+    // The function's at: is inherited by its steps.
+    expect(github).toMatch(/^::error file=drivers\/gpu\/drm\/foo\/foo_gem\.c,line=301,title=/m);
+
+    const sarif = JSON.parse((await cli(['check', '--no-config', '--format', 'sarif', file])).out);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('drivers/gpu/drm/foo/foo_gem.c');
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine).toBe(301);
   });
 });
