@@ -558,6 +558,16 @@ export class Declarations implements StepEnv {
   hasFence(name: string): boolean {
     return this.fences.has(name);
   }
+  /**
+   * Functions with parameters whose steps invoke `hook`: they run only when called, so a hook
+   * they invoke is never invoked by a file that does not call them (said in that error).
+   */
+  templatesInvoking(hook: string): string[] {
+    const needle = JSON.stringify({ invoke: hook }).slice(1, -1);
+    return [...this.functions]
+      .filter(([, f]) => f.params.length > 0 && JSON.stringify(f.stepsRaw).includes(needle))
+      .map(([name, f]) => `${name}(${f.params.join(', ')})`);
+  }
   functionParams(name: string): readonly string[] {
     return this.functions.get(name)?.params ?? [];
   }

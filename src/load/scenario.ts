@@ -285,7 +285,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
   );
   if (!library) {
     const own = [...decls.hooks].flatMap(([hook, regs]) => regs.filter((r) => r.loc.file === root.display).slice(0, 1).map((r) => ({ hook, loc: r.loc })));
-    checkHooksInvoked(own, paths, built.functions, errors.push);
+    checkHooksInvoked(own, paths, built.functions, (hook) => decls.templatesInvoking(hook), errors.push);
   }
   if (!errors.any) checkExpansion(paths, built, errors.push);
   errors.throwIfAny();
@@ -331,6 +331,7 @@ function checkHooksInvoked(
   own: readonly { hook: string; loc: SourceLoc }[],
   paths: readonly PathDecl[],
   functions: ReadonlyMap<string, readonly Step[]>,
+  uncalledInvokers: (hook: string) => readonly string[],
   report: (e: InputError) => void,
 ): void {
   const invoked = new Set<string>(KERNEL_HOOK_NAMES);
@@ -341,12 +342,12 @@ function checkHooksInvoked(
   for (const body of functions.values()) forEachStep(body, visit);
   for (const { hook, loc } of own) {
     if (invoked.has(hook)) continue;
-    report(
-      new InputError(
-        `hook ${quote(hook)} is never invoked: no path, function or included model invokes it, and the kernel model does not, so its functions never run${didYouMean(hook, invoked) || ` (invoked hooks: ${[...invoked].sort().join(', ')})`}`,
-        loc,
-      ),
-    );
+    // A model function that invokes it but is never called (a step of the same name is not it).
+    const uncalled = uncalledInvokers(hook);
+    const why = uncalled.length
+      ? `: ${uncalled.join(', ')} invoke${uncalled.length === 1 ? 's' : ''} it, but nothing calls ${uncalled.length === 1 ? 'it' : 'them'} (write \`call: ${uncalled[0]}\`; a step of the same name is the kernel model's, not this function)`
+      : `: no path, function or included model invokes it, and the kernel model does not, so its functions never run${didYouMean(hook, invoked) || ` (invoked hooks: ${[...invoked].sort().join(', ')})`}`;
+    report(new InputError(`hook ${quote(hook)} is never invoked${why}`, loc));
   }
 }
 

@@ -53,6 +53,17 @@ paths:
     expect(sub.message).toContain('(in the function at case.yaml:3:');
   });
 
+  it('a hook only a model function with parameters invokes, which nothing calls: the message names it', async () => {
+    const e = await errors('include: [drm/runtime-pm]\nfunctions: {resume: [might_sleep]}\nhooks: {dev_pm_ops.runtime_resume: [resume]}\npaths: [{name: p, steps: [{pm_runtime_get_sync: gpu}]}]\n');
+    expect(e).toEqual([
+      {
+        line: 3,
+        column: 37,
+        message: 'hook "dev_pm_ops.runtime_resume" is never invoked: pm_runtime_get_sync(dev) invokes it, but nothing calls it (write `call: pm_runtime_get_sync(dev)`; a step of the same name is the kernel model\'s, not this function)',
+      },
+    ]);
+  });
+
   it('a hook nothing invokes, with did-you-mean among the invoked ones', async () => {
     const e = await errors(`${HEAD}functions: {f: [might_sleep]}\nhooks: {shrinker.scna: [f]}\npaths: [{name: p, steps: [might_sleep]}]\n`);
     expect(e).toEqual([{ line: 3, column: 25, message: expect.stringMatching(/^hook "shrinker.scna" is never invoked: .* \(did you mean "shrinker.scan"\?\)$/) }]);

@@ -19,3 +19,17 @@ describe('declared hooks', () => {
     expect(out.findings.map((f) => f.rule)).toEqual(['inconsistent-lock-state']);
   });
 });
+
+describe('runtime PM callbacks under either name', () => {
+  // The drm/runtime-pm model's functions run the ops-table slots and the kernel model's names
+  // (which the bare step pm_runtime_get_sync runs): a callback registered under either runs.
+  for (const hook of ['dev_pm_ops.runtime_resume', 'pm_runtime.resume']) {
+    it(`${hook}: resumed from run_job, its allocation closes the signalling cycle`, async () => {
+      const out = await replayYaml(
+        `version: 1\nname: t\ninclude: [kernel, drm]\nfunctions:\n  resume: [{kmalloc: GFP_KERNEL}]\n  run: [{call: pm_runtime_get_sync(gpu)}]\nhooks:\n  ${hook}: [resume]\n  drm_sched_backend_ops.run_job: [run]\n`,
+      );
+      expect(out.errors).toEqual([]);
+      expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
+    });
+  }
+});
