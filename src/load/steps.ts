@@ -79,6 +79,13 @@ export function checkVariables(value: unknown, pos: Pos, params: readonly string
     const loop = o.loop;
     for (const [k, x] of Object.entries(o)) {
       if (k === 'loop' && isPlainObject(loop) && typeof loop.for === 'string' && VAR_NAME.test(loop.for)) {
+        // A parameter is substituted before the loop is read: `$V` in the body would be the
+        // argument in every iteration, never V.1 and V.2.
+        if (params.includes(loop.for)) {
+          ok = false;
+          report(new InputError(`loop variable ${quote(loop.for)} is also a parameter of ${owner}: in the body \`$${loop.for}\` would be the argument in every iteration; name this loop's objects differently`, p.child('loop').child('for').loc()));
+          continue;
+        }
         const inner = new Set(scope).add(loop.for);
         walk(loop.do, p.child('loop').child('do'), inner, depth + 1);
         continue;

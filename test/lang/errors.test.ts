@@ -53,6 +53,11 @@ paths:
     expect(sub.message).toContain('(in the function at case.yaml:3:');
   });
 
+  it('a loop variable that is also a parameter of its function', async () => {
+    const e = await errors(`${HEAD}functions:\n  lock_all: {params: [bo], steps: [{loop: {for: bo, do: [{mutex_lock: "A[$bo]"}]}}]}\npaths: [{name: p, steps: [{call: lock_all(vm)}]}]\n`);
+    expect(e).toEqual([{ line: 3, column: 49, message: 'loop variable "bo" is also a parameter of function "lock_all": in the body `$bo` would be the argument in every iteration; name this loop\'s objects differently' }]);
+  });
+
   it('a hook only a model function with parameters invokes, which nothing calls: the message names it', async () => {
     const e = await errors('include: [drm/runtime-pm]\nfunctions: {resume: [might_sleep]}\nhooks: {dev_pm_ops.runtime_resume: [resume]}\npaths: [{name: p, steps: [{pm_runtime_get_sync: gpu}]}]\n');
     expect(e).toEqual([
