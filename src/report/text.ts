@@ -156,7 +156,14 @@ export function renderFinding(f: Finding, c: ChalkInstance, also: readonly Findi
   if (f.remedy !== undefined) out.push(`  remedy: ${t(f.remedy)}`);
   // What lockdep alone would not say: a section a model adds from a documented rule.
   for (const r of f.modelRules ?? []) out.push(`  model rule, not a kernel annotation (--lockdep-only for lockdep's view): ${t(r)}`);
-  for (const g of also) out.push(alsoLine(g, c));
+  for (const g of also) {
+    out.push(alsoLine(g, c));
+    // Its diagnosis, when the first finding's is not the same: often the one that explains the bug.
+    if (g.pattern !== undefined && g.pattern !== f.pattern) {
+      out.push(`    pattern: ${g.pattern} (fencedep explain ${g.pattern})`);
+      if (g.remedy !== undefined) out.push(`    remedy: ${t(g.remedy)}`);
+    }
+  }
   out.push('', '='.repeat(f.heading.length), f.heading);
   // Where the kernel prints its release: the profile whose rules applied.
   if (f.kernel !== undefined) out.push(`${f.kernel} kernel profile (fencedep)`);
