@@ -481,9 +481,14 @@ export class Interpreter implements Machine {
       case 'if_blockable':
         this.open(stack, act.blockable ? step.then : step.else, frame, act.blockable, null);
         break;
-      case 'if_since':
-        this.open(stack, releaseAtLeast(this.program.options.release, step.since) ? step.then : step.else, frame, act.blockable, null);
+      case 'if_since': {
+        // One branch, named in traces as the alternatives' are.
+        const taken = releaseAtLeast(this.program.options.release, step.since);
+        const at: Frame = { ...frame, label: `${step.label} (${taken ? 'then' : 'else'})` };
+        task.frame = at;
+        this.open(stack, taken ? step.then : step.else, at, act.blockable, null);
         break;
+      }
       case 'if_cond':
       case 'if_trylock':
       case 'loop':

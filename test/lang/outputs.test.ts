@@ -107,6 +107,16 @@ describe('revision 1.1 outputs', () => {
     expect(text).toContain('1 library');
   });
 
+  it('if: {since} names the branch its release took, as alternatives do', async () => {
+    const file = fx.write('since.yaml', `version: 1\nname: since\nlocks: {A: mutex, B: mutex}\npaths:\n  - name: p\n    steps:\n      - mutex_lock: A\n      - if: {since: "6.8"}\n        then: [{mutex_lock: B}, {mutex_unlock: B}]\n        else: [{mutex_lock: B}, {mutex_unlock: B}]\n      - mutex_unlock: A\n  - name: q\n    steps: [{mutex_lock: B}, {mutex_lock: A}, {mutex_unlock: A}, {mutex_unlock: B}]\n`);
+    const steps = async (kernel: string): Promise<string[]> => {
+      const j = JSON.parse((await cli(['check', '--no-config', '--format', 'json', '--kernel', kernel, file])).out);
+      return j.results[0].findings[0].chain.flatMap((c: { stack: JsonStep[] }) => c.stack.map((s) => s.step));
+    };
+    expect(await steps('6.6')).toContain('if: since 6.8 (else)');
+    expect(await steps('6.8')).toContain('if: since 6.8 (then)');
+  });
+
   it('a library checked by name loads (its includers\' names are not required)', async () => {
     const r = await cli(['check', '--no-config', `${dir}/lib/helpers.yaml`]);
     expect(r.err).toBe('');
