@@ -651,10 +651,12 @@ export class StepConverter {
     }
     if (keys.length > 1) {
       const known = keys.filter((k) => TABLE.has(k));
-      const extra = known.length > 0 ? keys.find((k) => k !== known[0])! : keys[1];
+      const extra = known.length > 0 ? keys.find((k) => k !== known[0])! : keys[1]!;
+      // A misspelled key that goes beside a step (`atx` for `at`).
+      const beside = didYouMean(extra, ['at', 'model_rule', 'do', 'then', 'else']);
       this.report(
         new InputError(
-          `a step has exactly one step name, got ${keys.map((k) => `"${k}"`).join(', ')} (only \`with\`/\`do\` and \`if\`/\`then\`/\`else\` combine; write each step as its own list item)`,
+          `a step has exactly one step name, got ${keys.map((k) => `"${k}"`).join(', ')}${beside} (only \`with\`/\`do\`, \`if\`/\`then\`/\`else\` and \`loop: {for, do}\` combine, and any step takes \`at:\` and \`model_rule:\` beside it; write each step as its own list item)`,
           pos.keyLoc(extra),
         ),
       );
@@ -693,7 +695,12 @@ export class StepConverter {
     if (d) return d;
     if (op === 'do') this.report(new InputError('`do` without `with`: a `do` block belongs in the same step as its `with: LOCK`', loc));
     else if (op === 'then' || op === 'else') this.report(new InputError(`\`${op}\` without \`if\`: write \`if: blockable\` in the same step`, loc));
-    else this.report(new InputError(`unknown step ${quote(op)}${didYouMean(op, TABLE.keys())}`, loc));
+    else {
+      // Far from every step: probably a kernel or driver function the vocabulary does not have.
+      const close = didYouMean(op, TABLE.keys());
+      const hint = close || (/^[A-Za-z_]\w*$/.test(op) ? ` (a call the scenario does not model is \`extern: ${op}\`; docs/steps.md lists the steps)` : '');
+      this.report(new InputError(`unknown step ${quote(op)}${hint}`, loc));
+    }
     return null;
   }
 

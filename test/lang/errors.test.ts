@@ -53,6 +53,14 @@ paths:
     expect(sub.message).toContain('(in the function at case.yaml:3:');
   });
 
+  it('an unknown step far from every step suggests extern:; a misspelled at beside a step is named', async () => {
+    const e = await errors(`${HEAD}functions: {f: [might_sleep]}\npaths: [{name: p, steps: [kfree, {call: f, atx: "a.c:1"}]}]\n`);
+    expect(e.map((x) => x.message)).toEqual([
+      'unknown step "kfree" (a call the scenario does not model is `extern: kfree`; docs/steps.md lists the steps)',
+      expect.stringMatching(/^a step has exactly one step name, got "call", "atx" \(did you mean "at"\?\) /),
+    ]);
+  });
+
   it('a loop variable that is also a parameter of its function', async () => {
     const e = await errors(`${HEAD}functions:\n  lock_all: {params: [bo], steps: [{loop: {for: bo, do: [{mutex_lock: "A[$bo]"}]}}]}\npaths: [{name: p, steps: [{call: lock_all(vm)}]}]\n`);
     expect(e).toEqual([{ line: 3, column: 49, message: 'loop variable "bo" is also a parameter of function "lock_all": in the body `$bo` would be the argument in every iteration; name this loop\'s objects differently' }]);
