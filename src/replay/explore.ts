@@ -89,8 +89,11 @@ export class Explorer {
   private readonly perPoint = new Map<string, number>();
   private readonly pending: Deferred[] = [];
 
+  private loopVarsMemo: ReadonlySet<string> | null = null;
+
+  /** `loopVars`: computed at the first meeting point, so a path without alternatives pays nothing. */
   constructor(
-    private readonly loopVars: ReadonlySet<string>,
+    private readonly loopVars: () => ReadonlySet<string>,
     private readonly onLimit: (error: InputError) => void,
     private readonly merge = true,
   ) {}
@@ -104,7 +107,7 @@ export class Explorer {
     // At an alternative step the position has already moved past it: the same numbers as
     // after the step, which is a different point.
     const point = `${where === 'alternative' ? 'a' : 'j'}${pointKey(stack)}`;
-    const key = `${point}\u0001${task.stateKey(this.loopVars)}`;
+    const key = `${point}\u0001${task.stateKey((this.loopVarsMemo ??= this.loopVars()))}`;
     if (this.seen.has(key)) {
       if (this.merge) {
         this.abandoned = true;

@@ -153,7 +153,7 @@ export class Interpreter implements Machine {
       bottom = { steps: path.steps, index: 0, parent: work.frame, exit: work.end, boundary: true, blockable: true };
     }
     const initial = { irqs: task.hardirqsEnabled, bh: task.bhCount };
-    const explorer = new Explorer(this.sharedLoopVars(path), (e) => this.onInputError(e), this.mergeStates);
+    const explorer = new Explorer(() => this.sharedLoopVars(path), (e) => this.onInputError(e), this.mergeStates);
     this.explorer = explorer;
     let branches = 0;
     try {
