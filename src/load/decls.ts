@@ -563,9 +563,10 @@ export class Declarations implements StepEnv {
    * they invoke is never invoked by a file that does not call them (said in that error).
    */
   templatesInvoking(hook: string): string[] {
-    const needle = JSON.stringify({ invoke: hook }).slice(1, -1);
+    // `invoke: H` or `invoke: {hook: H, ...}`, as written (the steps exist only per call).
+    const needles = [JSON.stringify({ invoke: hook }).slice(1, -1), JSON.stringify({ invoke: { hook } }).slice(1, -2)];
     return [...this.functions]
-      .filter(([, f]) => f.params.length > 0 && JSON.stringify(f.stepsRaw).includes(needle))
+      .filter(([, f]) => f.params.length > 0 && needles.some((n) => JSON.stringify(f.stepsRaw).includes(n)))
       .map(([name, f]) => `${name}(${f.params.join(', ')})`);
   }
   functionParams(name: string): readonly string[] {

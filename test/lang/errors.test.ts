@@ -77,6 +77,11 @@ paths:
     ]);
   });
 
+  it('the same when the function invokes the hook in the map form', async () => {
+    const e = await errors('functions:\n  cb: [might_sleep]\n  run: {params: [d], steps: [{invoke: {hook: drv.op, blockable: true}}]}\nhooks: {drv.op: [cb]}\npaths: [{name: p, steps: [might_sleep]}]\n');
+    expect(e.map((x) => x.message)).toContainEqual(expect.stringMatching(/^hook "drv.op" is never invoked: run\(d\) invokes it, but nothing calls it/));
+  });
+
   it('a hook nothing invokes, with did-you-mean among the invoked ones', async () => {
     const e = await errors(`${HEAD}functions: {f: [might_sleep]}\nhooks: {shrinker.scna: [f]}\npaths: [{name: p, steps: [might_sleep]}]\n`);
     expect(e).toEqual([{ line: 3, column: 25, message: expect.stringMatching(/^hook "shrinker.scna" is never invoked: .* \(did you mean "shrinker.scan"\?\)$/) }]);
