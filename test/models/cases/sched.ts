@@ -1,6 +1,21 @@
 /** drm/sched: the job functions and the drm_sched_backend_ops hooks. */
 import { callback, submit, type Case } from '../case.js';
 
+/** The run-job work popping a job whose dependency `dep` enables signalling with `steps`. */
+function popJob(steps: string): string {
+  return `locks: {m: mutex, l: spinlock}
+fences:
+  dep: { enable_signaling: dep_enable_signaling }
+functions:
+  dep_enable_signaling: [${steps}]
+paths:
+  - name: run-job work
+    work: { item: "(&sched->work_run_job)", queue: drm_sched_lockdep_map }
+    steps:
+      - call: drm_sched_entity_pop_job(entity, dep)
+`;
+}
+
 export const CASES: readonly Case[] = [
 
   {
@@ -14,6 +29,12 @@ export const CASES: readonly Case[] = [
     bad: submit('', '      - call: drm_sched_job_add_dependency(job, in_fence)\n'),
     badRules: ['circular-dependency'],
     good: submit('      - call: drm_sched_job_add_dependency(job, in_fence)\n', ''),
+  },
+  {
+    name: 'drm_sched_entity_pop_job (the dependency\'s enable_signaling runs under its lock: it may not sleep)',
+    bad: popJob('{mutex_lock: m}, {mutex_unlock: m}'),
+    badRules: ['sleep-in-atomic', 'invalid-wait-context'],
+    good: popJob('{spin_lock: l}, {spin_unlock: l}'),
   },
   {
     name: 'drm_sched_job_arm (a GFP_KERNEL allocation before the push)',
