@@ -1,7 +1,8 @@
 /**
  * The seed designs that use the DRM helpers, re-expressed with the models (fixtures/seeds-drm/,
  * each beside its hand-written original in fixtures/seeds/ of the same name): the same verdict
- * — both pass their gate, with the same expectations — now that run_job, drm_exec and the
+ * — both pass their gate, the original's expectations met (a helper's inside may add findings of
+ * the same verdict, expected after them) — now that run_job, drm_exec and the
  * dma-buf calls are the models' functions and hooks instead of hand-written steps.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,10 +30,12 @@ describe('seeds re-expressed with the DRM models', () => {
     const run = await checkInputs([original, modelled]);
     const [a, b] = [run.results.find((r) => r.file === original)!, run.results.find((r) => r.file === modelled)!];
     expect([a.status, b.status]).toEqual(['pass', 'pass']);
-    expect(expectedRules(b)).toEqual(expectedRules(a));
-    // The expect blocks say the same thing.
+    expect(expectedRules(b)).toEqual(expect.arrayContaining(expectedRules(a)));
+    // The expect blocks say the same thing; the models may find more of the same verdict (a
+    // dependency only the helper's inside creates), written after the original's entries.
     const expectBlock = (f: string) => readFileSync(f, 'utf8').slice(readFileSync(f, 'utf8').search(/^expect:/m));
-    expect(expectBlock(modelled)).toBe(expectBlock(original));
+    expect(expectBlock(modelled).startsWith(expectBlock(original))).toBe(true);
+    if (expectBlock(original).trim() === 'expect: clean') expect(expectBlock(modelled).trim()).toBe('expect: clean');
   });
 
   it('what only the model\'s rule finds says so, and lockdep alone does not report it', async () => {
