@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError, InputErrors } from '../load/errors.js';
 import { validate } from '../load/issues.js';
 import { parseText } from '../load/source.js';

@@ -4,7 +4,7 @@
  * "did you mean"), `configJsonSchemaSource` names the rule ids so the JSON Schema completes
  * them in an editor.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ruleIdSchema } from '../load/schema.js';
 import { kernelOptionSchema } from '../model/kernel-release.js';
 

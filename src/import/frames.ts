@@ -52,7 +52,7 @@ export function stepFrame(written: string, where: string): PrintedFrame {
   const step = written.replace(/\s+\[model rule\]$/, '');
   const call = /^call: (.+)$/.exec(step);
   if (call) return { fn: call[1]!, module: null, step, where };
-  const inv = /^invoke: .*? → (.+)$/.exec(step);
+  const inv = /^invoke: .*? \u2192 (.+)$/.exec(step);
   if (inv) return { fn: inv[1]!, module: null, step, where };
   const op = /^([a-z_]+)/.exec(step);
   return { fn: op ? op[1]! : step, module: null, step, where };

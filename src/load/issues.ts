@@ -3,7 +3,7 @@
  * the position of the offending value (or key), saying what was expected, with a
  * "did you mean" for a misspelt name or key.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { InputError, didYouMean } from './errors.js';
 import { posAt, type PathKey, type Pos } from './pos.js';
 import { quote } from './names.js';

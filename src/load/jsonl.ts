@@ -22,7 +22,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SourceLoc } from '../model/location.js';
 import { LOCK_TYPES, type Expectation, type FenceDecl, type LockDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { buildExpectations, buildOptions, Declarations, DEFAULT_OPTIONS } from './decls.js';
@@ -692,7 +692,7 @@ function errs(list: readonly InputError[]): TraceItem[] {
  */
 export async function* readTraceParallel(file: string, opts: TraceReadOptions = {}): AsyncGenerator<TraceBatch> {
   const workerFile = new URL('./trace-worker.js', import.meta.url);
-  if (opts.text !== undefined || !import.meta.url.endsWith('.js') || !existsSync(workerFile)) {
+  if (opts.text !== undefined || import.meta.url.endsWith('.ts') || !existsSync(workerFile)) {
     yield* readTraceBatches(file, opts);
     return;
   }

@@ -6,7 +6,7 @@
  * with `fileSchema`, the same schema with step lists left to the step converter, which
  * dispatches on the step name for precise messages.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LOCK_TYPES } from '../model/scenario.js';
 import { RULE_IDS } from '../model/rule-ids.js';
 import { kernelOptionSchema } from '../model/kernel-release.js';

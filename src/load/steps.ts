@@ -9,7 +9,7 @@
  * precise messages), validates the argument with that entry's schema, then converts. YAML,
  * JSON and JSONL go through the same converter.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type AcquireMode, type AcquireStep, type LockDecl, type LockRef, type LockType, type Step, type StepOp } from '../model/scenario.js';
 import { LOCK_TYPE_TABLE, aType, typeList, typeNames, typesWithMode } from '../model/lock-types.js';
 import { KERNEL_HOOK_NAMES, STEP_ARGS, STEP_VOCABULARY, stepSpelling, takesSteps, type LockUse, type StepArgKind, type StepSpelling } from '../model/vocabulary.js';

@@ -9,7 +9,7 @@
  *
  * Without the option the profile is `6.13` and every `since` holds: current mainline.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KernelProfile } from './scenario.js';
 
 /** The lockdep profiles, oldest first: each applies from its release until the next one's. */

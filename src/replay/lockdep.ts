@@ -658,7 +658,7 @@ export class Lockdep {
   private intervalNotifierSleep(task: Task, what: string): void {
     for (let f = task.frame; f; f = f.parent) {
       if (f.hook === null || hookFamily(f.hook) !== 'mmu_interval_notifier') continue;
-      const callback = /→ ([^→]+)$/.exec(f.label)?.[1]?.trim() ?? f.label;
+      const callback = /\u2192 ([^\u2192]+)$/.exec(f.label)?.[1]?.trim() ?? f.label;
       this.sink.report('sleep-in-nonblocking-interval-notifier', { site: this.site(task), what, callback });
       return;
     }

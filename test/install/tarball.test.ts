@@ -7,6 +7,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinModelNames } from '../../src/load/models.js';
 import { PATTERNS } from '../../src/patterns/index.js';
@@ -41,7 +42,9 @@ describe('the npm package', () => {
       'package.json',
       'README.md',
       'bin/fencedep.js',
-      'dist/bundle/main.js',
+      'bin/bundle.js',
+      'dist/bundle/main.cjs',
+      'dist/bundle/main.cjs.cache',
       'dist/bundle/trace-worker.js',
       'schema/scenario.schema.json',
       'schema/config.schema.json',
@@ -65,6 +68,14 @@ describe('the npm package', () => {
     const report = JSON.parse(r.out);
     expect(report.summary).toMatchObject({ files: 2, passed: 2, failed: 0, errors: 0 });
     expect(report.results.map((x: { file: string }) => x.file)).toEqual(['scenarios/amdkfd-eviction-fence.yaml', 'scenarios/vm-lock-vs-bo-list.yaml']);
+  });
+
+  it('installed, the bundle starts from its V8 code cache: the cache the build wrote fits the shipped bundle', () => {
+    const loader = path.join(project, 'node_modules', 'fencedep', 'bin', 'bundle.js');
+    const probe = `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(loader).href)}); const { exports, script } = loadBundle(); console.log(JSON.stringify({ rejected: script.cachedDataRejected, main: typeof exports.main }));`;
+    const r = run(process.execPath, ['--input-type=module', '-e', probe], project);
+    expect(r.err).toBe('');
+    expect(JSON.parse(r.out)).toEqual({ rejected: false, main: 'function' });
   });
 
   it('installed, `fencedep explain` reads the shipped docs and `fencedep schema` matches the shipped schema', () => {
