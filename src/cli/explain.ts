@@ -65,6 +65,7 @@ function hookDoc(name: string): string {
     `- context: ${h.context}`,
     `- holding: ${h.holding}`,
     `- register functions under \`hooks: {${h.name}: [...]}\`; the kernel model invokes them, and \`invoke: ${h.name}\` does too`,
+    ...(h.aliases?.length ? [`- also named ${h.aliases.map((a) => `\`${a}\``).join(', ')}: the same hook (functions registered under either name run wherever either is invoked)`] : []),
     '',
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import { profileOf, releaseOf } from '../model/kernel-release.js';
 import type { CodeLoc, SourceLoc } from '../model/location.js';
+import { canonicalHook } from '../model/vocabulary.js';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
@@ -304,7 +305,7 @@ export class Declarations implements StepEnv {
     for (const [hook, fns] of Object.entries(data.hooks ?? {})) {
       const at = hp.child(hook);
       // `hook: []` declares an ops-table slot that a model invokes, with nothing registered yet
-      if (fns.length === 0 && !nameProblem(hook) && !this.hooks.has(hook)) this.hooks.set(hook, []);
+      if (fns.length === 0 && !nameProblem(hook) && !this.hooks.has(canonicalHook(hook))) this.hooks.set(canonicalHook(hook), []);
       fns.forEach((fn, i) => this.registerHook(hook, fn, hp.keyLoc(hook), at.child(i).loc()));
     }
     const pp = pos.child('paths');
@@ -373,12 +374,13 @@ export class Declarations implements StepEnv {
   }
 
   /** `fn` registered for `hook` (once); whether `fn` exists is for `hookProblems`. */
-  registerHook(hook: string, fn: string, keyLoc: SourceLoc, loc: SourceLoc): boolean {
-    const np = nameProblem(hook);
+  registerHook(name: string, fn: string, keyLoc: SourceLoc, loc: SourceLoc): boolean {
+    const np = nameProblem(name);
     if (np) {
-      this.report(new InputError(`invalid hook name ${quote(hook)}: ${np}`, keyLoc));
+      this.report(new InputError(`invalid hook name ${quote(name)}: ${np}`, keyLoc));
       return false;
     }
+    const hook = canonicalHook(name);
     let list = this.hooks.get(hook);
     if (!list) this.hooks.set(hook, (list = []));
     if (list.some((r) => r.fn === fn)) return false;
@@ -387,7 +389,8 @@ export class Declarations implements StepEnv {
   }
 
   /** Undo the last `registerHook(hook, ...)` (a stream's registration that recurses). */
-  unregisterLastHook(hook: string): void {
+  unregisterLastHook(name: string): void {
+    const hook = canonicalHook(name);
     const list = this.hooks.get(hook);
     list?.pop();
     if (list?.length === 0) this.hooks.delete(hook);
@@ -549,7 +552,8 @@ export class Declarations implements StepEnv {
   functionNames(): Iterable<string> {
     return this.functions.keys();
   }
-  hasHook(hook: string): boolean {
+  hasHook(name: string): boolean {
+    const hook = canonicalHook(name);
     return this.anyHook || this.hooks.has(hook) || isKernelHook(hook);
   }
   hookNames(): Iterable<string> {

@@ -36,6 +36,7 @@ import { isBlockStep } from './steps.js';
 import type { WireMessage } from './trace-worker.js';
 import { scanText, scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
 import { notUtf8 } from './utf8.js';
+import { canonicalHook } from '../model/vocabulary.js';
 
 /** The `scenario` declaration of a stream (our extension of docs/scenario-format.md §10). */
 export interface TraceMeta {
@@ -349,7 +350,7 @@ class TraceReader {
           decls.unregisterLastHook(d.hook);
           return errs(rec.map((e) => new InputError(e.message, loc)));
         }
-        return [{ kind: 'hook', hook: d.hook, fn: d.fn, loc }];
+        return [{ kind: 'hook', hook: canonicalHook(d.hook), fn: d.fn, loc }];
       }
       case 'scenario': {
         const d = check(scenarioDeclLine);

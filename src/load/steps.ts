@@ -12,7 +12,7 @@
 import * as z from 'zod';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type AcquireMode, type AcquireStep, type LockDecl, type LockRef, type LockType, type Step, type StepOp } from '../model/scenario.js';
 import { LOCK_TYPE_TABLE, aType, typeList, typeNames, typesWithMode } from '../model/lock-types.js';
-import { KERNEL_HOOK_NAMES, STEP_ARGS, STEP_VOCABULARY, stepSpelling, takesSteps, type LockUse, type StepArgKind, type StepSpelling } from '../model/vocabulary.js';
+import { KERNEL_HOOK_NAMES, STEP_ARGS, canonicalHook, STEP_VOCABULARY, stepSpelling, takesSteps, type LockUse, type StepArgKind, type StepSpelling } from '../model/vocabulary.js';
 export { forEachStep } from '../model/scenario.js';
 import type { CodeLoc, SourceLoc } from '../model/location.js';
 import { GFP_NAMES, parseGfp } from '../model/gfp.js';
@@ -1068,7 +1068,7 @@ export class StepConverter {
       );
       return null;
     }
-    return { op: 'invoke', loc: x.loc, label: x.label, spelling: x.op, hook: a.hook, blockable: a.blockable ?? null };
+    return { op: 'invoke', loc: x.loc, label: x.label, spelling: x.op, hook: canonicalHook(a.hook), blockable: a.blockable ?? null };
   }
 }
 

@@ -516,6 +516,11 @@ export interface KernelHook {
   readonly context: string;
   /** What is held while its callbacks run. */
   readonly holding: string;
+  /**
+   * Other names of the same hook: the ops-table field a driver fills, which the DRM models
+   * use. Registering or invoking any of them is registering or invoking this hook.
+   */
+  readonly aliases?: readonly string[];
 }
 
 /** Hooks the kernel model invokes, so a scenario may invoke them with nothing registered. */
@@ -525,14 +530,21 @@ export const KERNEL_HOOK_TABLE: readonly KernelHook[] = Object.freeze([
   { name: 'mmu_notifier.invalidate_range_start', family: 'mmu_notifier', description: 'invalidate_range_start(): called by mmu_notifier_invalidate_range_start (munmap, migration, reclaim unmapping; the OOM reaper non-blockable).', context: 'process context; when the invalidation is not blockable (the OOM reaper) the callback runs inside a non-block section and must not sleep', holding: 'the mmu_notifier_invalidate_range_start map; munmap and mprotect also hold mmap_lock for write, migration and reclaim i_mmap_rwsem for read (reclaim also fs_reclaim), the OOM reaper mmap_lock for read' },
   { name: 'mmu_notifier.invalidate_range_end', family: 'mmu_notifier', description: 'invalidate_range_end(): called by mmu_notifier_invalidate_range_end.', context: 'as the matching invalidate_range_start', holding: 'the mmu_notifier_invalidate_range_start map and what the caller holds, as for invalidate_range_start' },
   { name: 'mmu_interval_notifier.invalidate', family: 'mmu_interval_notifier', description: 'mmu_interval_notifier_ops.invalidate(): called by mmu_notifier_invalidate_range_start before the classic callbacks; must not sleep when the range is not blockable.', context: 'process context, never inside a non-block section: the callback tests `if: blockable` (mmu_notifier_range_blockable()) and must not sleep when it is false', holding: 'the mmu_notifier_invalidate_range_start map and what the caller holds, as for mmu_notifier.invalidate_range_start' },
-  { name: 'dma_buf.move_notify', family: 'dma_buf', description: 'dma_buf_attach_ops.move_notify(): called by dma_buf_move_notify with the exporter\'s reservation held.' , context: 'process context, may sleep', holding: "the exporter's reservation (dma_resv, reservation_ww_class_mutex)" },
+  { name: 'dma_buf.move_notify', family: 'dma_buf', aliases: ['dma_buf_attach_ops.move_notify'], description: 'dma_buf_attach_ops.move_notify(): called by dma_buf_move_notify with the exporter\'s reservation held.', context: 'process context, may sleep', holding: "the exporter's reservation (dma_resv, reservation_ww_class_mutex)" },
   { name: 'dma_fence.callback', family: 'dma_fence', description: 'A dma_fence_cb: called when any fence signals, under its lock, maybe in hardirq context.', context: 'the signaller\'s: hardirq for a fence `signalled_in: irq`; irqs are disabled in every case; inside a fence signalling section', holding: 'the fence\'s lock (spin_lock_irqsave) and dma_fence_map (the signalling section)' },
-  { name: 'pm_runtime.resume', family: 'pm_runtime', description: 'runtime_resume(): called by pm_runtime_get_sync.', context: 'process context, may sleep (pm_runtime_get_sync is itself a might_sleep)', holding: 'what the caller of pm_runtime_get_sync holds' },
-  { name: 'pm_runtime.suspend', family: 'pm_runtime', description: 'runtime_suspend(): called by pm_runtime_put_sync.', context: 'process context, may sleep', holding: 'what the caller of pm_runtime_put_sync holds' },
-  { name: 'drm_sched.run_job', family: 'drm_sched', description: 'drm_sched_backend_ops.run_job(): called by the scheduler\'s worker inside the job fence\'s signalling section.', context: 'no built-in model invokes it: where the scenario\'s `invoke: drm_sched.run_job` runs it (drm_sched\'s submit work item)', holding: 'what the invoking path holds, usually the job fence\'s signalling section: no blocking allocation, no lock held around a fence wait' },
+  { name: 'pm_runtime.resume', family: 'pm_runtime', aliases: ['dev_pm_ops.runtime_resume'], description: 'runtime_resume(): called by pm_runtime_get_sync.', context: 'process context, may sleep (pm_runtime_get_sync is itself a might_sleep)', holding: 'what the caller of pm_runtime_get_sync holds' },
+  { name: 'pm_runtime.suspend', family: 'pm_runtime', aliases: ['dev_pm_ops.runtime_suspend'], description: 'runtime_suspend(): called by pm_runtime_put_sync.', context: 'process context, may sleep', holding: 'what the caller of pm_runtime_put_sync holds' },
+  { name: 'drm_sched.run_job', family: 'drm_sched', aliases: ['drm_sched_backend_ops.run_job'], description: 'drm_sched_backend_ops.run_job(): called by the scheduler\'s run-job work (the drm/sched model\'s paths, with `include: [drm]`) inside the job fence\'s signalling path, and by drm_sched_resubmit_jobs() from a reset.', context: 'process context in drm_sched\'s submit work item (6.8 and later; its kthread before), or the reset path that resubmits; without the drm/sched model, wherever the scenario invokes it', holding: 'the job fence\'s signalling section (a model rule: no blocking allocation, no lock held around a fence wait, no synchronous runtime PM resume) and the submit workqueue\'s lockdep maps' },
 ] as const satisfies readonly KernelHook[]);
 
 export const KERNEL_HOOK_NAMES: readonly string[] = KERNEL_HOOK_TABLE.map((h) => h.name);
+
+const HOOK_BY_ALIAS: ReadonlyMap<string, string> = new Map(KERNEL_HOOK_TABLE.flatMap((h) => (h.aliases ?? []).map((a) => [a, h.name] as const)));
+
+/** The one name a hook is registered and invoked under: `dev_pm_ops.runtime_resume` is `pm_runtime.resume`. */
+export function canonicalHook(hook: string): string {
+  return HOOK_BY_ALIAS.get(hook) ?? hook;
+}
 
 /** The family of a hook, by the part before its dot (`shrinker` of `shrinker.scan`), if known. */
 export function hookFamily(hook: string): HookFamily | null {

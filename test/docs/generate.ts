@@ -188,11 +188,11 @@ export function stepReference(): string {
     '',
     '### Kernel hooks',
     '',
-    'Hooks the kernel model invokes: a scenario registers functions on them under `hooks:`, and may `invoke` them with nothing registered.',
+    'Hooks the kernel model invokes: a scenario registers functions on them under `hooks:`, and may `invoke` them with nothing registered. A hook\'s other names (the ops-table field the DRM models use) are the same hook: functions registered under any of them run wherever any of them is invoked.',
     '',
     table(
-      ['hook', 'family', 'who runs it'],
-      KERNEL_HOOK_TABLE.map((h) => [code(h.name), `${h.family}: ${HOOK_FAMILIES[h.family]}`, h.description]),
+      ['hook', 'also named', 'family', 'who runs it'],
+      KERNEL_HOOK_TABLE.map((h) => [code(h.name), (h.aliases ?? []).map(code).join(', '), `${h.family}: ${HOOK_FAMILIES[h.family]}`, h.description]),
     ),
   );
   return out.join('\n').trimEnd();

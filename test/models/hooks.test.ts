@@ -20,16 +20,41 @@ describe('declared hooks', () => {
   });
 });
 
-describe('runtime PM callbacks under either name', () => {
-  // The drm/runtime-pm model's functions run the ops-table slots and the kernel model's names
-  // (which the bare step pm_runtime_get_sync runs): a callback registered under either runs.
+describe('a hook and its ops-table name are one hook', () => {
+  // pm_runtime.resume is also dev_pm_ops.runtime_resume (and so on, one table in the vocabulary):
+  // a callback registered under either runs wherever either is invoked, once.
   for (const hook of ['dev_pm_ops.runtime_resume', 'pm_runtime.resume']) {
-    it(`${hook}: resumed from run_job, its allocation closes the signalling cycle`, async () => {
+    it(`${hook}: resumed from run_job by the drm model, its allocation closes the signalling cycle`, async () => {
       const out = await replayYaml(
         `version: 1\nname: t\ninclude: [kernel, drm]\nfunctions:\n  resume: [{kmalloc: GFP_KERNEL}]\n  run: [{call: pm_runtime_get_sync(gpu)}]\nhooks:\n  ${hook}: [resume]\n  drm_sched_backend_ops.run_job: [run]\n`,
       );
       expect(out.errors).toEqual([]);
       expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
     });
+
+    it(`${hook}: run by the bare step pm_runtime_get_sync, without the drm model`, async () => {
+      const out = await replayYaml(
+        `version: 1\nname: t\ninclude: [kernel]\nfunctions:\n  resume: [{kmalloc: GFP_KERNEL}]\nhooks:\n  ${hook}: [resume]\npaths:\n  - name: run_job\n    steps: [{signalling: [{pm_runtime_get_sync: gpu}]}]\n`,
+      );
+      expect(out.errors).toEqual([]);
+      expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
+    });
   }
+
+  it('a function registered under both names runs once', async () => {
+    // run twice, the resume would take m while holding it: recursive locking
+    const out = await replayYaml(
+      'version: 1\nname: t\ninclude: [kernel]\nlocks: {m: mutex}\nfunctions:\n  resume: [{mutex_lock: m}]\nhooks:\n  pm_runtime.resume: [resume]\n  dev_pm_ops.runtime_resume: [resume]\npaths:\n  - name: p\n    steps: [{pm_runtime_get_sync: gpu}, {mutex_unlock: m}]\n',
+    );
+    expect(out.errors).toEqual([]);
+    expect(out.findings.map((f) => f.rule)).toEqual([]);
+  });
+
+  it('dma_buf.move_notify and dma_buf_attach_ops.move_notify: registered under the one, invoked under the other', async () => {
+    const out = await replayYaml(
+      'version: 1\nname: t\ninclude: [kernel]\nfunctions:\n  notify: [{kmalloc: GFP_KERNEL}]\nhooks:\n  dma_buf.move_notify: [notify]\npaths:\n  - name: p\n    steps: [{signalling: [{invoke: dma_buf_attach_ops.move_notify}]}]\n',
+    );
+    expect(out.errors).toEqual([]);
+    expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
+  });
 });
