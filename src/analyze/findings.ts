@@ -31,10 +31,12 @@ export class FindingCollector implements DetectionSink {
   private readonly seen = new Set<string>();
   private readonly warn: ReadonlySet<string>;
   private readonly kernel: KernelProfile;
+  private readonly release: string | null;
 
-  constructor(options: Pick<ScenarioOptions, 'warn' | 'kernel'>) {
+  constructor(options: Pick<ScenarioOptions, 'warn' | 'kernel' | 'release'>) {
     this.warn = new Set(options.warn);
     this.kernel = options.kernel;
+    this.release = options.release;
   }
 
   report<K extends keyof Detections>(id: K, detection: Detections[K]): void {
@@ -52,6 +54,7 @@ export class FindingCollector implements DetectionSink {
       severity: rule.meta.defaultSeverity,
       heading: heading ?? rule.meta.heading,
       kernel: this.kernel,
+      ...(this.release === null ? {} : { release: this.release }),
       expected: false,
       ...rest,
     };

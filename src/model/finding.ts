@@ -105,6 +105,8 @@ export interface Finding {
   readonly heading: string;
   /** The kernel profile replayed (printed under the heading, where the kernel prints its release). */
   readonly kernel?: KernelProfile;
+  /** The release `options.kernel` named (`"7.0"`), when one did: the models followed it. */
+  readonly release?: string;
   readonly report: readonly ReportBlock[];
   /** sleep-in-atomic: why the context was atomic (for the diagnosis patterns; not in the JSON report). */
   readonly atomic?: readonly AtomicReason[];

@@ -165,8 +165,9 @@ export function renderFinding(f: Finding, c: ChalkInstance, also: readonly Findi
     }
   }
   out.push('', '='.repeat(f.heading.length), f.heading);
-  // Where the kernel prints its release: the profile whose rules applied.
-  if (f.kernel !== undefined) out.push(`${f.kernel} kernel profile (fencedep)`);
+  // Where the kernel prints its release: the release the scenario names, and the lockdep
+  // profile whose rules applied when they differ.
+  if (f.kernel !== undefined) out.push(f.release === undefined || f.release === f.kernel ? `${f.kernel} kernel profile (fencedep)` : `${f.release} kernel, ${f.kernel} lockdep profile (fencedep)`);
   out.push('-'.repeat(f.heading.length));
   // One line at a time: a block of a 100,000-class cycle is too many arguments for push(...).
   for (const block of f.report) for (const l of renderBlock(block)) out.push(l);

@@ -115,6 +115,10 @@ describe('revision 1.1 outputs', () => {
     };
     expect(await steps('6.6')).toContain('if: since 6.8 (else)');
     expect(await steps('6.8')).toContain('if: since 6.8 (then)');
+    // the text report's header names the release, and the lockdep profile when it differs
+    const header = async (kernel: string) => (await cli(['check', '--no-config', '--verbose', '--kernel', kernel, file])).out.split('\n').find((l) => l.endsWith('(fencedep)'));
+    expect(await header('6.6')).toBe('6.6 kernel, 5.10 lockdep profile (fencedep)');
+    expect(await header('6.13')).toBe('6.13 kernel profile (fencedep)');
   });
 
   it('a library checked by name loads (its includers\' names are not required)', async () => {
