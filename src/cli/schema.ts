@@ -41,7 +41,7 @@ function withDescriptions(schema: JsonSchema, descriptions: Readonly<Record<stri
 
 /** The JSON Schema of the scenario format (draft-07, input side: optional keys stay optional). */
 export function scenarioJsonSchema(): JsonSchema {
-  const generated = z.toJSONSchema(scenarioSchema, { target: 'draft-07', io: 'input', unrepresentable: 'throw' }) as JsonSchema;
+  const generated = z.toJSONSchema(scenarioSchema(), { target: 'draft-07', io: 'input', unrepresentable: 'throw' }) as JsonSchema;
   const { $schema, ...rest } = generated;
   return withDescriptions(
     {
@@ -58,7 +58,7 @@ export function scenarioJsonSchema(): JsonSchema {
 
 /** The JSON Schema of `fencedep.config.{json,yaml,yml}`. */
 export function configJsonSchema(): JsonSchema {
-  const generated = z.toJSONSchema(configJsonSchemaSource, { target: 'draft-07', io: 'input', unrepresentable: 'throw' }) as JsonSchema;
+  const generated = z.toJSONSchema(configJsonSchemaSource(), { target: 'draft-07', io: 'input', unrepresentable: 'throw' }) as JsonSchema;
   const { $schema, ...rest } = generated;
   return withDescriptions(
     {

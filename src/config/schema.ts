@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { ruleIdSchema } from '../load/schema.js';
 import { kernelOptionSchema } from '../model/kernel-release.js';
+import { once } from '../model/once.js';
 
 const name = z.string().min(1);
 
@@ -33,8 +34,8 @@ function build(rules: z.ZodType) {
 /** What the config loader validates with. */
 export const configSchema = build(z.record(z.string(), ruleSeveritySchema));
 
-/** The source of `schema/config.schema.json`. */
-export const configJsonSchemaSource = build(z.partialRecord(ruleIdSchema, ruleSeveritySchema));
+/** The source of `schema/config.schema.json`; built on first use. */
+export const configJsonSchemaSource = once(() => build(z.partialRecord(ruleIdSchema, ruleSeveritySchema)));
 
 export type ConfigFile = z.output<typeof configSchema>;
 

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { LOCK_TYPES } from '../model/scenario.js';
 import { RULE_IDS } from '../model/rule-ids.js';
 import { kernelOptionSchema } from '../model/kernel-release.js';
+import { once } from '../model/once.js';
 import { stepListSchema } from './steps.js';
 
 const name = z.string().min(1);
@@ -82,8 +83,8 @@ function build(steps: z.ZodType) {
   });
 }
 
-/** The whole format, steps included: the source of the JSON Schema (`fencedep schema`). */
-export const scenarioSchema = build(stepListSchema);
+/** The whole format, steps included: the source of the JSON Schema (`fencedep schema`); built on first use. */
+export const scenarioSchema = once(() => build(stepListSchema));
 
 /** What the loader validates a file with: step lists are checked step by step afterwards. */
 export const fileSchema = build(z.array(z.unknown()));

@@ -26,9 +26,8 @@
  *   Columns are UTF-16 code units, as the loader counts them.
  * No `helpUri`: the rule docs have no published pages; `help.markdown` carries the whole doc.
  */
-import { createHash } from 'node:crypto';
 import type { FileResult, Finding, InputErrorInfo, RunResult, TraceStep, UnmetExpectation } from '../model/finding.js';
-import { findingFingerprint } from '../model/fingerprint.js';
+import { findingFingerprint, sha256Hex } from '../model/fingerprint.js';
 import type { SourceLoc } from '../model/location.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta } from '../rules/rule.js';
@@ -248,7 +247,7 @@ function findingResult(f: Finding, ruleIndex: number, cwd: string): Json {
 
 function unmetFingerprint(u: UnmetExpectation): string {
   const key = [UNMET_RULE_ID, u.rule, ...[...new Set(u.involves)].sort(), u.path ?? ''].join('\u0000');
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  return sha256Hex(key).slice(0, 32);
 }
 
 function unmetResult(u: UnmetExpectation, ruleIndex: number, cwd: string): Json {
