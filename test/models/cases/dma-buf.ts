@@ -147,4 +147,16 @@ export const CASES: readonly Case[] = [
       path('cs ioctl', ...underBuf('{call: "dma_buf_map_attachment(buf, dir)"}')),
     ),
   })),
+  {
+    name: 'dma_resv_reserve_fences (inside the signalling section, after drm_sched_job_arm)',
+    bad: `paths:\n${path('submit', '{dma_resv_lock: "dma_resv[bo]"}', '{signalling: [{call: "dma_resv_reserve_fences(bo, 1)"}]}', '{dma_resv_unlock: "dma_resv[bo]"}')}`,
+    badRules: ['circular-dependency'],
+    good: `paths:\n${path('submit', '{dma_resv_lock: "dma_resv[bo]"}', '{call: "dma_resv_reserve_fences(bo, 1)"}', '{signalling: [{call: "dma_resv_add_fence(bo, job, DMA_RESV_USAGE_WRITE)"}]}', '{dma_resv_unlock: "dma_resv[bo]"}')}`,
+  },
+  {
+    name: 'dma_resv_add_fence (without the reservation)',
+    bad: `paths:\n${path('submit', '{call: "dma_resv_add_fence(bo, job, DMA_RESV_USAGE_WRITE)"}')}`,
+    badRules: ['assert-held'],
+    good: `paths:\n${path('submit', '{dma_resv_lock: "dma_resv[bo]"}', '{call: "dma_resv_add_fence(bo, job, DMA_RESV_USAGE_WRITE)"}', '{dma_resv_unlock: "dma_resv[bo]"}')}`,
+  },
 ];
