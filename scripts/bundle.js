@@ -8,12 +8,18 @@
 // deserialises bytecode instead of parsing and compiling the source.
 //
 // dist/bundle/trace-worker.js is the JSONL reader thread (src/load/trace-worker.ts), an ES module.
+//
+// dist/models.json is every built-in model parsed, with its positions (src/load/model-cache.ts),
+// made by the compiled loader (so `tsc` runs first: `npm run build`).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE, CODE_CACHE, loadBundle } from '../bin/bundle.js';
+import { modelCacheFile } from '../dist/src/load/model-cache.js';
+import { buildModelCache } from '../dist/src/load/model-cache-build.js';
 
 const root = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
+writeFileSync(modelCacheFile(root('.')), JSON.stringify(buildModelCache()));
 const common = { bundle: true, minify: true, platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };
 
 await build({

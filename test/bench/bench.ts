@@ -8,8 +8,11 @@
  *     bounded by classes, edges and chains rather than by events (and each time against the
  *     floor of its file).
  *  3. A syzbot-sized graph (≈4.7k classes, 24k dependencies) replayed and searched.
- *  4. Start-up: the process time of a one-file check in a fresh process, beside node alone.
- *  5. Many files: the bundled fixtures that include a kernel model, checked in one run.
+ *  4. Start-up: the process time of a one-file check in a fresh process, beside node alone
+ *     (target < 200 ms), for a file on its own and one including the kernel and drm models.
+ *  5. Many files: the bundled fixtures that include a kernel model, checked by the CLI in one
+ *     process, and where a file's time goes once the process is warm: loading it (the models'
+ *     parse is cached), replaying the included models' paths, the rest.
  *  6. The loader's memory: the largest scenarios the value limit admits (MAX_VALUES, in the
  *     shapes that cost most per value) and a 12 MB, million-step YAML file it refuses, each
  *     loaded in a fresh process: time, peak RSS, heap in use when loaded (target: well under
@@ -23,7 +26,9 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { checkInputs, expandInputs } from '../../src/check/run.js';
 import { analyzeScenario } from '../../src/analyze/index.js';
+import { FindingCollector, groupFindings } from '../../src/analyze/index.js';
 import { InputErrors, loadScenario } from '../../src/load/index.js';
+import { Replayer } from '../../src/replay/index.js';
 import { MAX_VALUES } from '../../src/load/source.js';
 import type { LockDecl, PathDecl, Scenario, Step } from '../../src/model/scenario.js';
 import { DEFAULT_SHAPE, writeTrace } from './generate.js';
@@ -80,7 +85,7 @@ function child(file: string): { ms: number; rssMB: number; summary: string } {
 }
 
 /** Process time (user + system, ms) of `node args…`, the median of `runs` fresh processes. */
-function processTime(args: readonly string[], runs = 5): number {
+function processTime(args: readonly string[], runs = 9): number {
   const report = "data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu '+(u.user+u.system)/1000+'\\n')})";
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -96,6 +101,38 @@ function processTime(args: readonly string[], runs = 5): number {
 async function kernelFixtures(): Promise<string[]> {
   const files = (await expandInputs([join(root, 'fixtures')])).map((f) => f.file);
   return files.filter((f) => /^include:.*\bkernel\b|^include:\s*\n(?:\s+-.*\n)*?\s+- kernel\b/m.test(readFileSync(f, 'utf8')));
+}
+
+/**
+ * Where a file's time goes in a warm process (the mean over `rounds` rounds after one to warm
+ * up), per file: loading it, replaying the paths of the models it includes (which run first),
+ * replaying its own paths and making findings.
+ */
+async function perFileSplit(files: readonly string[], rounds = 5): Promise<{ load: number; models: number; own: number }> {
+  const t = { load: 0, models: 0, own: 0 };
+  for (let round = 0; round <= rounds; round++) {
+    for (const file of files) {
+      const t0 = performance.now();
+      const scenario = await loadScenario(file);
+      const t1 = performance.now();
+      const collector = new FindingCollector(scenario.options);
+      const replayer = new Replayer(scenario, collector);
+      let i = 0;
+      for (; i < scenario.paths.length && scenario.paths[i]!.loc.file !== scenario.file; i++) replayer.runPath(scenario.paths[i]!);
+      const t2 = performance.now();
+      for (; i < scenario.paths.length; i++) replayer.runPath(scenario.paths[i]!);
+      for (const n of scenario.notices ?? []) replayer.notice(n);
+      replayer.finish();
+      groupFindings(collector.findings);
+      const t3 = performance.now();
+      if (round === 0) continue;
+      t.load += t1 - t0;
+      t.models += t2 - t1;
+      t.own += t3 - t2;
+    }
+  }
+  const n = rounds * files.length;
+  return { load: t.load / n, models: t.models / n, own: t.own / n };
 }
 
 /** Layered like a kernel graph; `shuffled`: locks declared in random order, not outermost first. */
@@ -206,8 +243,19 @@ async function main(): Promise<void> {
     console.log(JSON.stringify({ ms, rssMB: process.resourceUsage().maxRSS / 1024, summary }));
     return;
   }
+  // `npm run bench -- 4 5`: only those sections (1 and 2 run together: 2 reuses 1's floor).
+  const only = process.argv.slice(2).filter((a) => /^[1-7]$/.test(a)).map(Number);
+  const want = (...sections: number[]): boolean => only.length === 0 || sections.some((n) => only.includes(n));
   console.log('fencedep benchmark (figures only; targets in comments)\n');
+  if (want(1, 2)) await traceSections();
+  if (want(3)) syzbotSection();
+  if (want(4)) await startUpSection();
+  if (want(5)) await manyFilesSection();
+  if (want(6)) loaderSection();
+  if (want(7)) await revision11Section();
+}
 
+async function traceSections(): Promise<void> {
   console.log('1. 1M-event trace vs. the floor of streaming + JSON.parse');
   const file1 = await traceFile(1_000_000);
   await floor(file1); // warm the page cache
@@ -226,7 +274,9 @@ async function main(): Promise<void> {
     const ratio = r.ms / floors.get(f)!;
     console.log(`  ${f.replace(root + '/', '')}: ${r.ms.toFixed(0)} ms (${ratio.toFixed(2)}x its floor), peak RSS ${r.rssMB.toFixed(0)} MB (${r.summary})`);
   }
+}
 
+function syzbotSection(): void {
   console.log('\n3. syzbot-sized graph: ~4.7k classes, ~24k dependencies, 3 inversions (target < 200 ms)');
   for (const shuffled of [false, true]) {
     const scenario = syzbotScenario(shuffled);
@@ -236,20 +286,35 @@ async function main(): Promise<void> {
     const how = shuffled ? 'locks declared in random order' : 'locks declared outermost first';
     console.log(`  ${how}: ${ms.toFixed(0)} ms; ${out.stats.classes} classes, ${out.stats.edges} dependencies, ${out.findings.length} findings`);
   }
+}
 
+const bin = join(root, 'bin', 'fencedep.js');
+
+async function startUpSection(): Promise<void> {
   console.log('\n4. start-up: a one-file check in a fresh process, process time (target < 200 ms)');
-  const one = (await expandInputs([join(root, 'fixtures', 'lockdep')]))[0]!.file;
   const node = processTime(['-e', '0']);
-  const checkOne = processTime([join(root, 'bin', 'fencedep.js'), 'check', '--no-config', one]);
-  console.log(`  node alone: ${node.toFixed(0)} ms; fencedep check ${one.replace(root + '/', '')}: ${checkOne.toFixed(0)} ms`);
+  console.log(`  node alone: ${node.toFixed(0)} ms`);
+  const withModels = join(root, 'fixtures', 'seeds-drm', 'amdkfd-eviction-fence.yaml');
+  for (const one of [(await expandInputs([join(root, 'fixtures', 'lockdep')]))[0]!.file, withModels]) {
+    console.log(`  fencedep check ${one.replace(root + '/', '')}: ${processTime([bin, 'check', '--no-config', one]).toFixed(0)} ms`);
+  }
+}
 
-  console.log('\n5. many files that include a kernel model (each replays the model\'s priming)');
+async function manyFilesSection(): Promise<void> {
+  console.log('\n5. many files that include a kernel model, in one process');
   const kernelFiles = await kernelFixtures();
-  const t0 = performance.now();
-  const run = await checkInputs(kernelFiles, {});
-  const ms = performance.now() - t0;
-  console.log(`  ${kernelFiles.length} fixtures: ${ms.toFixed(0)} ms, ${(ms / kernelFiles.length).toFixed(1)} ms a file (${run.summary.passed} passed)`);
+  const many = processTime([bin, 'check', '--no-config', ...kernelFiles], 3);
+  const first = processTime([bin, 'check', '--no-config', kernelFiles[0]!], 3);
+  console.log(`  the CLI on ${kernelFiles.length} fixtures: ${many.toFixed(0)} ms process time; ${((many - first) / (kernelFiles.length - 1)).toFixed(1)} ms a file after the first (${first.toFixed(0)} ms)`);
+  const split = await perFileSplit(kernelFiles);
+  const total = split.load + split.models + split.own;
+  console.log(
+    `  a file, warm: ${total.toFixed(2)} ms: loading ${split.load.toFixed(2)} ms, replaying the included models' paths ${split.models.toFixed(2)} ms ` +
+      `(${((100 * split.models) / total).toFixed(0)}%), its own paths and findings ${split.own.toFixed(2)} ms`,
+  );
+}
 
+function loaderSection(): void {
   console.log(`\n6. the loader at its limit (${MAX_VALUES.toLocaleString('en-US')} YAML values), fresh process each (target: well under 1 GB)`);
   for (const { what, file } of loaderFiles()) {
     const res = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--load', file], { encoding: 'utf8' });
@@ -258,7 +323,9 @@ async function main(): Promise<void> {
     const size = (statSync(file).size / 1e6).toFixed(1);
     console.log(`  ${what} (${size} MB): ${r.ms.toFixed(0)} ms, peak RSS ${r.rssMB.toFixed(0)} MB, heap ${r.heapMB.toFixed(0)} MB when done (${r.summary})`);
   }
+}
 
+async function revision11Section(): Promise<void> {
   console.log('\n7. revision 1.1: sequential ifs and loops in one path (linear when states merge), a call graph with arguments');
   for (const n of [50, 100, 200, 400]) {
     const r = await timeScenario(alternativesScenario(n, n / 10), `alternatives-${n}.yaml`);

@@ -46,6 +46,7 @@ describe('the npm package', () => {
       'dist/bundle/main.cjs',
       'dist/bundle/main.cjs.cache',
       'dist/bundle/trace-worker.js',
+      'dist/models.json',
       'schema/scenario.schema.json',
       'schema/config.schema.json',
       ...builtinModelNames().map((m) => `rules/${m}.yaml`),

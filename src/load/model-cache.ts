@@ -1,0 +1,123 @@
+/**
+ * The built-in models, parsed at build time. `npm run build` writes dist/models.json: each
+ * model's text, its value and the position of every value, key and list item in it. A process
+ * that includes a model then reads that one JSON file instead of parsing the YAML: the kernel
+ * and drm models are about 85 kB of it, which was most of a one-file check's time when it
+ * included them. An entry is used only while the model's text is the one it was made from;
+ * an edited model is parsed like any file.
+ */
+import { readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import type { SourceLoc } from '../model/location.js';
+import { once } from '../model/once.js';
+import { packageRoot, rulesDir } from './models.js';
+import type { PathKey, Pos } from './pos.js';
+
+/** Where a value starts; a map's keys (`k`, in `Object.keys` order) and its values or a list's items (`c`). */
+export interface PosNode {
+  readonly l: readonly [line: number, column: number];
+  readonly k?: readonly (readonly [line: number, column: number])[];
+  readonly c?: readonly PosNode[];
+}
+
+/** One model as the build parsed it. */
+export interface ModelCacheEntry {
+  readonly text: string;
+  readonly value: unknown;
+  readonly values: number;
+  readonly pos: PosNode;
+}
+
+/** The file `npm run build` writes, beside the compiled code. */
+export function modelCacheFile(root: string): string {
+  return join(root, 'dist', 'models.json');
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The positions `pos` gives for `value` and everything in it. */
+export function snapshot(pos: Pos, value: unknown): PosNode {
+  const { line, column } = pos.loc();
+  const l = [line, column] as const;
+  if (Array.isArray(value)) return { l, c: value.map((v, i) => snapshot(pos.child(i), v)) };
+  if (isMap(value)) {
+    const keys = Object.keys(value);
+    return {
+      l,
+      k: keys.map((key) => {
+        const at = pos.keyLoc(key);
+        return [at.line, at.column] as const;
+      }),
+      c: keys.map((key) => snapshot(pos.child(key), value[key])),
+    };
+  }
+  return { l };
+}
+
+/**
+ * A `Pos` answering from a snapshot, as the parsed YAML's `YamlPos` answers: a key or index
+ * that is not there is at the value's own position, and so is everything under it.
+ */
+export class SnapshotPos implements Pos {
+  constructor(
+    private readonly file: string,
+    private readonly value: unknown,
+    private readonly node: PosNode,
+  ) {}
+
+  private at(l: readonly [number, number]): SourceLoc {
+    return { file: this.file, line: l[0], column: l[1] };
+  }
+
+  /** The index of `key` among the children, -1 if none; a list's key for `keyLoc` must be a number. */
+  private index(key: PathKey, numberOnly: boolean): number {
+    if (Array.isArray(this.value)) {
+      const i = typeof key === 'number' ? key : numberOnly ? Number.NaN : Number(key);
+      return Number.isInteger(i) && i >= 0 && i < this.value.length ? i : -1;
+    }
+    return isMap(this.value) ? Object.keys(this.value).indexOf(String(key)) : -1;
+  }
+
+  loc(): SourceLoc {
+    return this.at(this.node.l);
+  }
+
+  keyLoc(key: PathKey): SourceLoc {
+    const i = this.index(key, true);
+    if (i < 0) return this.loc();
+    return this.at(Array.isArray(this.value) ? this.node.c![i]!.l : this.node.k![i]!);
+  }
+
+  child(key: PathKey): Pos {
+    const i = this.index(key, false);
+    if (i < 0) return new SnapshotPos(this.file, undefined, { l: this.node.l });
+    const value = Array.isArray(this.value) ? this.value[i] : (this.value as Record<string, unknown>)[Object.keys(this.value as object)[i]!];
+    return new SnapshotPos(this.file, value, this.node.c![i]!);
+  }
+}
+
+const table = once((): ReadonlyMap<string, ModelCacheEntry> => {
+  const root = packageRoot();
+  if (!root) return new Map();
+  try {
+    return new Map(Object.entries(JSON.parse(readFileSync(modelCacheFile(root), 'utf8')) as Record<string, ModelCacheEntry>));
+  } catch {
+    return new Map(); // not built (running from the sources): models are parsed
+  }
+});
+
+/**
+ * The parsed built-in model at `abs` whose text is `text`, shown as `file`; null when `abs` is
+ * not a built-in model, the build has none for it, it was made from another text, or it holds
+ * more than `budget` values (the parser reports that).
+ */
+export function cachedModel(abs: string, text: string, file: string, budget: number): { value: unknown; pos: Pos; values: number } | null {
+  const dir = rulesDir();
+  if (!dir) return null;
+  const rel = relative(dir, abs).split(sep).join('/');
+  const entry = table().get(rel);
+  if (!entry || entry.text !== text || entry.values > budget) return null;
+  return { value: entry.value, pos: new SnapshotPos(file, entry.value, entry.pos), values: entry.values };
+}
