@@ -11,7 +11,7 @@ import { MAX_LOCK_CLASSES, tooManyDeclaredClasses } from '../model/limits.js';
 import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import { profileOf, releaseOf } from '../model/kernel-release.js';
 import type { CodeLoc, SourceLoc } from '../model/location.js';
-import { canonicalHook } from '../model/vocabulary.js';
+import { canonicalHook, hookNames } from '../model/vocabulary.js';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
@@ -567,8 +567,8 @@ export class Declarations implements StepEnv {
    * they invoke is never invoked by a file that does not call them (said in that error).
    */
   templatesInvoking(hook: string): string[] {
-    // `invoke: H` or `invoke: {hook: H, ...}`, as written (the steps exist only per call).
-    const needles = [JSON.stringify({ invoke: hook }).slice(1, -1), JSON.stringify({ invoke: { hook } }).slice(1, -2)];
+    // `invoke: H` or `invoke: {hook: H, ...}`, as written under any of its names (the steps exist only per call).
+    const needles = hookNames(hook).flatMap((h) => [JSON.stringify({ invoke: h }).slice(1, -1), JSON.stringify({ invoke: { hook: h } }).slice(1, -2)]);
     return [...this.functions]
       .filter(([, f]) => f.params.length > 0 && needles.some((n) => JSON.stringify(f.stepsRaw).includes(n)))
       .map(([name, f]) => `${name}(${f.params.join(', ')})`);

@@ -17,7 +17,7 @@ import { buildExpectations, buildOptions, Declarations, formatPlace } from './de
 import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
 import { quote } from './names.js';
-import { KERNEL_HOOK_NAMES } from '../model/vocabulary.js';
+import { KERNEL_HOOK_NAMES, hookNames } from '../model/vocabulary.js';
 import { forEachStep } from './steps.js';
 import type { Pos } from './pos.js';
 import { fileSchema, TOP_LEVEL_KEYS, type ScenarioFile } from './schema.js';
@@ -285,7 +285,7 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
   );
   if (!library) {
     const own = [...decls.hooks].flatMap(([hook, regs]) => regs.filter((r) => r.loc.file === root.display).slice(0, 1).map((r) => ({ hook, loc: r.loc })));
-    checkHooksInvoked(own, paths, built.functions, (hook) => decls.templatesInvoking(hook), errors.push);
+    checkHooksInvoked(own, paths, built.functions, decls.hookNames(), (hook) => decls.templatesInvoking(hook), errors.push);
   }
   if (!errors.any) checkExpansion(paths, built, errors.push);
   errors.throwIfAny();
@@ -331,6 +331,7 @@ function checkHooksInvoked(
   own: readonly { hook: string; loc: SourceLoc }[],
   paths: readonly PathDecl[],
   functions: ReadonlyMap<string, readonly Step[]>,
+  declared: Iterable<string>,
   uncalledInvokers: (hook: string) => readonly string[],
   report: (e: InputError) => void,
 ): void {
@@ -340,13 +341,17 @@ function checkHooksInvoked(
   };
   for (const p of paths) forEachStep(p.steps, visit);
   for (const body of functions.values()) forEachStep(body, visit);
+  // What the message offers: every hook invoked or declared by an included model (an ops-table
+  // slot a model function runs when called), under each of its names.
+  const uninvoked = new Set(own.map((o) => o.hook).filter((h) => !invoked.has(h)));
+  const known = new Set([...invoked, ...declared].filter((h) => !uninvoked.has(h)).flatMap((h) => hookNames(h)));
   for (const { hook, loc } of own) {
     if (invoked.has(hook)) continue;
     // A model function that invokes it but is never called (a step of the same name is not it).
     const uncalled = uncalledInvokers(hook);
     const why = uncalled.length
       ? `: ${uncalled.join(', ')} invoke${uncalled.length === 1 ? 's' : ''} it, but nothing calls ${uncalled.length === 1 ? 'it' : 'them'} (write \`call: ${uncalled[0]}\`; a step of the same name is the kernel model's, not this function)`
-      : `: no path, function or included model invokes it, and the kernel model does not, so its functions never run${didYouMean(hook, invoked) || ` (invoked hooks: ${[...invoked].sort().join(', ')})`}`;
+      : `: no path, function or included model invokes it, and the kernel model does not, so its functions never run${didYouMean(hook, known) || ` (the kernel and the included models invoke: ${[...known].sort().join(', ')})`}`;
     report(new InputError(`hook ${quote(hook)} is never invoked${why}`, loc));
   }
 }

@@ -1032,7 +1032,13 @@ export class StepConverter {
       fnPos = x.argPos.child('fn');
     }
     if (!this.env.hasFunction(fn)) {
-      this.report(new InputError(`undeclared function ${quote(fn)}${didYouMean(fn, this.env.functionNames()) || ' (declare it under `functions:`)'}`, fnPos.loc()));
+      // `call: dma_resv_lock(bo)`: a step written as a call
+      const step = stepSpelling(fn);
+      const written = args?.length === 1 ? `${fn}: ${args[0]}` : !args?.length && STEP_ARGS[step?.arg ?? 'none'].bare ? fn : `${fn}: ...`;
+      const hint = step
+        ? ` (${quote(fn)} is a step, not a function: write \`${written}\`; \`fencedep explain ${fn}\` shows its argument)`
+        : didYouMean(fn, this.env.functionNames()) || ' (declare it under `functions:`)';
+      this.report(new InputError(`undeclared function ${quote(fn)}${hint}`, fnPos.loc()));
       return null;
     }
     const params = this.env.functionParams?.(fn) ?? [];

@@ -546,6 +546,11 @@ export function canonicalHook(hook: string): string {
   return HOOK_BY_ALIAS.get(hook) ?? hook;
 }
 
+/** Every name of the hook `hook` is canonical for: itself and its aliases. */
+export function hookNames(hook: string): readonly string[] {
+  return [hook, ...(KERNEL_HOOK_TABLE.find((h) => h.name === hook)?.aliases ?? [])];
+}
+
 /** The family of a hook, by the part before its dot (`shrinker` of `shrinker.scan`), if known. */
 export function hookFamily(hook: string): HookFamily | null {
   const dot = hook.indexOf('.');

@@ -88,6 +88,23 @@ paths:
     expect(e).toEqual([{ line: 3, column: 25, message: expect.stringMatching(/^hook "shrinker.scna" is never invoked: .* \(did you mean "shrinker.scan"\?\)$/) }]);
   });
 
+  it('a hook nothing invokes: the did-you-mean looks among the included models\' hooks, under every name', async () => {
+    const near = await errors('include: [drm/gem]\nfunctions: {f: [might_sleep]}\nhooks: {drm_gem_object_funcs.vmapp: [f]}\npaths: [{name: p, steps: [might_sleep]}]\n');
+    expect(near.map((x) => x.message)).toEqual([expect.stringMatching(/^hook "drm_gem_object_funcs.vmapp" is never invoked: .*\(did you mean "drm_gem_object_funcs.vmap"\?\)$/)]);
+    const far = await errors('include: [drm/runtime-pm]\nfunctions: {f: [might_sleep]}\nhooks: {qqq.zzz: [f]}\npaths: [{name: p, steps: [might_sleep]}]\n');
+    expect(far[0]!.message).toContain('dev_pm_ops.runtime_resume');
+    expect(far[0]!.message).toContain('pm_runtime.resume');
+    expect(far[0]!.message).not.toMatch(/invoke: .*qqq\.zzz/);
+  });
+
+  it('a step written as a call says it is a step', async () => {
+    const e = await errors(`${HEAD}paths: [{name: p, steps: [{call: "mutex_lock(A)"}, {call: might_sleep}]}]\n`);
+    expect(e.map((x) => x.message)).toEqual([
+      'undeclared function "mutex_lock" ("mutex_lock" is a step, not a function: write `mutex_lock: A`; `fencedep explain mutex_lock` shows its argument)',
+      'undeclared function "might_sleep" ("might_sleep" is a step, not a function: write `might_sleep`; `fencedep explain might_sleep` shows its argument)',
+    ]);
+  });
+
   it('a function with parameters cannot be a hook callback', async () => {
     const e = await errors(`${HEAD}functions: {f: {params: [x], steps: []}}\nhooks: {drv.h: [f]}\npaths: [{name: p, steps: [{invoke: drv.h}]}]\n`);
     expect(e.map((x) => x.message)).toContain('hook "drv.h": function "f" has parameters (x); a function registered on a hook takes none');
