@@ -1,4 +1,4 @@
-/** drm/gem: vmap, shmem pages, the last reference and the GEM LRU walk of a shrinker. */
+/** drm/gem: vmap, PRIME pinning, shmem pages, the last reference and the GEM LRU walk of a shrinker. */
 import { callback, type Case } from '../case.js';
 
 /** A shrinker whose scan_objects walks an LRU with drm_gem_lru_scan() (`shrink`: the callback's steps). */
@@ -8,6 +8,33 @@ function shrinker(shrink: string, scan = 'drm_gem_lru_scan(lru, nr)'): string {
 
 /** A path `p` with `steps` (a flow sequence body). */
 const path = (steps: string, extra = '') => `${extra}paths:\n  - name: p\n    steps: [${steps}]\n`;
+
+/** The hook each of a driver's ops below is registered on. */
+const OPS = {
+  pin: 'drm_gem_object_funcs.pin',
+  unpin: 'drm_gem_object_funcs.unpin',
+  attach: 'dma_buf_ops.attach',
+  detach: 'dma_buf_ops.detach',
+} as const;
+
+/** A driver's GEM pin/unpin and PRIME attach/detach ops: each one given (a flow sequence of steps) registered on its hook. */
+function ops(given: Partial<Record<keyof typeof OPS, string>>): string {
+  const names = (Object.keys(OPS) as (keyof typeof OPS)[]).filter((k) => given[k] !== undefined);
+  return `functions:\n${names.map((k) => `  ${k}: ${given[k]}\n`).join('')}hooks:\n${names.map((k) => `  ${OPS[k]}: [${k}]\n`).join('')}`;
+}
+
+/** `call` with bo's reservation held around it (steps of a flow sequence). */
+const held = (call: string) => `{dma_resv_lock: "dma_resv[bo]"}, {call: "${call}"}, {dma_resv_unlock: "dma_resv[bo]"}`;
+/** panfrost's pin before its fix: it takes the reservation itself. */
+const PIN_TAKING_RESV = '[{call: drm_gem_shmem_pin(bo)}]';
+const UNPIN_TAKING_RESV = '[{dma_resv_lock: "dma_resv[bo]"}, {dma_resv_unlock: "dma_resv[bo]"}]';
+/** A pin and unpin that expect the reservation held (drm_gem_shmem_object_pin() since 6.10). */
+const PIN_LOCKED = '[{call: drm_gem_shmem_pin_locked(bo)}]';
+const UNPIN_LOCKED = '[{call: drm_gem_shmem_unpin_locked(bo)}]';
+/** The PRIME helpers as an exporter's dma_buf_ops.attach and .detach. */
+const ATTACH = '[{call: "drm_gem_map_attach(bo, attach)"}]';
+const DETACH = '[{call: "drm_gem_map_detach(bo, attach)"}]';
+const kernel = (release: string) => `options: {kernel: "${release}"}\n`;
 
 export const CASES: readonly Case[] = [
   {
@@ -69,6 +96,84 @@ export const CASES: readonly Case[] = [
     bad: path('{dma_resv_lock: "dma_resv[bo]"}, {call: drm_gem_shmem_pin(bo)}, {dma_resv_unlock: "dma_resv[bo]"}'),
     badRules: ['recursive-locking'],
     good: path('{call: drm_gem_shmem_pin(bo)}'),
+  },
+  {
+    name: 'drm_gem_shmem_pin_locked (without the reservation)',
+    bad: path('{call: drm_gem_shmem_pin_locked(bo)}'),
+    badRules: ['assert-held'],
+    good: path('{dma_resv_lock: "dma_resv[bo]"}, {call: drm_gem_shmem_pin_locked(bo)}, {call: drm_gem_shmem_unpin_locked(bo)}, {dma_resv_unlock: "dma_resv[bo]"}'),
+  },
+  {
+    name: 'drm_gem_shmem_unpin_locked (without the reservation)',
+    bad: path('{call: drm_gem_shmem_unpin_locked(bo)}'),
+    badRules: ['assert-held'],
+    good: path('{dma_resv_lock: "dma_resv[bo]"}, {call: drm_gem_shmem_unpin_locked(bo)}, {dma_resv_unlock: "dma_resv[bo]"}'),
+  },
+  {
+    name: 'drm_gem_object_funcs.pin (the driver\'s pin takes the reservation drm_gem_pin holds)',
+    bad: ops({ pin: PIN_TAKING_RESV }) + path('{call: drm_gem_pin(bo)}'),
+    badRules: ['recursive-locking'],
+    good: ops({ pin: PIN_LOCKED, unpin: UNPIN_LOCKED }) + path('{call: drm_gem_pin(bo)}, {call: drm_gem_unpin(bo)}'),
+  },
+  {
+    name: 'drm_gem_object_funcs.unpin (the driver\'s unpin takes the reservation drm_gem_unpin holds)',
+    bad: ops({ unpin: UNPIN_TAKING_RESV }) + path('{call: drm_gem_unpin(bo)}'),
+    badRules: ['recursive-locking'],
+    good: ops({ unpin: UNPIN_LOCKED }) + path('{call: drm_gem_unpin(bo)}'),
+  },
+  {
+    name: 'drm_gem_pin (takes the reservation itself: called with it held)',
+    bad: ops({ pin: PIN_LOCKED }) + path(held('drm_gem_pin(bo)')),
+    badRules: ['recursive-locking'],
+    good: ops({ pin: PIN_LOCKED }) + path('{call: drm_gem_pin(bo)}'),
+  },
+  {
+    name: 'drm_gem_pin before 6.10 (the driver\'s pin runs without the reservation: a pin that expects it held)',
+    bad: kernel('6.9') + ops({ pin: PIN_LOCKED }) + path('{call: drm_gem_pin(bo)}'),
+    badRules: ['assert-held'],
+    good: kernel('6.9') + ops({ pin: PIN_TAKING_RESV }) + path('{call: drm_gem_pin(bo)}'),
+  },
+  {
+    name: 'drm_gem_unpin (takes the reservation itself: called with it held)',
+    bad: ops({ unpin: UNPIN_LOCKED }) + path(held('drm_gem_unpin(bo)')),
+    badRules: ['recursive-locking'],
+    good: ops({ unpin: UNPIN_LOCKED }) + path('{call: drm_gem_unpin(bo)}'),
+  },
+  {
+    name: 'drm_gem_unpin before 6.10 (the driver\'s unpin runs without the reservation)',
+    bad: kernel('6.9') + ops({ unpin: UNPIN_LOCKED }) + path('{call: drm_gem_unpin(bo)}'),
+    badRules: ['assert-held'],
+    good: kernel('6.9') + ops({ unpin: UNPIN_TAKING_RESV }) + path('{call: drm_gem_unpin(bo)}'),
+  },
+  {
+    name: 'drm_gem_pin_locked (without the reservation: the driver\'s pin asserts it)',
+    bad: ops({ pin: PIN_LOCKED }) + path('{call: drm_gem_pin_locked(bo)}'),
+    badRules: ['assert-held'],
+    good: ops({ pin: PIN_LOCKED }) + path(held('drm_gem_pin_locked(bo)')),
+  },
+  {
+    name: 'drm_gem_unpin_locked (without the reservation: the driver\'s unpin asserts it)',
+    bad: ops({ unpin: UNPIN_LOCKED }) + path('{call: drm_gem_unpin_locked(bo)}'),
+    badRules: ['assert-held'],
+    good: ops({ unpin: UNPIN_LOCKED }) + path(held('drm_gem_unpin_locked(bo)')),
+  },
+  {
+    name: 'drm_gem_map_attach (an importer attaches: the exporter\'s pin takes the reservation again)',
+    bad: ops({ pin: PIN_TAKING_RESV, attach: ATTACH }) + path('{call: "dma_buf_attach(bo, dev)"}'),
+    badRules: ['recursive-locking'],
+    good: ops({ pin: PIN_LOCKED, unpin: UNPIN_LOCKED, attach: ATTACH, detach: DETACH }) + path('{call: "dma_buf_attach(bo, dev)"}, {call: "dma_buf_detach(bo, attach)"}'),
+  },
+  {
+    name: 'drm_gem_map_attach in 6.10 (through drm_gem_pin: an attach op that holds the reservation around it)',
+    bad: kernel('6.10') + ops({ pin: PIN_LOCKED, attach: `[${held('drm_gem_map_attach(bo, attach)')}]` }) + path('{call: "dma_buf_attach(bo, dev)"}'),
+    badRules: ['recursive-locking'],
+    good: kernel('6.10') + ops({ pin: PIN_LOCKED, attach: ATTACH }) + path('{call: "dma_buf_attach(bo, dev)"}'),
+  },
+  {
+    name: 'drm_gem_map_detach (a detach op that holds the reservation around it)',
+    bad: ops({ unpin: UNPIN_LOCKED, detach: `[${held('drm_gem_map_detach(bo, attach)')}]` }) + path('{call: "dma_buf_detach(bo, attach)"}'),
+    badRules: ['recursive-locking'],
+    good: ops({ unpin: UNPIN_LOCKED, detach: DETACH }) + path('{call: "dma_buf_detach(bo, attach)"}'),
   },
   {
     name: 'drm_gem_shmem_vmap_locked (vmap allocates under the reservation, here inside a spinlock)',
