@@ -16,7 +16,9 @@ export const DMA_FENCE_MAP = 'dma_fence_map';
 export const FS_RECLAIM = 'fs_reclaim';
 export const NOTIFIER_MAP = 'mmu_notifier_invalidate_range_start';
 export const MMAP_LOCK = '&mm->mmap_lock';
-export const RESV_CLASSES: ReadonlySet<string> = new Set(['reservation_ww_class_mutex', 'reservation_ww_class_acquire']);
+/** The ww acquire context's lockdep class of reservations (ww_acquire_init). */
+export const RESV_ACQUIRE = 'reservation_ww_class_acquire';
+export const RESV_CLASSES: ReadonlySet<string> = new Set(['reservation_ww_class_mutex', RESV_ACQUIRE]);
 /** The kernel model's boot-time priming (`dma_resv_lockdep()`), docs/kernel-semantics.md §3.5. */
 export const PRIMING_PATH = 'kernel:dma_resv_lockdep';
 /** The precise fence model gives each fence class F its own node, `fence:F`. */
@@ -175,6 +177,13 @@ export function hasFence(a: Analysis): boolean {
 
 export function isResv(cls: string): boolean {
   return RESV_CLASSES.has(cls);
+}
+
+/** Possible recursive locking of a reservation, made while a ww acquire context is held: one locked without the context. */
+export function lockedWithoutContext(f: Diagnosable): boolean {
+  if (f.rule !== 'recursive-locking') return false;
+  const a = analyze(f);
+  return [...a.classes].some((c) => isResv(c) && c !== RESV_ACQUIRE) && a.held.includes(RESV_ACQUIRE);
 }
 
 export function isMmapLock(e: Edge, end: 'from' | 'to'): boolean {

@@ -5,10 +5,12 @@
  * *_unlocked variants, drm_prime_gem_destroy) called under drm_exec, typically a BO destroyed
  * when drm_exec drops its last reference (xe, 2024).
  */
-import { analyze, isResv } from './analysis.js';
+import { modelDisplayPath } from '../load/models.js';
+import { analyze, lockedWithoutContext } from './analysis.js';
 import { definePattern } from './pattern.js';
 
-const ACQUIRE = 'reservation_ww_class_acquire';
+/** The drm/dma-buf model: its calls that lock the buffer's reservation themselves. */
+const DMA_BUF_MODEL = modelDisplayPath('drm/dma-buf');
 
 export default definePattern({
   meta: {
@@ -21,9 +23,8 @@ export default definePattern({
       'the transaction first; inside it use the locked variants (dma_buf_map_attachment, ' +
       'dma_buf_vmap) on a reservation locked with the transaction\'s context.',
   },
+  // Only when a dma-buf call took it: any other ctx-less reservation is resv-lock-without-ctx.
   match(f) {
-    if (f.rule !== 'recursive-locking') return false;
-    const a = analyze(f);
-    return [...a.classes].some((c) => isResv(c) && c !== ACQUIRE) && a.held.includes(ACQUIRE);
+    return lockedWithoutContext(f) && analyze(f).frames.some((s) => s.file === DMA_BUF_MODEL);
   },
 });

@@ -12,23 +12,24 @@
  *  1. fence-callback-sleeps          sleep in a fence callback / fence op
  *  2. syncobj-wait-with-locks        a syncobj WAIT_FOR_SUBMIT wait with locks held (narrow: only
  *                                    the drm/syncobj model's wait steps; before the generic waits)
- *  3. dma-buf-call-under-resv        a reservation locked without the transaction's context
- *  4. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
- *  5. resv-in-signalling             dma_resv lock inside a signalling section
- *  6. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
- *  7. alloc-in-signalling            blocking allocation inside a signalling section
- *  8. notifier-in-signalling         waiting for an invalidation inside a signalling section
- *  9. wait-in-signalling             wait in a section holding a lock taken in that section
- * 10. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
- * 11. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
- * 12. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
- * 13. circular-fence-dependency      fences waiting for each other (precise fence model)
- * 14. fault-under-resv               copy_*_user / might_fault under dma_resv
- * 15. hmm-fault-under-resv           hmm_range_fault (or the mmap_lock it needs) under dma_resv
- * 16. mmap-lock-in-notifier          mmap_lock taken in a notifier callback (before the
+ *  3. dma-buf-call-under-resv        a dma-buf call locking a reservation without the transaction's context
+ *  4. resv-lock-without-ctx          any other reservation locked without the transaction's context
+ *  5. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
+ *  6. resv-in-signalling             dma_resv lock inside a signalling section
+ *  7. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
+ *  8. alloc-in-signalling            blocking allocation inside a signalling section
+ *  9. notifier-in-signalling         waiting for an invalidation inside a signalling section
+ * 10. wait-in-signalling             wait in a section holding a lock taken in that section
+ * 11. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
+ * 12. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
+ * 13. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
+ * 14. circular-fence-dependency      fences waiting for each other (precise fence model)
+ * 15. fault-under-resv               copy_*_user / might_fault under dma_resv
+ * 16. hmm-fault-under-resv           hmm_range_fault (or the mmap_lock it needs) under dma_resv
+ * 17. mmap-lock-in-notifier          mmap_lock taken in a notifier callback (before the
  *                                    generic notifier-lock pattern, whose remedy does not fit)
- * 17. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
- * 18. shrinker-blocking-lock         a shrinker's lock held across an allocation
+ * 18. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
+ * 19. shrinker-blocking-lock         a shrinker's lock held across an allocation
  */
 import type { Diagnosable, Pattern } from './pattern.js';
 import allocInSignalling from './alloc-in-signalling.js';
@@ -43,6 +44,7 @@ import mmapLockInNotifier from './mmap-lock-in-notifier.js';
 import notifierInSignalling from './notifier-in-signalling.js';
 import notifierLockAcrossAlloc from './notifier-lock-across-alloc.js';
 import resvInSignalling from './resv-in-signalling.js';
+import resvLockWithoutCtx from './resv-lock-without-ctx.js';
 import runtimePmInSignalling from './runtime-pm-in-signalling.js';
 import shrinkerBlockingLock from './shrinker-blocking-lock.js';
 import signallingLockAcrossAlloc from './signalling-lock-across-alloc.js';
@@ -57,6 +59,7 @@ export const PATTERNS: readonly Pattern[] = [
   fenceCallbackSleeps,
   syncobjWaitWithLocks,
   dmaBufCallUnderResv,
+  resvLockWithoutCtx,
   sleepInNonblockingNotifier,
   resvInSignalling,
   runtimePmInSignalling,
