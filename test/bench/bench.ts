@@ -105,18 +105,18 @@ async function kernelFixtures(): Promise<string[]> {
 
 /**
  * Where a file's time goes in a warm process (the mean over `rounds` rounds after one to warm
- * up), per file: loading it, replaying the paths of the models it includes (which run first),
- * replaying its own paths and making findings.
+ * up), per file: loading it (and setting up its replay), replaying the paths of the models it
+ * includes (which run first), replaying its own paths and making findings.
  */
-async function perFileSplit(files: readonly string[], rounds = 5): Promise<{ load: number; models: number; own: number }> {
+async function perFileSplit(files: readonly string[], rounds = 10): Promise<{ load: number; models: number; own: number }> {
   const t = { load: 0, models: 0, own: 0 };
   for (let round = 0; round <= rounds; round++) {
     for (const file of files) {
       const t0 = performance.now();
       const scenario = await loadScenario(file);
-      const t1 = performance.now();
       const collector = new FindingCollector(scenario.options);
       const replayer = new Replayer(scenario, collector);
+      const t1 = performance.now();
       let i = 0;
       for (; i < scenario.paths.length && scenario.paths[i]!.loc.file !== scenario.file; i++) replayer.runPath(scenario.paths[i]!);
       const t2 = performance.now();
