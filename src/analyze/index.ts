@@ -40,5 +40,26 @@ export function startAnalysis(setup: ReplayerSetup, tuning: ReplayTuning = {}): 
 /** Replay a whole scenario and make findings of what it detects. */
 export function analyzeScenario(scenario: Scenario, tuning: ReplayTuning = {}): Analysis {
   const collector = new FindingCollector(scenario.options);
-  return { ...replayScenario(scenario, collector, tuning), findings: groupFindings(collector.findings) };
+  const out = replayScenario(scenario, collector, tuning);
+  return { ...out, findings: groupFindings(dependingOnModelRules(scenario, collector.findings, tuning)) };
+}
+
+/**
+ * `modelRules` only on the findings that need them: a trace that merely passes through a
+ * model's rule (a cycle of two driver locks inside run_job's section) is a finding lockdep
+ * makes without the rule. Decided by replaying lockdep's view (`lockdepOnly`) once, only for a
+ * scenario with a finding marked.
+ */
+function dependingOnModelRules(scenario: Scenario, findings: readonly Finding[], tuning: ReplayTuning): readonly Finding[] {
+  if (scenario.options.lockdepOnly || !findings.some((f) => f.modelRules)) return findings;
+  const options = { ...scenario.options, lockdepOnly: true };
+  const lockdep = new FindingCollector(options);
+  replayScenario({ ...scenario, options }, lockdep, tuning);
+  const key = (f: Finding): string => `${f.rule}\u0000${[...f.lockdep].sort().join('\u0000')}`;
+  const alsoWithout = new Set(lockdep.findings.map(key));
+  return findings.map((f) => {
+    if (!f.modelRules || !alsoWithout.has(key(f))) return f;
+    const { modelRules: _modelRules, ...rest } = f;
+    return rest;
+  });
 }

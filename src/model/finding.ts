@@ -97,8 +97,9 @@ export interface Finding {
    */
   readonly group?: string;
   /**
-   * The model rules (`model_rule:` steps) the finding's traces pass through: what of it comes
-   * from a documented rule rather than a kernel annotation, so lockdep alone would not say it.
+   * The model rules (`model_rule:` steps) the finding's traces pass through, when lockdep
+   * alone (the replay without them) would not make it: it comes from a documented rule rather
+   * than a kernel annotation.
    */
   readonly modelRules?: readonly string[];
   /** The lockdep heading, e.g. `WARNING: possible circular locking dependency detected`. */

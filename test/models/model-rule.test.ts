@@ -58,6 +58,28 @@ describe('model_rule', () => {
     expect(marked.map((s) => [s.step, s.line])).toEqual([['signalling', 9]]);
   });
 
+  it('a finding whose trace only passes through a marked section names no rule: lockdep makes it alone', async () => {
+    // A -> B inside the model's section, B -> A elsewhere: the cycle needs no signalling section
+    const out = await replayYaml(`version: 1
+name: t
+include: [kernel]
+locks: {A: mutex, B: mutex}
+functions:
+  run_job: [{mutex_lock: A}, {mutex_lock: B}, {mutex_unlock: B}, {mutex_unlock: A}]
+paths:
+  - name: run_job work
+    steps:
+      - signalling: [{call: run_job}]
+        model_rule: "${RULE}"
+  - name: ioctl
+    steps: [{mutex_lock: B}, {mutex_lock: A}, {mutex_unlock: A}, {mutex_unlock: B}]
+`);
+    expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
+    expect(out.findings[0]!.modelRules).toBeUndefined();
+    // the frame still says it is the model's rule
+    expect(out.findings[0]!.chain.flatMap((c) => c.stack).some((s) => s.modelRule === RULE)).toBe(true);
+  });
+
   it('a finding through an annotated section names no rule', async () => {
     const out = await replayYaml(ANNOTATED);
     expect(out.findings.map((f) => f.rule)).toEqual(['circular-dependency']);
