@@ -168,8 +168,15 @@ export function callOf(e: ModelEntry): string {
   return e.params.length ? `${e.name}(${e.params.join(', ')})` : e.name;
 }
 
-/** The explain text (markdown) of a model function or hook. */
+/** The explain text (markdown) of a model function, hook or path. */
 export function modelEntryMarkdown(e: ModelEntry): string {
+  if (e.kind === 'path') {
+    return (
+      `# ${e.name}\n\n> a path of the built-in model \`${e.model}\`: the kernel's own code, replayed with every scenario that includes it\n\n` +
+      `## What it replays\n\n${e.doc || '(no comment in the model: read its steps)'}\n\n${e.runs ? `Runs as: ${e.runs}.\n\n` : ''}` +
+      `## Model\n\nrules/${e.model}.yaml in the fencedep package; \`graph --hide-model\` leaves its dependencies out of a drawing.\n`
+    );
+  }
   const signature = e.kind === 'function' ? `call: ${callOf(e)}` : `hooks: { ${e.name}: [your_callback] }`;
   const invoked = e.kind === 'hook' ? `\n## Invoked by\n\n${e.invokedBy.length ? e.invokedBy.map((b) => `- ${b}`).join('\n') : '- nothing in the model: a path of yours invokes it'}\n` : '';
   return (

@@ -1,8 +1,9 @@
 /**
- * The documentation of the built-in helper models' functions and hooks (rules/drm*.yaml), for
- * `fencedep explain <function|hook>`: the comment block written above the function or hook in
- * the model file itself, so the model stays the one source of truth; who invokes a hook is
- * read from the model's steps.
+ * The documentation of the built-in helper models' functions and hooks (rules/drm*.yaml), and of
+ * every built-in model's paths (the kernel's and the helpers' own code, `kernel:kswapd`,
+ * `ttm:ttm_bo_delayed_delete`, as traces name them), for `fencedep explain <name>`: the comment
+ * block written above it in the model file itself, so the model stays the one source of truth;
+ * who invokes a hook is read from the model's steps.
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
@@ -10,7 +11,7 @@ import { builtinModelFile, builtinModelNames } from './models.js';
 
 export interface ModelEntry {
   readonly name: string;
-  readonly kind: 'function' | 'hook';
+  readonly kind: 'function' | 'hook' | 'path';
   /** The model that declares it (`drm/sched`). */
   readonly model: string;
   readonly params: readonly string[];
@@ -18,6 +19,8 @@ export interface ModelEntry {
   readonly doc: string;
   /** For a hook: the model functions and paths that invoke it. */
   readonly invokedBy: readonly string[];
+  /** For a path: where it runs (`work: ... on ...`, `context: hardirq`), as written. */
+  readonly runs?: string;
 }
 
 /** Models whose functions and hooks `explain` documents: the DRM helper layers. */
@@ -31,7 +34,8 @@ let cache: readonly ModelEntry[] | null = null;
 export function modelEntries(): readonly ModelEntry[] {
   if (cache) return cache;
   const out: ModelEntry[] = [];
-  for (const model of documentedModels()) {
+  const helpers = new Set(documentedModels());
+  for (const model of builtinModelNames()) {
     const file = builtinModelFile(model);
     if (!file) continue;
     const doc = parseDocument(readFileSync(file, 'utf8'));
@@ -42,6 +46,11 @@ export function modelEntries(): readonly ModelEntry[] {
       const v = root.get(key, true);
       return isMap(v) ? (v.items as Pair[]).map((pair, i) => ({ pair, doc: commentOf(pair) || (i === 0 ? tidy(v.commentBefore) : '') })) : [];
     };
+    // The file's header comment: yaml attaches it to the document or to the first key.
+    const first = (root.items[0] as Pair | undefined)?.key as Node | undefined;
+    const header = tidy(doc.commentBefore) || tidy(first && 'commentBefore' in first ? first.commentBefore : null);
+    for (const p of pathsOf(root, header)) out.push({ ...p, model });
+    if (!helpers.has(model)) continue;
     const invokers = invokersOf(root);
     for (const { pair: p, doc } of section('functions')) {
       const name = String(isScalar(p.key) ? p.key.value : p.key);
@@ -56,6 +65,22 @@ export function modelEntries(): readonly ModelEntry[] {
   }
   cache = out;
   return out;
+}
+
+/** A model's paths, each with the comment above it (else the model's header) and where it runs. */
+function pathsOf(root: Node, header: string): Omit<ModelEntry, 'model'>[] {
+  if (!isMap(root)) return [];
+  const paths = root.get('paths', true);
+  if (!isSeq(paths)) return [];
+  return paths.items.flatMap((item, i) => {
+    if (!isMap(item)) return [];
+    const doc = tidy(item.commentBefore) || (i === 0 ? tidy(paths.commentBefore) : '') || header;
+    const work = item.get('work', true);
+    const runs = isMap(work)
+      ? `work item ${String(work.get('item'))} on ${String(work.get('queue'))}`
+      : item.get('context') !== undefined ? `context: ${String(item.get('context'))}` : undefined;
+    return [{ name: String(item.get('name')), kind: 'path' as const, params: [], doc, invokedBy: [], ...(runs ? { runs } : {}) }];
+  });
 }
 
 function commentOf(p: Pair): string {

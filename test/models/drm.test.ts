@@ -39,7 +39,7 @@ describe('DRM helper models: each function and hook, misused and used as documen
 
 describe('DRM helper models: coverage', () => {
   it('every model function and hook has a failing and a passing case here', () => {
-    const missing = modelEntries().filter((e) => !CASES.some((c) => c.name === e.name || c.name.startsWith(`${e.name} `)));
+    const missing = modelEntries().filter((e) => e.kind !== 'path' && !CASES.some((c) => c.name === e.name || c.name.startsWith(`${e.name} `)));
     expect(missing.map((e) => e.name)).toEqual([]);
   });
 });
