@@ -2,7 +2,7 @@
 // V8's code cache: `npm run build` saves the compiled code beside the bundle (main.cjs.cache),
 // so a start reads bytecode instead of compiling 700 kB of JavaScript. V8 checks the cache
 // against the source, its own version and its flags; when it does not fit (another Node
-// release) V8 ignores it and compiles the source, only slower.
+// release, node run with other V8 flags) V8 ignores it and compiles the source, only slower.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';

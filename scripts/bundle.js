@@ -3,9 +3,9 @@
 // dist/bundle/main.cjs is the whole CLI, minified, written as one function expression taking
 // CommonJS's arguments, so bin/bundle.js compiles it with vm.Script and V8's code cache
 // without copying 700 kB of source into a wrapper. It is pure ASCII (checked here), so it is
-// read as latin1, a plain copy. Then the bundle checks one bundled fixture (output dropped)
-// and V8's compiled code of every function that ran is saved to main.cjs.cache: a start
-// deserialises bytecode instead of parsing and compiling the source.
+// read as latin1, a plain copy. Then the bundle checks a small scenario of its own (output
+// dropped) and V8's compiled code of every function that ran is saved to main.cjs.cache: a
+// start deserialises bytecode instead of parsing and compiling the source.
 //
 // dist/bundle/trace-worker.js is the JSONL reader thread (src/load/trace-worker.ts), an ES module.
 //
