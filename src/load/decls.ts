@@ -12,6 +12,7 @@ import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import { profileOf, releaseOf } from '../model/kernel-release.js';
 import type { CodeLoc, SourceLoc } from '../model/location.js';
 import { canonicalHook, hookNames } from '../model/vocabulary.js';
+import { builtinModelOf } from './models.js';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
@@ -356,7 +357,10 @@ export class Declarations implements StepEnv {
     const prev = this.functions.get(name);
     if (prev) {
       const same = sameValue(prev.raw, body);
-      if (!same || this.twiceInOneFile(prev.loc, loc)) this.report(duplicate('function', name, prev.loc, loc, same));
+      const model = builtinModelOf(prev.loc.file);
+      // A model grew a function of the name a driver file wrote itself: say how to use the model's.
+      const extra = model && !same ? ` (the built-in model ${model} models it: drop yours and write \`call: ${prev.params.length ? `${name}(${prev.params.join(', ')})` : name}\` — \`fencedep explain ${name}\` — or give yours another name)` : '';
+      if (!same || this.twiceInOneFile(prev.loc, loc)) this.report(duplicate('function', name, prev.loc, loc, same, extra));
       return false;
     }
     this.functions.set(name, { loc, raw: body, pos, steps: null, checked: false, ...functionForm(body, pos, this.report) });

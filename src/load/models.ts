@@ -36,6 +36,12 @@ export function modelDisplayPath(name: string): string {
   return `<fencedep>/rules/${name}.yaml`;
 }
 
+/** The built-in model a displayed location is in (`drm/gem`), or null for a user's file. */
+export function builtinModelOf(file: string): string | null {
+  const m = /^<fencedep>\/rules\/(.+)\.yaml$/.exec(file);
+  return m ? m[1]! : null;
+}
+
 /** Every built-in model name, sorted. */
 export function builtinModelNames(): string[] {
   const dir = rulesDir();

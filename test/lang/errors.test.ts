@@ -97,6 +97,11 @@ paths:
     expect(far[0]!.message).not.toMatch(/invoke: .*qqq\.zzz/);
   });
 
+  it('a function of the name a built-in model declares: how to use the model\'s instead', async () => {
+    const e = await errors('include: [drm/exec]\nfunctions: {drm_exec_init: [might_sleep]}\npaths: [{name: p, steps: [{call: drm_exec_init}]}]\n');
+    expect(e[0]!.message).toMatch(/^function "drm_exec_init" is declared twice, differently: at <fencedep>\/rules\/drm\/exec.yaml:\d+:\d+ and at case.yaml:2:13 \(the built-in model drm\/exec models it: drop yours and write `call: drm_exec_init\(exec, flags, nr\)`/);
+  });
+
   it('a step written as a call says it is a step', async () => {
     const e = await errors(`${HEAD}paths: [{name: p, steps: [{call: "mutex_lock(A)"}, {call: might_sleep}]}]\n`);
     expect(e.map((x) => x.message)).toEqual([
