@@ -1,0 +1,56 @@
+/**
+ * bin/fencedep.js in a checkout refuses to run code older than src/ (after a git pull without
+ * `npm run build`, the old code rejected the new syntax and blamed the built-in models). Run on a
+ * copy of bin/ beside a stand-in bundle whose main returns 7, with src/ older or newer.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync, utimesSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { scratch } from '../fuzz/harness.js';
+
+const ROOT = path.join(import.meta.dirname, '..', '..');
+const fx = scratch('stale');
+afterAll(() => fx.cleanup());
+
+/** A checkout: bin/ as shipped, a stand-in bundle, one source file and an editor's swap file. */
+function checkout(): string {
+  const dir = fx.sub(`co-${Math.random().toString(36).slice(2)}`);
+  const put = (rel: string, text: string | Buffer) => fx.write(path.join(path.relative(fx.dir, dir), rel), text);
+  for (const f of ['fencedep.js', 'bundle.js']) put(`bin/${f}`, readFileSync(path.join(ROOT, 'bin', f)));
+  put('package.json', '{"type": "module"}\n');
+  put('dist/bundle/main.cjs', '(function (exports, require, module) { module.exports.main = async () => 7; })\n');
+  put('src/load/names.ts', 'export {};\n');
+  put('src/load/.names.ts.swp', 'editor state\n');
+  return dir;
+}
+
+const run = (dir: string) => spawnSync(process.execPath, [path.join(dir, 'bin', 'fencedep.js'), 'check', 'x.yaml'], { encoding: 'utf8' });
+const at = (dir: string, rel: string, seconds: number) => utimesSync(path.join(dir, rel), seconds, seconds);
+
+describe('a build older than src/', () => {
+  it('runs the build when src/ is older', () => {
+    const dir = checkout();
+    for (const rel of ['src/load/names.ts', 'src/load/.names.ts.swp', 'src/load', 'src']) at(dir, rel, 1_000_000);
+    const r = run(dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(7);
+  });
+
+  it('an editor\'s file in a directory changed since is not source', () => {
+    const dir = checkout();
+    at(dir, 'src/load/names.ts', 1_000_000);
+    at(dir, 'dist/bundle/main.cjs', 2_000_000);
+    const r = run(dir);
+    expect(r.status).toBe(7);
+  });
+
+  it('refuses, naming the changed file, when a source file is newer', () => {
+    const dir = checkout();
+    at(dir, 'dist/bundle/main.cjs', 1_000_000);
+    const r = run(dir);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('fencedep: src/load/names.ts changed after the last build: run `npm run build` (the built code would not be what the checkout says)\n');
+  });
+});
