@@ -21,6 +21,7 @@ import { fileStats } from '../analyze/stats.js';
 import { Expansion, formatCount, MAX_EXPANDED_STEPS, MAX_STREAM_EXPANSION } from '../load/expansion.js';
 import { MAX_ERRORS } from '../load/scenario.js';
 import { notText } from '../load/source.js';
+import { CONFIG_FILE_NAMES } from '../config/index.js';
 
 export interface CheckOptions {
   /** `--kernel`: overrides the scenario's `options.kernel`. */
@@ -61,6 +62,8 @@ function byteOrder(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
+const CONFIG_FILES: ReadonlySet<string> = new Set(CONFIG_FILE_NAMES);
+
 function isScenarioFile(name: string): boolean {
   return SCENARIO_EXTENSIONS.some((ext) => name.endsWith(ext));
 }
@@ -75,8 +78,9 @@ function describeFsError(err: unknown): string {
 
 /**
  * Every scenario file under `dir`, recursively, sorted by byte order of the whole path.
- * Hidden entries (`.git`, `.cache`…) and `node_modules` are skipped; symlinks are followed,
- * except a link back to a directory being walked (a loop).
+ * Hidden entries (`.git`, `.cache`…), `node_modules` and the config file (`check .` beside
+ * the `fencedep.config.yaml` that `init` wrote) are skipped; symlinks are followed, except a
+ * link back to a directory being walked (a loop).
  */
 async function walk(dir: string, ancestors: ReadonlySet<string>, out: string[]): Promise<void> {
   const real = await realpath(dir);
@@ -84,7 +88,7 @@ async function walk(dir: string, ancestors: ReadonlySet<string>, out: string[]):
   const inside = new Set(ancestors).add(real);
   const entries = await readdir(dir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    if (entry.name.startsWith('.') || entry.name === 'node_modules' || CONFIG_FILES.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();

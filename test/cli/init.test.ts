@@ -36,6 +36,11 @@ describe('fencedep init', () => {
     const j = JSON.parse(check.out);
     expect(j.results.map((x: { file: string; status: string }) => [path.relative(sb.dir, x.file), x.status])).toEqual([[path.join('scenarios', 'example.yaml'), 'pass']]);
     expect(j.results[0].findings.map((f: { rule: string; pattern?: string; expected: boolean }) => [f.rule, f.pattern, f.expected])).toEqual([['circular-dependency', 'alloc-in-signalling', true]]);
+    // `check .` (here the directory by name) walks it: the config file beside the scenarios is not a scenario.
+    const dot = await runIn(sb.dir, ['check', '--format', 'json', sb.dir]);
+    expect(dot.err).toBe('');
+    expect(dot.code).toBe(0);
+    expect(JSON.parse(dot.out).results.map((x: { file: string }) => path.basename(x.file))).toEqual(['example.yaml']);
   });
 
   it('into a directory given as an argument', async () => {
