@@ -24,12 +24,13 @@
  * 12. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
  * 13. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
  * 14. circular-fence-dependency      fences waiting for each other (precise fence model)
- * 15. fault-under-resv               copy_*_user / might_fault under dma_resv
- * 16. hmm-fault-under-resv           hmm_range_fault (or the mmap_lock it needs) under dma_resv
- * 17. mmap-lock-in-notifier          mmap_lock taken in a notifier callback (before the
+ * 15. mmap-lock-in-dma-buf-op        an exporter's dma_buf_ops callback (reservation held) takes mmap_lock
+ * 16. fault-under-resv               copy_*_user / might_fault under dma_resv
+ * 17. hmm-fault-under-resv           hmm_range_fault (or the mmap_lock it needs) under dma_resv
+ * 18. mmap-lock-in-notifier          mmap_lock taken in a notifier callback (before the
  *                                    generic notifier-lock pattern, whose remedy does not fit)
- * 18. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
- * 19. shrinker-blocking-lock         a shrinker's lock held across an allocation
+ * 19. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
+ * 20. shrinker-blocking-lock         a shrinker's lock held across an allocation
  */
 import type { Diagnosable, Pattern } from './pattern.js';
 import allocInSignalling from './alloc-in-signalling.js';
@@ -40,6 +41,7 @@ import fenceCallbackSleeps from './fence-callback-sleeps.js';
 import fenceWaitInNotifier from './fence-wait-in-notifier.js';
 import hmmFaultUnderResv from './hmm-fault-under-resv.js';
 import lockHeldAcrossFenceWait from './lock-held-across-fence-wait.js';
+import mmapLockInDmaBufOp from './mmap-lock-in-dma-buf-op.js';
 import mmapLockInNotifier from './mmap-lock-in-notifier.js';
 import notifierInSignalling from './notifier-in-signalling.js';
 import notifierLockAcrossAlloc from './notifier-lock-across-alloc.js';
@@ -70,6 +72,7 @@ export const PATTERNS: readonly Pattern[] = [
   fenceWaitInNotifier,
   lockHeldAcrossFenceWait,
   circularFenceDependency,
+  mmapLockInDmaBufOp,
   faultUnderResv,
   hmmFaultUnderResv,
   mmapLockInNotifier,
