@@ -53,6 +53,8 @@ export interface Detections {
     readonly next: LockLine;
     readonly prev: LockLine;
     readonly sameInstance: boolean;
+    /** Both acquisitions are (non-recursive) reads: a deadlock only once a writer waits between them. */
+    readonly reads: boolean;
     /** Set when found as a same-class cycle by the search rather than on the held stack. */
     readonly existing: readonly DependencyStep[] | null;
   };

@@ -475,6 +475,7 @@ export class Lockdep {
         next: this.line(next),
         prev: this.line(prev),
         sameInstance: prev.declName === next.declName && prev.instance === next.instance,
+        reads: prev.read !== 0 && next.read !== 0,
         existing: null,
       });
       return false;
@@ -523,6 +524,7 @@ export class Lockdep {
       this.sink.report('recursive-locking', {
         site, next: this.line(next), prev: this.line(prev),
         sameInstance: prev.declName === next.declName && prev.instance === next.instance,
+        reads: prev.read !== 0 && next.read !== 0,
         existing,
       });
       return;

@@ -1,4 +1,5 @@
-import { ruleTester, yaml } from './rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { replayYaml, ruleTester, yaml } from './rule-tester.js';
 
 ruleTester('recursive-locking', {
   valid: [
@@ -98,4 +99,21 @@ ruleTester('recursive-locking', {
       findings: [{ locks: ['R'], line: 6 }],
     },
   ],
+});
+
+describe('recursive-locking: how sure the deadlock is', () => {
+  /** The note lockdep's "May be due to missing lock nesting notation" stands at. */
+  const note = async (first: string, second: string, unlock: string): Promise<string[]> => {
+    const out = await replayYaml(`version: 1\nname: t\nlocks: {S: rwsem, M: mutex}\npaths:\n  - name: t\n    steps: [{${first}}, {${second}}, {${unlock}}, {${unlock}}]\n`);
+    return out.findings.flatMap((f) => f.report).flatMap((b) => (b.kind === 'text' && /instance|nesting/.test(b.text) ? [b.text.trim()] : []));
+  };
+
+  it('the same instance read twice: a deadlock once a writer waits between the reads', async () => {
+    expect(await note('down_read: S', 'down_read: S', 'up_read: S')).toEqual(['The same lock instance is read twice: a deadlock as soon as a writer waits between the two reads.']);
+  });
+
+  it('the same instance taken twice otherwise: certain', async () => {
+    expect(await note('mutex_lock: M', 'mutex_lock: M', 'mutex_unlock: M')).toEqual(['The same lock instance is taken twice: a certain self-deadlock.']);
+    expect(await note('down_read: S', 'down_write: S', 'up_read: S')).toEqual(['The same lock instance is taken twice: a certain self-deadlock.']);
+  });
 });
