@@ -133,6 +133,11 @@ export class FileLoader {
     if (foreign && keys.length > 0 && !keys.some((k) => TOP_LEVEL_KEYS.includes(k))) {
       return notScenario(`none of its ${keys.length} top-level key${keys.length === 1 ? ' is' : 's is'} a scenario key (${TOP_LEVEL_KEYS.join(', ')}); the file's text is not shown`);
     }
+    // fencedep's own JSON report, saved where scenarios are checked (`check DIR` finds it)
+    const tool = (value as { tool?: { name?: unknown } }).tool;
+    if (!foreign && tool?.name === 'fencedep' && 'results' in value) {
+      return notScenario('got a fencedep report (`--format json` output): keep reports out of the checked directories, or write them with `--output` elsewhere');
+    }
     const r = validate(fileSchema, value, parsed.pos, '');
     if (!r.ok) {
       r.errors.forEach(this.report);

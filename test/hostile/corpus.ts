@@ -91,6 +91,7 @@ export const CASES: readonly HostileCase[] = [
   { what: 'two YAML documents', files: { 'two.yaml': 'locks: {}\n---\npaths: []\n' }, exit: 2, lines: [/two\.yaml:2:1: error: a scenario file holds one YAML document/] },
   { what: 'unknown YAML tag', files: { 'tag.yaml': 'locks:\n  A: !mytag mutex\n' }, exit: 2, lines: [/tag\.yaml:2:\d+: error: /] },
   { what: 'a list, not a map', files: { 'list.yaml': '- a\n- b\n' }, exit: 2, lines: [/list\.yaml:1:1: error: a scenario is a map of keys/] },
+  { what: 'fencedep\'s own JSON report saved beside the scenarios', files: { 'report.json': '{"version": 1, "tool": {"name": "fencedep", "version": "0.1.0"}, "results": [], "summary": {}}\n' }, exit: 2, lines: [/report\.json:1:1: error: a scenario is a map of keys .*got a fencedep report \(`--format json` output\)/] },
   { what: 'a key longer than YAML allows (1,024 characters)', files: { 'longkey.yaml': `locks:\n  ${'k'.repeat(1500)}: mutex\n` }, exit: 2, lines: [/longkey\.yaml:2:3: error: The : indicator must be at most 1024 chars .*explicit key/] },
 
   // --- alias bombs and nesting ------------------------------------------------------------
