@@ -17,20 +17,21 @@
  *  5. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
  *  6. resv-in-signalling             dma_resv lock inside a signalling section
  *  7. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
- *  8. alloc-in-signalling            blocking allocation inside a signalling section
- *  9. notifier-in-signalling         waiting for an invalidation inside a signalling section
- * 10. wait-in-signalling             wait in a section holding a lock taken in that section
- * 11. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
- * 12. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
- * 13. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
- * 14. circular-fence-dependency      fences waiting for each other (precise fence model)
- * 15. mmap-lock-in-dma-buf-op        an exporter's dma_buf_ops callback (reservation held) takes mmap_lock
- * 16. fault-under-resv               copy_*_user / might_fault under dma_resv
- * 17. hmm-fault-under-resv           hmm_range_fault (or the mmap_lock it needs) under dma_resv
- * 18. mmap-lock-in-notifier          mmap_lock taken in a notifier callback (before the
+ *  8. runtime-pm-under-resv          a synchronous runtime PM transition under a reservation
+ *  9. alloc-in-signalling            blocking allocation inside a signalling section
+ * 10. notifier-in-signalling         waiting for an invalidation inside a signalling section
+ * 11. wait-in-signalling             wait in a section holding a lock taken in that section
+ * 12. signalling-lock-across-alloc   a lock of a signalling section held across an allocation
+ * 13. fence-wait-in-notifier         a notifier callback's fence wait closes the cycle
+ * 14. lock-held-across-fence-wait    a lock of a signalling section held across a fence wait
+ * 15. circular-fence-dependency      fences waiting for each other (precise fence model)
+ * 16. mmap-lock-in-dma-buf-op        an exporter's dma_buf_ops callback (reservation held) takes mmap_lock
+ * 17. fault-under-resv               copy_*_user / might_fault under dma_resv
+ * 18. hmm-fault-under-resv           hmm_range_fault (or the mmap_lock it needs) under dma_resv
+ * 19. mmap-lock-in-notifier          mmap_lock taken in a notifier callback (before the
  *                                    generic notifier-lock pattern, whose remedy does not fit)
- * 19. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
- * 20. shrinker-blocking-lock         a shrinker's lock held across an allocation
+ * 20. notifier-lock-across-alloc     a notifier callback's lock held across an allocation
+ * 21. shrinker-blocking-lock         a shrinker's lock held across an allocation
  */
 import type { Diagnosable, Pattern } from './pattern.js';
 import allocInSignalling from './alloc-in-signalling.js';
@@ -48,6 +49,7 @@ import notifierLockAcrossAlloc from './notifier-lock-across-alloc.js';
 import resvInSignalling from './resv-in-signalling.js';
 import resvLockWithoutCtx from './resv-lock-without-ctx.js';
 import runtimePmInSignalling from './runtime-pm-in-signalling.js';
+import runtimePmUnderResv from './runtime-pm-under-resv.js';
 import shrinkerBlockingLock from './shrinker-blocking-lock.js';
 import signallingLockAcrossAlloc from './signalling-lock-across-alloc.js';
 import syncobjWaitWithLocks from './syncobj-wait-with-locks.js';
@@ -65,6 +67,7 @@ export const PATTERNS: readonly Pattern[] = [
   sleepInNonblockingNotifier,
   resvInSignalling,
   runtimePmInSignalling,
+  runtimePmUnderResv,
   allocInSignalling,
   notifierInSignalling,
   waitInSignalling,
