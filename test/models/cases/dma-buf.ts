@@ -147,6 +147,21 @@ export const CASES: readonly Case[] = [
       path('cs ioctl', ...underBuf('{call: "dma_buf_map_attachment(buf, dir)"}')),
     ),
   })),
+  { name: 'dma_buf_mmap (under a reservation held by drm_exec: the locking convention)', ...unlockedCall('dma_buf_mmap(buf, vma, 0)') },
+  {
+    name: 'dma_buf_mmap in 6.3 (the core holds the reservation around the exporter\'s mmap, which takes it again)',
+    bad: `options: {kernel: "6.3"}\n${exporter({ mmap: TAKE_BUF }, path('importer mmap', 'mmap_write_lock', '{call: "dma_buf_mmap(buf, vma, 0)"}', 'mmap_write_unlock'))}`,
+    badRules: ['recursive-locking'],
+    good: `options: {kernel: "6.3"}\n${exporter({ mmap: '{might_sleep}' }, path('importer mmap', 'mmap_write_lock', '{call: "dma_buf_mmap(buf, vma, 0)"}', 'mmap_write_unlock'))}`,
+  },
+  {
+    // since 6.5 the exporter's mmap may take the reservation; it still runs under mmap_lock,
+    // which the exporter's ioctl takes (copy_to_user) inside exp_lock
+    name: 'dma_buf_ops.mmap (runs under mmap_lock held for write: a lock held around copy_to_user)',
+    bad: exporter({ mmap: `{mutex_lock: exp_lock}, ${TAKE_BUF}, {mutex_unlock: exp_lock}` }, path('exporter ioctl', '{mutex_lock: exp_lock}', '{copy_to_user: args}', '{mutex_unlock: exp_lock}')),
+    badRules: ['circular-dependency'],
+    good: exporter({ mmap: `{mutex_lock: exp_lock}, ${TAKE_BUF}, {mutex_unlock: exp_lock}` }, path('exporter ioctl', '{mutex_lock: exp_lock}', '{mutex_unlock: exp_lock}', '{copy_to_user: args}')),
+  },
   {
     name: 'dma_resv_reserve_fences (inside the signalling section, after drm_sched_job_arm)',
     bad: `paths:\n${path('submit', '{dma_resv_lock: "dma_resv[bo]"}', '{signalling: [{call: "dma_resv_reserve_fences(bo, 1)"}]}', '{dma_resv_unlock: "dma_resv[bo]"}')}`,

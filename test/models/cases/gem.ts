@@ -36,6 +36,15 @@ const ATTACH = '[{call: "drm_gem_map_attach(bo, attach)"}]';
 const DETACH = '[{call: "drm_gem_map_detach(bo, attach)"}]';
 const kernel = (release: string) => `options: {kernel: "${release}"}\n`;
 
+/**
+ * A driver op on `hook` that takes the driver's lock `drv`, and an ioctl that holds `drv` around
+ * copy_to_user (a fault: mmap_lock for read) — `before` the copy when misused, after it when not.
+ */
+function opUnderMmapLock(hook: string, misused: boolean, op = '{mutex_lock: drv}, {mutex_unlock: drv}'): string {
+  const ioctl = misused ? '{mutex_lock: drv}, {copy_to_user: args}, {mutex_unlock: drv}' : '{mutex_lock: drv}, {mutex_unlock: drv}, {copy_to_user: args}';
+  return `functions:\n  op: [${op}]\nhooks:\n  ${hook}: [op]\n${path(ioctl, 'locks: {drv: mutex}\n')}`;
+}
+
 export const CASES: readonly Case[] = [
   {
     name: 'drm_gem_object_put (the last reference frees in the caller: under a spinlock)',
@@ -186,6 +195,24 @@ export const CASES: readonly Case[] = [
     bad: path('{call: "drm_gem_shmem_vunmap_locked(bo, map)"}'),
     badRules: ['assert-held'],
     good: path('{dma_resv_lock: "dma_resv[bo]"}, {call: "drm_gem_shmem_vunmap_locked(bo, map)"}, {dma_resv_unlock: "dma_resv[bo]"}'),
+  },
+  {
+    name: 'drm_gem_object_funcs.mmap (runs in the mmap syscall under mmap_lock: a lock the driver holds around copy_to_user)',
+    bad: opUnderMmapLock('drm_gem_object_funcs.mmap', true),
+    badRules: ['circular-dependency'],
+    good: opUnderMmapLock('drm_gem_object_funcs.mmap', false),
+  },
+  {
+    name: 'vm_operations_struct.fault (runs under mmap_lock held for read: a lock the driver holds around copy_to_user)',
+    bad: opUnderMmapLock('vm_operations_struct.fault', true),
+    badRules: ['circular-dependency'],
+    good: opUnderMmapLock('vm_operations_struct.fault', false),
+  },
+  {
+    name: 'drm_gem_shmem_mmap (the driver\'s mmap holds the reservation around it)',
+    bad: `functions:\n  op: [${held('drm_gem_shmem_mmap(bo, vma)')}]\nhooks:\n  drm_gem_object_funcs.mmap: [op]\n`,
+    badRules: ['recursive-locking'],
+    good: 'functions:\n  op: [{call: "drm_gem_shmem_mmap(bo, vma)"}]\nhooks:\n  drm_gem_object_funcs.mmap: [op]\n',
   },
   {
     name: 'drm_gem_lru_scan (the shrink callback runs in reclaim: a lock held around an allocation elsewhere)',

@@ -94,4 +94,11 @@ export const CASES: readonly Case[] = [
     badRules: ['circular-dependency'],
     good: 'paths:\n  - name: p\n    steps: [{call: ttm_pool_shrinker_scan}]\n',
   },
+  {
+    // a fault handler taking the driver's lock before the reservation, an ioctl taking it inside
+    name: 'ttm_bo_vm_reserve (in a fault handler, inside a lock the driver takes under the reservation)',
+    bad: `${on('vm_operations_struct.fault', '[{mutex_lock: drv}, {call: "ttm_bo_vm_reserve(bo, vmf)"}, {dma_resv_unlock: "dma_resv[bo]"}, {mutex_unlock: drv}]', 'locks: {drv: mutex}\n')}${validate('      - mutex_lock: drv\n      - mutex_unlock: drv\n')}`,
+    badRules: ['circular-dependency'],
+    good: `${on('vm_operations_struct.fault', '[{call: "ttm_bo_vm_reserve(bo, vmf)"}, {mutex_lock: drv}, {mutex_unlock: drv}, {dma_resv_unlock: "dma_resv[bo]"}]', 'locks: {drv: mutex}\n')}${validate('      - mutex_lock: drv\n      - mutex_unlock: drv\n')}`,
+  },
 ];
