@@ -101,4 +101,16 @@ export const CASES: readonly Case[] = [
     badRules: ['circular-dependency'],
     good: `${on('vm_operations_struct.fault', '[{call: "ttm_bo_vm_reserve(bo, vmf)"}, {mutex_lock: drv}, {mutex_unlock: drv}, {dma_resv_unlock: "dma_resv[bo]"}]', 'locks: {drv: mutex}\n')}${validate('      - mutex_lock: drv\n      - mutex_unlock: drv\n')}`,
   },
+  {
+    name: 'ttm_bo_populate (without the reservation)',
+    bad: 'paths:\n  - name: p\n    steps: [{call: "ttm_bo_populate(bo, ctx)"}]\n',
+    badRules: ['assert-held'],
+    good: 'paths:\n  - name: p\n    steps: [{dma_resv_lock: "dma_resv[bo]"}, {call: "ttm_bo_populate(bo, ctx)"}, {dma_resv_unlock: "dma_resv[bo]"}]\n',
+  },
+  {
+    name: 'ttm_bo_vm_fault_reserved (a fault handler that did not reserve the BO first)',
+    bad: on('vm_operations_struct.fault', '[{call: "ttm_bo_vm_fault_reserved(bo, prot, 16)"}]'),
+    badRules: ['assert-held'],
+    good: on('vm_operations_struct.fault', '[{call: "ttm_bo_vm_reserve(bo, vmf)"}, {call: "ttm_bo_vm_fault_reserved(bo, prot, 16)"}, {dma_resv_unlock: "dma_resv[bo]"}]'),
+  },
 ];
