@@ -179,6 +179,13 @@ export function isResv(cls: string): boolean {
   return RESV_CLASSES.has(cls);
 }
 
+/** A cycle through a reservation class: its analysis, or null. */
+export function resvCycle(f: Diagnosable): Analysis | null {
+  if (!isCycle(f)) return null;
+  const a = analyze(f);
+  return [...a.classes].some(isResv) ? a : null;
+}
+
 /** Possible recursive locking of a reservation, made while a ww acquire context is held: one locked without the context. */
 export function lockedWithoutContext(f: Diagnosable): boolean {
   if (f.rule !== 'recursive-locking') return false;

@@ -4,7 +4,7 @@
  * and the kernel orders mmap_lock before every reservation (the fault handler of a GEM
  * mapping takes the reservation under mmap_lock).
  */
-import { analyze, isCycle, isMmapLock, isResv } from './analysis.js';
+import { isMmapLock, resvCycle } from './analysis.js';
 import { definePattern } from './pattern.js';
 
 export default definePattern({
@@ -18,9 +18,8 @@ export default definePattern({
       'pagefaults disabled (copy_*_user_inatomic) and fall back to the slow path after unlocking.',
   },
   match(f) {
-    if (!isCycle(f)) return false;
-    const a = analyze(f);
-    if (![...a.classes].some(isResv)) return false;
+    const a = resvCycle(f);
+    if (!a) return false;
     return a.edges.some((e) => e.step?.category === 'fault' && isMmapLock(e, 'to'));
   },
 });

@@ -8,7 +8,7 @@
  * Documentation/mm/hmm.rst: fault without the driver's locks, then take them and check for an
  * invalidation.
  */
-import { analyze, isCycle, isMmapLock, isNotifierFrame, isResv } from './analysis.js';
+import { isMmapLock, isNotifierFrame, isResv, resvCycle } from './analysis.js';
 import { definePattern } from './pattern.js';
 
 export default definePattern({
@@ -22,9 +22,8 @@ export default definePattern({
       'check mmu_interval_read_retry(seq) and start over if an invalidation ran (Documentation/mm/hmm.rst).',
   },
   match(f) {
-    if (!isCycle(f)) return false;
-    const a = analyze(f);
-    if (![...a.classes].some(isResv)) return false;
+    const a = resvCycle(f);
+    if (!a) return false;
     // mmap_lock taken, for the fault, by a lock step (not a user-memory access: fault-under-resv;
     // not in a notifier callback: mmap-lock-in-notifier) with a reservation held.
     return a.edges.some(

@@ -6,7 +6,7 @@
  * handler reserves under it; dma_resv_lockdep() primes it). Ahead of the generic fault and
  * HMM patterns: the exporter cannot drop the importer's reservation, its remedy differs.
  */
-import { analyze, isCycle, isMmapLock, isResv } from './analysis.js';
+import { isMmapLock, resvCycle } from './analysis.js';
 import { definePattern } from './pattern.js';
 
 /** A frame running an exporter's dma_buf_ops callback. */
@@ -24,9 +24,8 @@ export default definePattern({
       'exporter cannot drop it.',
   },
   match(f) {
-    if (!isCycle(f)) return false;
-    const a = analyze(f);
-    if (![...a.classes].some(isResv)) return false;
+    const a = resvCycle(f);
+    if (!a) return false;
     return a.edges.some((e) => isMmapLock(e, 'to') && e.enclosing.some((s) => s.hook?.startsWith(EXPORTER_OP)));
   },
 });
