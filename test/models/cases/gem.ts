@@ -215,6 +215,13 @@ export const CASES: readonly Case[] = [
     good: 'functions:\n  op: [{call: "drm_gem_shmem_mmap(bo, vma)"}]\nhooks:\n  drm_gem_object_funcs.mmap: [op]\n',
   },
   {
+    // a driver's fault wrapper taking its lock around the helper, its submit taking it under the reservation
+    name: 'drm_gem_shmem_fault (inside a lock the driver takes under the reservation)',
+    bad: `functions:\n  fault: [{mutex_lock: drv}, {call: drm_gem_shmem_fault(bo)}, {mutex_unlock: drv}]\nhooks:\n  vm_operations_struct.fault: [fault]\n${path('{dma_resv_lock: "dma_resv[bo]"}, {mutex_lock: drv}, {mutex_unlock: drv}, {dma_resv_unlock: "dma_resv[bo]"}', 'locks: {drv: mutex}\n')}`,
+    badRules: ['circular-dependency'],
+    good: `functions:\n  fault: [{call: drm_gem_shmem_fault(bo)}, {mutex_lock: drv}, {mutex_unlock: drv}]\nhooks:\n  vm_operations_struct.fault: [fault]\n${path('{dma_resv_lock: "dma_resv[bo]"}, {mutex_lock: drv}, {mutex_unlock: drv}, {dma_resv_unlock: "dma_resv[bo]"}', 'locks: {drv: mutex}\n')}`,
+  },
+  {
     name: 'drm_gem_lru_scan (the shrink callback runs in reclaim: a lock held around an allocation elsewhere)',
     bad: `locks: {m: mutex}\n${shrinker('    - mutex_lock: m\n    - mutex_unlock: m\n')}paths:\n  - name: ioctl\n    steps: [{mutex_lock: m}, {kmalloc: GFP_KERNEL}, {mutex_unlock: m}]\n`,
     badRules: ['circular-dependency'],
