@@ -209,14 +209,14 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
     },
     decorate(report, run, color) {
       if (format !== 'text') return report;
-      const extra = baselineLines(run, failOnStale, color);
+      const extra = [...baselineLines(run, failOnStale, color), ...lockdepOnlyNote(run, options.lockdepOnly)];
       const table = flags.stats ? statsTable(run) : '';
       if (extra.length === 0 && table === '') return report;
       return `${report}${extra.map((l) => `${l}\n`).join('')}${table ? `\n${table}` : ''}`;
     },
     afterReport(run) {
       if (format === 'text') return;
-      const extra = baselineLines(run, failOnStale, false);
+      const extra = [...baselineLines(run, failOnStale, false), ...lockdepOnlyNote(run, options.lockdepOnly)];
       if (extra.length > 0) io.stderr.write(extra.map((l) => `${l}\n`).join(''));
       if (flags.stats && format !== 'json') io.stderr.write(statsTable(run));
     },
@@ -235,6 +235,15 @@ interface CheckFlags extends Omit<GateFlags, 'formatGiven' | 'format'> {
   readonly quiet?: boolean;
   readonly verbose?: boolean;
   readonly color: boolean;
+}
+
+/**
+ * Under --lockdep-only an expectation met only through a model's rule goes unmet: say why once,
+ * rather than leave the user to guess that the option, not the design, changed.
+ */
+function lockdepOnlyNote(run: RunResult, lockdepOnly: boolean | undefined): string[] {
+  if (!lockdepOnly || !run.results.some((r) => r.unmet.length > 0)) return [];
+  return ['note: --lockdep-only skipped the steps the models mark model_rule (their documented rules): an expectation met only through such a rule is unmet in lockdep\'s view'];
 }
 
 /** The exit code of a run: 2 if any file is in error, else 1 if any failed, else 0. */

@@ -118,6 +118,21 @@ paths:
     expect(lockdep.out).not.toContain('model rule');
   });
 
+  it('--lockdep-only with an expectation left unmet: a note says the option skipped the models\' rules', async () => {
+    const file = fx.write('marked-expected.yaml', `${MARKED_BLOCK}expect:\n  - rule: circular-dependency\n    involves: [fs_reclaim, dma_fence_map]\n`);
+    const NOTE = /^note: --lockdep-only skipped the steps the models mark model_rule/m;
+    const full = await cli(['check', '--no-config', file]);
+    expect(full.code).toBe(0);
+    expect(full.out).not.toMatch(NOTE);
+    const lockdep = await cli(['check', '--no-config', '--lockdep-only', file]);
+    expect(lockdep.code).toBe(1);
+    expect(lockdep.out).toMatch(NOTE);
+    // other formats: on stderr, the report stays machine-readable
+    const json = await cli(['check', '--no-config', '--lockdep-only', '--format', 'json', file]);
+    expect(() => JSON.parse(json.out)).not.toThrow();
+    expect(json.err).toMatch(NOTE);
+  });
+
   it('json: modelRules on the finding, modelRule on the stack entry', async () => {
     const file = fx.write('marked-json.yaml', MARKED_BLOCK);
     const r = await cli(['check', '--no-config', '--format', 'json', file]);
