@@ -54,6 +54,11 @@ function exclusiveMask(mask: number): number {
   return excl;
 }
 
+/** How a class taken again relates to the held lock: the very same instance; both (non-recursive) reads. */
+function sameLockTwice(prev: HeldLock, next: HeldLock): { sameInstance: boolean; reads: boolean } {
+  return { sameInstance: prev.declName === next.declName && prev.instance === next.instance, reads: prev.read !== 0 && next.read !== 0 };
+}
+
 export class Lockdep {
   readonly classes: ClassTable;
   readonly graph = new DependencyGraph();
@@ -474,8 +479,7 @@ export class Lockdep {
         site: this.site(task),
         next: this.line(next),
         prev: this.line(prev),
-        sameInstance: prev.declName === next.declName && prev.instance === next.instance,
-        reads: prev.read !== 0 && next.read !== 0,
+        ...sameLockTwice(prev, next),
         existing: null,
       });
       return false;
@@ -523,8 +527,7 @@ export class Lockdep {
     if (prev.cls === next.cls) {
       this.sink.report('recursive-locking', {
         site, next: this.line(next), prev: this.line(prev),
-        sameInstance: prev.declName === next.declName && prev.instance === next.instance,
-        reads: prev.read !== 0 && next.read !== 0,
+        ...sameLockTwice(prev, next),
         existing,
       });
       return;
