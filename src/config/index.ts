@@ -87,7 +87,7 @@ export function findConfig(from: string): string | null {
 export async function loadConfig(abs: string, cwd: string): Promise<Config> {
   const file = displayPath(abs, cwd);
   if (!existsSync(abs)) throw new InputErrors([new InputError(`cannot read config ${file}: no such file`, null)]);
-  const text = await readText(file, abs);
+  const text = readText(file, abs);
   const loc1 = { file, line: 1, column: 1 };
   if (text.trim() === '') throw new InputErrors([new InputError('empty config file: expected a map of keys (include, kernel, fence_model, rules, format, baseline, ...)', loc1)]);
   const parsed = parseText(text, file, /\.json$/i.test(abs));

@@ -111,7 +111,7 @@ export class FileLoader {
     try {
       if (text) checkGivenText(text.text, display);
       const budget = MAX_VALUES - this.values;
-      parsed = text ? parseText(text.text, display, text.json, foreign, budget) : await readScenarioFile(display, abs, foreign, budget);
+      parsed = text ? parseText(text.text, display, text.json, foreign, budget) : readScenarioFile(display, abs, foreign, budget);
     } catch (e) {
       if (!(e instanceof InputErrors)) throw e;
       for (const x of e.errors) {

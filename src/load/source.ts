@@ -3,8 +3,7 @@
  * every value has a position) into a plain value plus a `Pos` for locating it.
  * Everything that can go wrong becomes an InputError with file, line and column.
  */
-import { constants, statSync, type Stats } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { LineCounter, isCollection, isScalar, parseDocument, visit, type Document, type YAMLError } from 'yaml';
 import type { SourceLoc } from '../model/location.js';
 import { InputError, InputErrors } from './errors.js';
@@ -66,23 +65,26 @@ function kindOf(st: Stats): string {
 /**
  * Read a file, refusing what cannot be a scenario (too big, binary, unreadable, not a
  * regular file). Opened without blocking, so a FIFO or a device is refused, never waited on.
+ * Synchronous: a scenario is small and read whole, and a one-file check reads it and its
+ * includes one after another, where each asynchronous step would cost a trip through the
+ * thread pool (fifteen files for `include: [kernel, drm]`).
  */
-export async function readText(file: string, abs: string): Promise<string> {
+export function readText(file: string, abs: string): string {
   const fail = (why: string): InputErrors => new InputErrors([new InputError(`cannot read ${file}: ${why}`, null)]);
   const notRegular = (kind: string) => new InputErrors([new InputError(`cannot read ${file}: it is ${kind}, not a regular file`, fileLoc(file))]);
   // Looked at first: a socket cannot even be opened.
   const kind = fileKind(abs);
   if (kind !== null && kind !== 'file' && kind !== 'directory') throw notRegular(kind);
-  let fh: FileHandle;
+  let fd: number;
   try {
-    fh = await open(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     throw fail(ioMessage(e));
   }
   try {
     let st: Stats;
     try {
-      st = await fh.stat();
+      st = fstatSync(fd);
     } catch (e) {
       throw fail(ioMessage(e));
     }
@@ -93,7 +95,7 @@ export async function readText(file: string, abs: string): Promise<string> {
     }
     let buf: Buffer;
     try {
-      buf = await readAtMost(fh, MAX_FILE_BYTES + 1);
+      buf = readAtMost(fd, st.size, MAX_FILE_BYTES + 1);
     } catch (e) {
       throw fail(ioMessage(e));
     }
@@ -105,20 +107,25 @@ export async function readText(file: string, abs: string): Promise<string> {
     if (bad) throw new InputErrors([bad]);
     return buf.toString('utf8');
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 
-/** The first `max` bytes of a file, or all of it if shorter. */
-async function readAtMost(fh: FileHandle, max: number): Promise<Buffer> {
+/**
+ * The first `max` bytes of a file, or all of it if shorter; `size` is what the file held when
+ * looked at (a byte more is asked for, to see it has not grown).
+ */
+function readAtMost(fd: number, size: number, max: number): Buffer {
   const chunks: Buffer[] = [];
   let total = 0;
+  let want = Math.min(size + 1, max);
   while (total < max) {
-    const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max - total));
-    const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+    const chunk = Buffer.allocUnsafe(want);
+    const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
     if (bytesRead === 0) break;
     chunks.push(chunk.subarray(0, bytesRead));
     total += bytesRead;
+    want = Math.min(1 << 20, max - total);
   }
   return Buffer.concat(chunks, total);
 }
@@ -491,14 +498,14 @@ export function checkGivenText(text: string, file: string): void {
 }
 
 /** Read and parse a scenario file (kind from its extension; `foreign`: see parseText). Throws InputErrors. */
-export async function readScenarioFile(file: string, abs: string, foreign = false, budget = MAX_VALUES): Promise<ParsedFile> {
+export function readScenarioFile(file: string, abs: string, foreign = false, budget = MAX_VALUES): ParsedFile {
   // An included file (a model) is read once per process while it is unchanged: every scenario
   // of a run includes the same models, and reading and parsing them was most of a file's time.
   const st = foreign ? statSync(abs, { throwIfNoEntry: false }) : undefined;
   const key = `${abs}\u0000${file}`;
   const cached = st?.isFile() ? parsedIncludes.get(key) : undefined;
   if (cached && cached.mtimeMs === st!.mtimeMs && cached.size === st!.size && cached.ino === st!.ino && cached.parsed.values <= budget) return cached.parsed;
-  const text = await readText(file, abs);
+  const text = readText(file, abs);
   // A built-in model comes parsed from the build while its text is unchanged (model-cache.ts).
   const parsed = (foreign ? cachedModel(abs, text, file, budget) : null) ?? parseText(text, file, isJsonName(file), foreign, budget);
   if (st?.isFile()) parsedIncludes.set(key, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, parsed });
