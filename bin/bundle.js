@@ -3,17 +3,17 @@
 // so a start reads bytecode instead of compiling 700 kB of JavaScript. V8 checks the cache
 // against the source, its own version and its flags; when it does not fit (another Node
 // release, node run with other V8 flags) V8 ignores it and compiles the source, only slower.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
+'use strict';
+const { readFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { dirname, join } = require('node:path');
+const vm = require('node:vm');
 
-export const BUNDLE = fileURLToPath(new URL('../dist/bundle/main.cjs', import.meta.url));
-export const CODE_CACHE = `${BUNDLE}.cache`;
+const BUNDLE = join(__dirname, '..', 'dist', 'bundle', 'main.cjs');
+const CODE_CACHE = `${BUNDLE}.cache`;
 
 /** Evaluates the bundle: its exports, and the script (whose `createCachedData` the build saves). */
-export function loadBundle() {
+function loadBundle() {
   let cachedData;
   try {
     cachedData = readFileSync(CODE_CACHE);
@@ -26,3 +26,7 @@ export function loadBundle() {
   script.runInThisContext()(module.exports, createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
   return { exports: module.exports, script };
 }
+
+exports.BUNDLE = BUNDLE;
+exports.CODE_CACHE = CODE_CACHE;
+exports.loadBundle = loadBundle;

@@ -4,34 +4,39 @@
 // precompiled file instead of hundreds of modules; the package ships only the bundle. In a
 // checkout where `tsc` ran after the last bundle (dist/src is newer), the compiled modules are
 // the current code: run those rather than a stale bundle.
-import { readdirSync, statSync } from 'node:fs';
+//
+// bin/ is CommonJS (bin/package.json): node starts a CommonJS entry without its ES module
+// loader, which a start would otherwise pay for before reading the bundle.
+'use strict';
+const { readdirSync, statSync } = require('node:fs');
+const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 
-const at = (rel) => new URL(rel, import.meta.url);
-const mtime = (rel) => statSync(at(rel), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const compiled = mtime('../dist/src/cli/main.js');
-const bundle = mtime('../dist/bundle/main.cjs');
+const root = join(__dirname, '..');
+const mtime = (rel) => statSync(join(root, rel), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+const compiled = mtime('dist/src/cli/main.js');
+const bundle = mtime('dist/bundle/main.cjs');
 
 // In a checkout, code older than src/ would check scenarios with yesterday's rules and reject
 // today's syntax. A git pull or checkout replaces files, which touches their directories: only
 // a directory changed since the build has its files looked at (an editor's swap file is not
 // source), so the check stays cheap. A packaged install has no src/.
 function newerSource(dir, built) {
-  const st = statSync(dir, { throwIfNoEntry: false });
+  const st = statSync(join(root, dir), { throwIfNoEntry: false });
   if (!st?.isDirectory()) return null;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const child = new URL(e.isDirectory() ? `${e.name}/` : e.name, dir);
-    const found = e.isDirectory() ? newerSource(child, built) : st.mtimeMs > built && e.name.endsWith('.ts') && statSync(child).mtimeMs > built ? child : null;
+  for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const child = `${dir}/${e.name}`;
+    const found = e.isDirectory() ? newerSource(child, built) : st.mtimeMs > built && e.name.endsWith('.ts') && statSync(join(root, child)).mtimeMs > built ? child : null;
     if (found) return found;
   }
   return null;
 }
-const stale = newerSource(at('../src/'), Math.max(compiled, bundle));
+const stale = newerSource('src', Math.max(compiled, bundle));
 if (stale) {
-  const where = decodeURIComponent(stale.pathname.slice(at('../').pathname.length)).replace(/\/$/, '');
-  process.stderr.write(`fencedep: ${where} changed after the last build: run \`npm run build\` (the built code would not be what the checkout says)\n`);
+  process.stderr.write(`fencedep: ${stale} changed after the last build: run \`npm run build\` (the built code would not be what the checkout says)\n`);
   process.exit(2);
 }
 
-const { main } = compiled > bundle ? await import('../dist/src/cli/main.js') : (await import('./bundle.js')).loadBundle().exports;
-
-process.exitCode = await main(process.argv);
+const start = (cli) => cli.main(process.argv).then((code) => (process.exitCode = code));
+if (compiled > bundle) import(pathToFileURL(join(root, 'dist/src/cli/main.js')).href).then(start);
+else start(require('./bundle.js').loadBundle().exports);

@@ -10,7 +10,6 @@ import type { KernelRelease } from '../model/kernel-release.js';
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { inspectFile, type CheckOptions } from '../check/run.js';
-import { buildGraph, cyclesOnly, findingOnly, modelHidden } from '../graph/index.js';
 import { jsonText, terminalText } from '../model/escape.js';
 import type { Finding } from '../model/finding.js';
 import { findingFingerprint } from '../model/fingerprint.js';
@@ -53,6 +52,9 @@ export async function runGraph(file: string, flags: GraphFlags, io: CliIO): Prom
     chosen = pick;
   }
   const findings = chosen ? [chosen.finding] : result.findings;
+  // Imported here, not at the top: graphology is then evaluated only by a command that builds a
+  // graph, never at the start of a check (the CLI's bundle turns this into a lazy require).
+  const { buildGraph, cyclesOnly, findingOnly, modelHidden } = await import('../graph/model.js');
   let g = buildGraph({ file, scenario: result.scenario, graph, findings, cwd: process.cwd() });
   if (chosen) g = findingOnly(g, { index: chosen.index, rule: chosen.finding.rule, fingerprint: chosen.fingerprint });
   if (flags.cycles === true) g = cyclesOnly(g);

@@ -6,7 +6,7 @@
  * the same finding); dependencies by their two classes' lockdep names.
  *
  * The dependencies listed are by default the scenario's own (recorded with a step of its
- * files on the stack, src/graph/model.ts `ownDependency`): the built-in models' own
+ * files on the stack, src/graph/keys.ts `ownDependency`): the built-in models' own
  * dependencies — their priming, which lockdep's rules (a trylock records no dependency on the
  * locks held) can make appear, vanish or change kinds when the scenario changes — are only
  * counted (`hidden`), unless `allDependencies`.
@@ -15,7 +15,7 @@ import type { Finding, InputErrorInfo } from '../model/finding.js';
 import { findingFingerprint } from '../model/fingerprint.js';
 import type { SourceLoc } from '../model/location.js';
 import type { GraphExport } from '../replay/index.js';
-import { byteOrder, classKeys, ownDependency } from '../graph/model.js';
+import { byteOrder, classKeys, ownDependency } from '../graph/keys.js';
 
 /** One dependency, by the lockdep names of its classes (`#2`… for a shared name). */
 export interface DiffDependency {

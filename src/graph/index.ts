@@ -2,7 +2,8 @@
  * `fencedep graph`: one scenario's dependency graph as DOT, Mermaid, JSON or SVG (the writers
  * are registered in src/report/registry.ts). Every format is deterministic.
  */
-export { buildGraph, classKeys, cyclesOnly, findingOnly, modelHidden, ownDependency, type EdgeAttributes, type FenceGraph, type GraphAttributes, type GraphSource, type NodeAttributes } from './model.js';
+export { buildGraph, cyclesOnly, findingOnly, modelHidden, type EdgeAttributes, type FenceGraph, type GraphAttributes, type GraphSource, type NodeAttributes } from './model.js';
+export { byteOrder, classKeys, ownDependency } from './keys.js';
 export { formatDot } from './dot.js';
 export { formatMermaid } from './mermaid.js';
 export { formatGraphJson, graphviz, renderSvg } from './render.js';
