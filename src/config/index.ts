@@ -95,7 +95,7 @@ export async function loadConfig(abs: string, cwd: string): Promise<Config> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InputErrors([new InputError('a config file is a map of keys (include, kernel, fence_model, rules, format, baseline, ...)', parsed.pos.loc())]);
   }
-  const r = validate(configSchema, value, parsed.pos, '');
+  const r = validate(configSchema(), value, parsed.pos, '');
   // The checks zod cannot make (rule ids, models, formats) run on the raw value too, so one
   // run lists every problem.
   const errors: InputError[] = r.ok ? [] : [...r.errors];

@@ -31,13 +31,13 @@ function build(rules: z.ZodType) {
   });
 }
 
-/** What the config loader validates with. */
-export const configSchema = build(z.record(z.string(), ruleSeveritySchema));
+/** What the config loader validates with; built on first use (a run without a config file never does). */
+export const configSchema = once(() => build(z.record(z.string(), ruleSeveritySchema)));
 
 /** The source of `schema/config.schema.json`; built on first use. */
 export const configJsonSchemaSource = once(() => build(z.partialRecord(ruleIdSchema, ruleSeveritySchema)));
 
-export type ConfigFile = z.output<typeof configSchema>;
+export type ConfigFile = z.output<ReturnType<typeof configSchema>>;
 
 /** Hover text for the config's keys in an editor. */
 export const CONFIG_KEY_DESCRIPTIONS: Readonly<Record<keyof ConfigFile, string>> = {

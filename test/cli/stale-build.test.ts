@@ -4,7 +4,7 @@
  * copy of bin/ beside a stand-in bundle whose main returns 7, with src/ older or newer.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, utimesSync } from 'node:fs';
+import { readdirSync, readFileSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratch } from '../fuzz/harness.js';
@@ -13,11 +13,11 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 const fx = scratch('stale');
 afterAll(() => fx.cleanup());
 
-/** A checkout: bin/ as shipped, a stand-in bundle, one source file and an editor's swap file. */
+/** A checkout: bin/ as shipped (CommonJS, by its own package.json, in an ES module package), a stand-in bundle, one source file and an editor's swap file. */
 function checkout(): string {
   const dir = fx.sub(`co-${Math.random().toString(36).slice(2)}`);
   const put = (rel: string, text: string | Buffer) => fx.write(path.join(path.relative(fx.dir, dir), rel), text);
-  for (const f of ['fencedep.js', 'bundle.js']) put(`bin/${f}`, readFileSync(path.join(ROOT, 'bin', f)));
+  for (const f of readdirSync(path.join(ROOT, 'bin'))) put(`bin/${f}`, readFileSync(path.join(ROOT, 'bin', f)));
   put('package.json', '{"type": "module"}\n');
   put('dist/bundle/main.cjs', '(function (exports, require, module) { module.exports.main = async () => 7; })\n');
   put('src/load/names.ts', 'export {};\n');
@@ -52,5 +52,14 @@ describe('a build older than src/', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('fencedep: src/load/names.ts changed after the last build: run `npm run build` (the built code would not be what the checkout says)\n');
+  });
+
+  it('runs the modules `tsc` compiled (ES modules) when they are newer than the bundle', () => {
+    const dir = checkout();
+    fx.write(path.join(path.relative(fx.dir, dir), 'dist/src/cli/main.js'), 'export const main = async (argv) => argv.length;\n');
+    for (const rel of ['src/load/names.ts', 'src/load/.names.ts.swp', 'src/load', 'src', 'dist/bundle/main.cjs']) at(dir, rel, 1_000_000);
+    const r = run(dir);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(4); // node, the script, `check`, `x.yaml`
   });
 });
