@@ -36,13 +36,14 @@ afterAll(() => {
 });
 
 describe('the npm package', () => {
-  it('ships the CLI, its built code, the models, the schemas and every doc explain and the README use, and no tests', () => {
+  it('ships the CLI (bin/ with the package.json that makes it CommonJS), its built code, the models, the schemas and every doc explain and the README use, and no tests', () => {
     const files = new Set(packed.files);
     const needed = [
       'package.json',
       'README.md',
       'bin/fencedep.js',
       'bin/bundle.js',
+      'bin/package.json',
       'dist/bundle/main.cjs',
       'dist/bundle/main.cjs.cache',
       'dist/bundle/trace-worker.js',
