@@ -24,6 +24,23 @@ const root = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
 writeFileSync(modelCacheFile(root('.')), JSON.stringify(buildModelCache()));
 const common = { bundle: true, minify: true, platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };
 
+// commander requires node:child_process at its top, for executable subcommands (fencedep has
+// none), and loading that builtin is ~8 ms of a start: commander gets a stand-in that loads it
+// when a property is first read.
+const LAZY = 'lazy-builtin';
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      args.namespace === LAZY ? { path: args.path, external: true } : /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: args.path, namespace: LAZY } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: LAZY }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   ...common,
   entryPoints: [root('src/cli/main.ts')],
@@ -32,6 +49,7 @@ await build({
   external: ['@viz-js/viz'],
   // import() becomes require(): a vm.Script has no module loader for dynamic imports.
   supported: { 'dynamic-import': false },
+  plugins: [lazyChildProcess],
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: `(function (exports, require, module, __filename, __dirname) {"use strict";const __import_meta_url=require("node:url").pathToFileURL(__filename).href;` },
   footer: { js: '\n})' },

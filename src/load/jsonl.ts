@@ -37,6 +37,7 @@ import type { WireMessage } from './trace-worker.js';
 import { scanText, scanTrace, type ScanBatch, type ScanMessage } from './trace-scan.js';
 import { notUtf8 } from './utf8.js';
 import { canonicalHook } from '../model/vocabulary.js';
+import { once } from '../model/once.js';
 
 /** The `scenario` declaration of a stream (our extension of docs/scenario-format.md §10). */
 export interface TraceMeta {
@@ -69,50 +70,57 @@ export type TraceItem =
 
 const DECL_KINDS = ['lock', 'function', 'hook', 'include', 'scenario', 'fence'];
 
-export const lockDeclLine = z.strictObject({
-  decl: z.literal('lock'),
-  name: z.string(),
-  type: lockTypeSchema,
-  lockdep: z.string().min(1).optional(),
-  ww_class: z.string().min(1).optional(),
-  description: z.string().optional(),
-});
-const functionDeclLine = z.strictObject({ decl: z.literal('function'), name: z.string(), steps: z.array(z.unknown()) });
-const fenceDeclLine = z.strictObject({
-  decl: z.literal('fence'),
-  name: z.string(),
-  description: z.string().optional(),
-  lock: z.string().min(1).optional(),
-  signalled_in: z.enum(['irq', 'process']).optional(),
-  enable_signaling: z.string().min(1).optional(),
-  release: z.string().min(1).optional(),
-  callbacks: z.array(z.string().min(1)).optional(),
-});
-const hookDeclLine = z.strictObject({ decl: z.literal('hook'), hook: z.string(), fn: z.string() });
-const includeDeclLine = z.strictObject({ decl: z.literal('include'), name: z.string().min(1) });
-const scenarioDeclLine = z.strictObject({
-  decl: z.literal('scenario'),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  expect: expectSchema.optional(),
-  options: optionsSchema.optional(),
+/** The schemas of the declaration lines, built on first use (a check of a YAML file reads no stream). */
+export const declLines = once(() => {
+  const lock = z.strictObject({
+    decl: z.literal('lock'),
+    name: z.string(),
+    type: lockTypeSchema,
+    lockdep: z.string().min(1).optional(),
+    ww_class: z.string().min(1).optional(),
+    description: z.string().optional(),
+  });
+  const fn = z.strictObject({ decl: z.literal('function'), name: z.string(), steps: z.array(z.unknown()) });
+  const fence = z.strictObject({
+    decl: z.literal('fence'),
+    name: z.string(),
+    description: z.string().optional(),
+    lock: z.string().min(1).optional(),
+    signalled_in: z.enum(['irq', 'process']).optional(),
+    enable_signaling: z.string().min(1).optional(),
+    release: z.string().min(1).optional(),
+    callbacks: z.array(z.string().min(1)).optional(),
+  });
+  const hook = z.strictObject({ decl: z.literal('hook'), hook: z.string(), fn: z.string() });
+  const include = z.strictObject({ decl: z.literal('include'), name: z.string().min(1) });
+  const scenario = z.strictObject({
+    decl: z.literal('scenario'),
+    name: z.string().optional(),
+    description: z.string().optional(),
+    expect: expectSchema.optional(),
+    options: optionsSchema.optional(),
+  });
+  return { lock, function: fn, fence, hook, include, scenario };
 });
 
-const LOCK_DECL_KEYS: ReadonlySet<string> = new Set(Object.keys(lockDeclLine.shape));
+type LockDeclLine = z.output<ReturnType<typeof declLines>['lock']>;
+
+const lockDeclKeys = once((): ReadonlySet<string> => new Set(Object.keys(declLines().lock.shape)));
 const LOCK_TYPE_NAMES: ReadonlySet<string> = new Set(LOCK_TYPES);
 
 /**
- * A lock declaration as `lockDeclLine` would accept it, checked by hand (the common case of
+ * A lock declaration as `declLines().lock` would accept it, checked by hand (the common case of
  * a machine-written stream, thousands of times); null: let the schema judge and explain.
  */
-export function plainLockDecl(obj: Record<string, unknown>): z.output<typeof lockDeclLine> | null {
-  for (const k in obj) if (!LOCK_DECL_KEYS.has(k)) return null;
+export function plainLockDecl(obj: Record<string, unknown>): LockDeclLine | null {
+  const keys = lockDeclKeys();
+  for (const k in obj) if (!keys.has(k)) return null;
   const { decl, name, type, lockdep, ww_class, description } = obj;
   if (decl !== 'lock' || typeof name !== 'string' || typeof type !== 'string' || !LOCK_TYPE_NAMES.has(type)) return null;
   if (lockdep !== undefined && (typeof lockdep !== 'string' || lockdep.length === 0)) return null;
   if (ww_class !== undefined && (typeof ww_class !== 'string' || ww_class.length === 0)) return null;
   if (description !== undefined && typeof description !== 'string') return null;
-  return obj as z.output<typeof lockDeclLine>;
+  return obj as LockDeclLine;
 }
 
 /** At most this many (op, name) pairs keep a converted step (template) for reuse. */
@@ -320,7 +328,7 @@ class TraceReader {
     const kind = obj.decl;
     switch (kind) {
       case 'lock': {
-        const d = plainLockDecl(obj) ?? check(lockDeclLine);
+        const d = plainLockDecl(obj) ?? check(declLines().lock);
         if (Array.isArray(d)) return errs(d);
         const decl = decls.declareLock(d.name, { type: d.type, lockdep: d.lockdep, ww_class: d.ww_class, description: d.description }, loc, pos);
         const out = errs(this.takePending());
@@ -328,7 +336,7 @@ class TraceReader {
         return out;
       }
       case 'function': {
-        const d = check(functionDeclLine);
+        const d = check(declLines().function);
         if (Array.isArray(d)) return errs(d);
         if (!decls.declareFunction(d.name, d.steps, loc, pos)) return errs(this.takePending());
         const steps = decls.convertFunctionNow(d.name);
@@ -341,7 +349,7 @@ class TraceReader {
         return [{ kind: 'function', name: d.name, steps, loc }];
       }
       case 'hook': {
-        const d = check(hookDeclLine);
+        const d = check(declLines().hook);
         if (Array.isArray(d)) return errs(d);
         if (!decls.hasFunction(d.fn)) return errs([decls.undeclaredFunction(`hook ${quote(d.hook)}`, d.fn, loc)]);
         if (!decls.registerHook(d.hook, d.fn, loc, loc)) return errs(this.takePending());
@@ -353,7 +361,7 @@ class TraceReader {
         return [{ kind: 'hook', hook: canonicalHook(d.hook), fn: d.fn, loc }];
       }
       case 'scenario': {
-        const d = check(scenarioDeclLine);
+        const d = check(declLines().scenario);
         if (Array.isArray(d)) return errs(d);
         const expect = d.expect === 'clean' ? 'clean' : d.expect ? buildExpectations(d.expect, () => loc) : undefined;
         const meta: TraceMeta = {
@@ -368,7 +376,7 @@ class TraceReader {
         return d.options ? [meta, { kind: 'options', options: buildOptions(d.options) }] : [meta];
       }
       case 'fence': {
-        const d = check(fenceDeclLine);
+        const d = check(declLines().fence);
         if (Array.isArray(d)) return errs(d);
         const { decl: _kind, name, ...input } = d;
         const locksBefore = decls.locks.size;
@@ -396,7 +404,7 @@ class TraceReader {
 
   /** `{"decl":"include",...}`: a built-in model, or a scenario file relative to the stream. */
   private async includeLine(obj: Record<string, unknown>, loc: SourceLoc): Promise<TraceItem[]> {
-    const r = validate(includeDeclLine, obj, new FlatPos(loc), '');
+    const r = validate(declLines().include, obj, new FlatPos(loc), '');
     if (!r.ok) return errs(r.errors);
     const target = resolveInclude(r.data.name, { abs: resolve(this.file), display: this.file }, loc);
     if (target instanceof InputError) return errs([target]);

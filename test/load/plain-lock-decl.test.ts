@@ -3,7 +3,7 @@
  * rejects, and what it accepts is what the schema would produce.
  */
 import { describe, expect, it } from 'vitest';
-import { lockDeclLine, plainLockDecl } from '../../src/load/jsonl.js';
+import { declLines, plainLockDecl } from '../../src/load/jsonl.js';
 import { rng } from '../rng.js';
 
 const values: readonly unknown[] = ['', 'm', 'mutex', 'spinlock', 'ww_mutex', 'rw_semaphore', 'nope', 0, 1, true, null, [], {}, undefined];
@@ -12,7 +12,7 @@ const keys = ['decl', 'name', 'type', 'lockdep', 'ww_class', 'description', 'ext
 describe('plainLockDecl agrees with the schema', () => {
   it('on declarations that fit', () => {
     const obj = { decl: 'lock', name: 'a', type: 'mutex', lockdep: '&a', description: 'x' };
-    expect(plainLockDecl(obj)).toEqual(lockDeclLine.parse(obj));
+    expect(plainLockDecl(obj)).toEqual(declLines().lock.parse(obj));
   });
 
   it('on random objects: accepted by hand implies accepted by the schema, with the same value', () => {
@@ -30,7 +30,7 @@ describe('plainLockDecl agrees with the schema', () => {
       const fast = plainLockDecl(obj);
       if (fast === null) continue;
       accepted++;
-      const parsed = lockDeclLine.safeParse(obj);
+      const parsed = declLines().lock.safeParse(obj);
       expect(parsed.success, JSON.stringify(obj)).toBe(true);
       expect(fast).toEqual(parsed.data);
     }
