@@ -268,6 +268,30 @@ export class Declarations implements StepEnv {
     this.conv = new StepConverter(this, report, { stream: format === 'stream' });
   }
 
+  /**
+   * A copy of these declarations, all converted, to declare more in (errors going to
+   * `report`): the built-in models' declarations made once per process and shared by every
+   * file that includes them (model-layer.ts). Entries are not changed once converted, so the
+   * maps are copied and their entries shared; a hook's registrations are a list a later
+   * file appends to, so those are copied.
+   */
+  fork(report: (e: InputError) => void): Declarations {
+    const copy = new Declarations(this.format, report);
+    for (const [name, d] of this.locks) copy.locks.set(name, d);
+    for (const [name, e] of this.fences) copy.fences.set(name, e);
+    for (const [name, f] of this.functions) copy.functions.set(name, f);
+    for (const [hook, regs] of this.hooks) copy.hooks.set(hook, [...regs]);
+    for (const [name, e] of this.paths) copy.paths.set(name, e);
+    for (const [key, i] of this.instances) copy.instances.set(key, i);
+    copy.classes = this.classes;
+    return copy;
+  }
+
+  /** Every path declared, converted, in declaration order (after `convertPending`). */
+  convertedPaths(): PathDecl[] {
+    return [...this.paths.values()].flatMap((e) => (e.decl ? [e.decl] : []));
+  }
+
   /** Past MAX_LOCK_CLASSES: nothing more is declared (the limit is reported once). */
   get overClassLimit(): boolean {
     return this.classes > MAX_LOCK_CLASSES;

@@ -4,6 +4,8 @@
  * 1. read, parse and validate (zod) the file and, depth first, every file it includes;
  * 2. declare every file's names (includes first, each file once) in one `Declarations`;
  * 3. convert every function's and path's steps, now that every name is known;
+ *    the built-in models included first are declared and converted once per process and
+ *    shared (model-layer.ts): a file starts from a copy of them;
  * 4. check hooks, recursion, `expect` and `options` of the file itself.
  * Structural problems of step 1 stop there; the later steps collect every problem.
  * The JSON Lines reader includes scenario files with the same `FileLoader` and `Declarations`.
@@ -13,7 +15,8 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import type { SourceLoc } from '../model/location.js';
 import type { Notice, PathDecl, Scenario, Step } from '../model/scenario.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
-import { buildExpectations, buildOptions, Declarations, formatPlace } from './decls.js';
+import { buildExpectations, buildOptions, formatPlace } from './decls.js';
+import { declarationsFor } from './model-layer.js';
 import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
 import { quote } from './names.js';
@@ -85,6 +88,9 @@ export function modelDisplay(abs: string): string {
  * Reads scenario files and, depth first, the files they include, each once (a scenario's,
  * or every include of one stream), reporting what is wrong.
  */
+/** Included files' parsed contents that passed validation. */
+const validatedIncludes = new WeakSet<object>();
+
 export class FileLoader {
   /** Files completely loaded, by absolute path. */
   private readonly done = new Set<string>();
@@ -138,10 +144,14 @@ export class FileLoader {
     if (!foreign && tool?.name === 'fencedep' && 'results' in value) {
       return notScenario('got a fencedep report (`--format json` output): keep reports out of the checked directories, or write them with `--output` elsewhere');
     }
-    const r = validate(fileSchema, value, parsed.pos, '');
-    if (!r.ok) {
-      r.errors.forEach(this.report);
-      return null;
+    // An include is parsed once per process (source.ts), and so validated once.
+    if (!validatedIncludes.has(value)) {
+      const r = validate(fileSchema, value, parsed.pos, '');
+      if (!r.ok) {
+        r.errors.forEach(this.report);
+        return null;
+      }
+      if (foreign) validatedIncludes.add(value);
     }
     // The schema has no transforms or defaults, so the validated value is the parsed value
     // itself; zod's copy would lose an own `__proto__` key of a record.
@@ -268,11 +278,12 @@ export async function loadScenarioFile(file: string, abs: string = resolve(file)
     for (const key of ['paths', 'expect'] as const)
       if (root.data[key] !== undefined)
         errors.push(new InputError(`a library (\`library: true\`) is only included: it declares locks, fences, functions and hooks, and has no \`${key}\``, root.pos.keyLoc(key)));
-  const decls = new Declarations('file', report);
-  for (const f of loader.order) decls.declareFile(f.data, f.pos);
+  const { decls, from } = declarationsFor(loader.order, report);
+  for (const f of loader.order.slice(from)) decls.declareFile(f.data, f.pos);
   // Past the class limit, every use of a lock not declared would be one more error: stop here.
   if (decls.overClassLimit) errors.throwIfAny();
-  const paths = decls.convertPending();
+  decls.convertPending();
+  const paths = decls.convertedPaths();
   for (const e of decls.dropUndeclaredHookFunctions()) report(e);
   for (const e of decls.recursion()) errors.push(e);
   for (const name of decls.fences.keys()) for (const e of decls.fenceProblems(name)) errors.push(e);

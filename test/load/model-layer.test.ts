@@ -1,0 +1,98 @@
+/**
+ * The built-in models' declarations are made once per process and shared (src/load/model-layer.ts):
+ * every file including the same models starts from a copy of them, converted. Shown here:
+ * the sharing itself, that a file loads to exactly the scenario it loaded to when every file
+ * declared and converted the models itself, and that what one file adds never reaches the next.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Declarations } from '../../src/load/decls.js';
+import { loadScenario, loadScenarioText } from '../../src/load/index.js';
+import { FileLoader } from '../../src/load/scenario.js';
+import type { Scenario } from '../../src/model/scenario.js';
+import { expandInputs } from '../../src/check/run.js';
+import { scratch } from '../fuzz/harness.js';
+
+const fx = scratch('model-layer');
+afterAll(() => fx.cleanup());
+
+/** The fixtures that include a built-in model. */
+const fixtures = (await expandInputs([resolve(import.meta.dirname, '../../fixtures')])).map((f) => f.file);
+const withModels = fixtures.filter((f) => /^include:/m.test(readFileSync(f, 'utf8')));
+
+/** What loadScenarioFile declared before the shared layer: every file, models included, into one fresh `Declarations`. */
+async function declaredAlone(file: string): Promise<Pick<Scenario, 'locks' | 'fences' | 'functions' | 'hooks' | 'paths'>> {
+  const errors: unknown[] = [];
+  const loader = new FileLoader((e) => errors.push(e));
+  await loader.load(file, resolve(file), []);
+  const decls = new Declarations('file', (e) => errors.push(e));
+  for (const f of loader.order) decls.declareFile(f.data, f.pos);
+  decls.convertPending();
+  decls.dropUndeclaredHookFunctions();
+  expect(errors).toEqual([]);
+  const s = decls.scenario({ file, name: '', description: null, expect: null, options: {} as Scenario['options'] }, decls.convertedPaths());
+  return s;
+}
+
+/** Everything a replay reads, as plain data (a function instance's place among the instances aside: it is a map). */
+function shape(s: Pick<Scenario, 'locks' | 'fences' | 'functions' | 'hooks' | 'paths'>): string {
+  return JSON.stringify({
+    locks: [...s.locks],
+    fences: [...s.fences],
+    functions: [...s.functions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    hooks: [...s.hooks],
+    paths: s.paths,
+  });
+}
+
+describe('the models shared between files', () => {
+  it('is found: the fixtures include models', () => {
+    expect(withModels.length).toBeGreaterThan(40);
+  });
+
+  it('two files including the same models share their converted paths, not copies', async () => {
+    const [a, b] = withModels.filter((f) => /^include: \[kernel, drm\]$/m.test(readFileSync(f, 'utf8')));
+    const sa = await loadScenario(a!);
+    const sb = await loadScenario(b!);
+    const modelPath = sa.paths.find((p) => p.loc.file.startsWith('<fencedep>/rules/'))!;
+    expect(modelPath).toBeDefined();
+    expect(sb.paths).toContain(modelPath);
+    // A model function's steps too.
+    const [name, steps] = [...sa.functions].find(([n]) => sb.functions.has(n) && n.includes('('))!;
+    expect(sb.functions.get(name)).toBe(steps);
+  });
+
+  it.each(withModels)('%s loads to the scenario it loads to with the models declared in it', async (file) => {
+    const shared = await loadScenario(file);
+    expect(shape(shared)).toBe(shape(await declaredAlone(file)));
+  });
+
+  it("what a file registers on a model's hook never reaches the next file", async () => {
+    const registering = `version: 1
+name: registers
+include: [kernel]
+functions:
+  my_scan: [{ mutex_lock: big }, { mutex_unlock: big }]
+locks: { big: mutex }
+hooks:
+  shrinker.scan: [my_scan]
+paths:
+  - name: p
+    steps: [{ kmalloc: GFP_KERNEL }]
+`;
+    const plain = 'version: 1\nname: plain\ninclude: [kernel]\npaths:\n  - name: p\n    steps: [{ kmalloc: GFP_KERNEL }]\n';
+    const first = await loadScenarioText(registering, { file: fx.write('a.yaml', registering) });
+    expect(first.hooks.get('shrinker.scan')).toEqual(['my_scan']);
+    const second = await loadScenarioText(plain, { file: fx.write('b.yaml', plain) });
+    expect(second.hooks.get('shrinker.scan') ?? []).toEqual([]);
+    expect(second.functions.has('my_scan')).toBe(false);
+    expect(second.locks.has('big')).toBe(false);
+  });
+
+  it('a model name declared again differently by a file is still its error, at the file', async () => {
+    const text = 'version: 1\nname: redeclares\ninclude: [kernel]\nlocks:\n  mmap_lock: mutex\npaths:\n  - name: p\n    steps: [{ mutex_lock: mmap_lock }]\n';
+    const file = fx.write('c.yaml', text);
+    await expect(loadScenarioText(text, { file })).rejects.toThrow(/lock "mmap_lock" is declared twice, differently: at <fencedep>\/rules\/kernel\/[a-z-]+\.yaml:\d+:\d+ and at .*c\.yaml:5:3/);
+  });
+});
