@@ -9,8 +9,9 @@
 //
 // dist/bundle/trace-worker.js is the JSONL reader thread (src/load/trace-worker.ts), an ES module.
 //
-// dist/models.json is every built-in model parsed, with its positions (src/load/model-cache.ts),
-// made by the compiled loader (so `tsc` runs first: `npm run build`).
+// dist/models.json is every built-in model parsed, with its positions, and the steps of the usual
+// includes' models converted (src/load/model-cache.ts), made by the compiled loader (so `tsc`
+// runs first: `npm run build`).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ import { modelCacheFile } from '../dist/src/load/model-cache.js';
 import { buildModelCache } from '../dist/src/load/model-cache-build.js';
 
 const root = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
-writeFileSync(modelCacheFile(root('.')), JSON.stringify(buildModelCache()));
+writeFileSync(modelCacheFile(root('.')), JSON.stringify(await buildModelCache()));
 const common = { bundle: true, minify: true, platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };
 
 // commander requires node:child_process at its top, for executable subcommands (fencedep has

@@ -12,6 +12,7 @@ import { RCU_LOCK_CLASSES } from '../model/lock-types.js';
 import { profileOf, releaseOf } from '../model/kernel-release.js';
 import type { CodeLoc, SourceLoc } from '../model/location.js';
 import { canonicalHook, hookNames } from '../model/vocabulary.js';
+import type { ConvertedModels } from './model-cache.js';
 import { builtinModelOf } from './models.js';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { InputError, didYouMean } from './errors.js';
@@ -285,6 +286,36 @@ export class Declarations implements StepEnv {
     for (const [key, i] of this.instances) copy.instances.set(key, i);
     copy.classes = this.classes;
     return copy;
+  }
+
+  /**
+   * Take the steps of every function and path declared so far from `converted` (the build's
+   * conversion of the same models, model-layer.ts) instead of converting them; false, and
+   * nothing taken, when it lacks one.
+   */
+  adoptConverted(converted: ConvertedModels): boolean {
+    const has = (table: object, name: string): boolean => Object.hasOwn(table, name);
+    for (const [name, f] of this.functions) if (f.params.length === 0 && !has(converted.functions, name)) return false;
+    for (const name of this.paths.keys()) if (!has(converted.paths, name)) return false;
+    for (const [name, f] of this.functions) {
+      if (f.params.length === 0) f.steps = converted.functions[name]!;
+      f.checked = true;
+    }
+    for (const [name, e] of this.paths) e.decl = converted.paths[name]!;
+    for (const [key, i] of Object.entries(converted.instances)) this.instances.set(key, { of: i.of, steps: i.steps });
+    return true;
+  }
+
+  /** What `adoptConverted` takes: the steps converted so far, as data. */
+  converted(): ConvertedModels {
+    // Keyed by names a file chose: no prototype for a `__proto__` to reach.
+    const functions: Record<string, readonly Step[]> = Object.create(null);
+    for (const [name, f] of this.functions) if (f.steps) functions[name] = f.steps;
+    const paths: Record<string, PathDecl> = Object.create(null);
+    for (const [name, e] of this.paths) if (e.decl) paths[name] = e.decl;
+    const instances: Record<string, { of: string; steps: readonly Step[] }> = Object.create(null);
+    for (const [key, i] of this.instances) instances[key] = i;
+    return { functions, instances, paths };
   }
 
   /** Every path declared, converted, in declaration order (after `convertPending`). */

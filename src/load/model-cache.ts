@@ -5,10 +5,17 @@
  * and drm models are about 85 kB of it, which was most of a one-file check's time when it
  * included them. An entry is used only while the model's text is the one it was made from;
  * an edited model is parsed like any file.
+ *
+ * The build also validates every model, and converts the steps of the models that the usual
+ * includes (`[kernel]`, `[drm]`, `[kernel, drm]`) declare, as model-layer.ts would at the first
+ * file including them: a check then starts from those steps while every model it includes is
+ * the one the build read.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SourceLoc } from '../model/location.js';
+import type { PathDecl, Step } from '../model/scenario.js';
 import { once } from '../model/once.js';
 import { packageRoot, rulesDir } from './models.js';
 import type { PathKey, Pos } from './pos.js';
@@ -26,6 +33,24 @@ export interface ModelCacheEntry {
   readonly value: unknown;
   readonly values: number;
   readonly pos: PosNode;
+}
+
+/**
+ * The steps of a run of models in load order, converted: their functions without parameters,
+ * the instances their paths call (`fn(a, b)`, docs/scenario-format.md §12), their paths.
+ */
+export interface ConvertedModels {
+  readonly functions: Readonly<Record<string, readonly Step[]>>;
+  readonly instances: Readonly<Record<string, { readonly of: string; readonly steps: readonly Step[] }>>;
+  readonly paths: Readonly<Record<string, PathDecl>>;
+}
+
+/** What dist/models.json holds. */
+export interface ModelCache {
+  /** By the model's path under rules/. */
+  readonly models: Readonly<Record<string, ModelCacheEntry>>;
+  /** By the models' names as shown, in load order, one a line (model-layer.ts). */
+  readonly converted: Readonly<Record<string, ConvertedModels>>;
 }
 
 /** The file `npm run build` writes, beside the compiled code. */
@@ -98,15 +123,47 @@ export class SnapshotPos implements Pos {
   }
 }
 
-const table = once((): ReadonlyMap<string, ModelCacheEntry> => {
+const NOT_BUILT: ModelCache = { models: {}, converted: {} };
+
+const table = once((): { readonly models: ReadonlyMap<string, ModelCacheEntry>; readonly values: ReadonlySet<unknown>; readonly converted: ModelCache['converted'] } => {
   const root = packageRoot();
-  if (!root) return new Map();
-  try {
-    return new Map(Object.entries(JSON.parse(readFileSync(modelCacheFile(root), 'utf8')) as Record<string, ModelCacheEntry>));
-  } catch {
-    return new Map(); // not built (running from the sources): models are parsed
+  let cache = NOT_BUILT;
+  if (root) {
+    try {
+      cache = JSON.parse(readFileSync(modelCacheFile(root), 'utf8')) as ModelCache;
+    } catch {
+      // not built (running from the sources): models are parsed
+    }
   }
+  const models = new Map(Object.entries(cache.models ?? {}));
+  return { models, values: new Set([...models.values()].map((e) => e.value)), converted: cache.converted ?? {} };
 });
+
+/**
+ * Is the code running the build's (dist/), which converted the models, rather than the
+ * sources a test runner compiles, which may convert them otherwise since the last build?
+ */
+const runningTheBuild = once((): boolean => {
+  const root = packageRoot();
+  return root !== null && relative(root, fileURLToPath(import.meta.url)).split(sep)[0] === 'dist';
+});
+
+/**
+ * Is `value` a model as the build parsed and validated it, served by `cachedModel` to the
+ * build's code? Only while its text is unchanged, since an edited model is parsed anew.
+ */
+export function isBuiltModel(value: unknown): boolean {
+  return runningTheBuild() && table().values.has(value);
+}
+
+/**
+ * The build's conversion of the models shown as `key` (their names in load order, one a
+ * line), if it made one and this is the build's code.
+ */
+export function builtConversion(key: string): ConvertedModels | null {
+  if (!runningTheBuild() || !Object.hasOwn(table().converted, key)) return null;
+  return table().converted[key]!;
+}
 
 /**
  * The parsed built-in model at `abs` whose text is `text`, shown as `file`; null when `abs` is
@@ -117,7 +174,7 @@ export function cachedModel(abs: string, text: string, file: string, budget: num
   const dir = rulesDir();
   if (!dir) return null;
   const rel = relative(dir, abs).split(sep).join('/');
-  const entry = table().get(rel);
+  const entry = table().models.get(rel);
   if (!entry || entry.text !== text || entry.values > budget) return null;
   return { value: entry.value, pos: new SnapshotPos(file, entry.value, entry.pos), values: entry.values };
 }

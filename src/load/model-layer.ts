@@ -3,8 +3,7 @@
  * includes the same models: their locks, fences, hooks, functions and paths, with every step
  * converted (and every function a model path calls with arguments instantiated). A check of
  * many files, or an editor's repeated checks in one process, then declares and converts only
- * each file's own names; before, every file converted the kernel and drm models again, which
- * was most of a warm file's time.
+ * each file's own names; before, every file converted the kernel and drm models again.
  *
  * The models come first in a scenario's load order (includes before the file that includes
  * them), so the shared layer is that order's leading run of built-in models. It is used only
@@ -12,15 +11,20 @@
  * steps use is theirs, a file cannot redeclare one differently without an error of its own,
  * and converting them before the file's names are declared gives the steps converting them
  * after would. Otherwise the file is declared from scratch, so any error is the one it was.
+ *
+ * The first file of a process need not convert them either: the build converted the usual
+ * runs of models (model-cache.ts), and those steps are taken while every model in the run is
+ * the one the build read and the code running is the build's.
  */
 import type { InputError } from './errors.js';
 import { Declarations } from './decls.js';
+import { builtConversion, isBuiltModel } from './model-cache.js';
 import { builtinModelOf } from './models.js';
 import type { Pos } from './pos.js';
 import type { ScenarioFile } from './schema.js';
 
 /** A file in load order, as the loader has it. */
-interface OrderedFile {
+export interface OrderedFile {
   readonly display: string;
   readonly data: ScenarioFile;
   readonly pos: Pos;
@@ -33,11 +37,16 @@ interface ModelLayer {
   readonly decls: Declarations | null;
 }
 
-/** By the models' names in load order. */
+/** By `layerKey`. */
 const layers = new Map<string, ModelLayer>();
 
-/** The models' declarations, converted; null when they have an error on their own. */
-function declareModels(files: readonly OrderedFile[]): Declarations | null {
+/** A run of models by their names as shown, in load order, one a line. */
+export function layerKey(files: readonly OrderedFile[]): string {
+  return files.map((f) => f.display).join('\n');
+}
+
+/** The models declared and converted by the loader; null when they have an error on their own. */
+export function convertModels(files: readonly OrderedFile[]): Declarations | null {
   let clean = true;
   const decls = new Declarations('file', () => {
     clean = false;
@@ -48,6 +57,20 @@ function declareModels(files: readonly OrderedFile[]): Declarations | null {
   if (decls.dropUndeclaredHookFunctions().length || decls.recursion().length) return null;
   for (const name of decls.fences.keys()) if (decls.fenceProblems(name).length) return null;
   return clean ? decls : null;
+}
+
+/** The models declared, their steps the build's when it converted exactly these. */
+function declareModels(files: readonly OrderedFile[]): Declarations | null {
+  const built = files.every((f) => isBuiltModel(f.data)) ? builtConversion(layerKey(files)) : null;
+  if (built) {
+    let clean = true;
+    const decls = new Declarations('file', () => {
+      clean = false;
+    });
+    for (const f of files) decls.declareFile(f.data, f.pos);
+    if (clean && decls.adoptConverted(built)) return decls;
+  }
+  return convertModels(files);
 }
 
 /**
@@ -62,7 +85,7 @@ export function declarationsFor(order: readonly OrderedFile[], report: (e: Input
   if (n === order.length) n--;
   if (n <= 0) return { decls: new Declarations('file', report), from: 0 };
   const files = order.slice(0, n);
-  const key = files.map((f) => f.display).join('\n');
+  const key = layerKey(files);
   let layer = layers.get(key);
   if (!layer || layer.data.some((d, i) => d !== files[i]!.data)) {
     layer = { data: files.map((f) => f.data), decls: declareModels(files) };

@@ -16,6 +16,7 @@ import type { SourceLoc } from '../model/location.js';
 import type { Notice, PathDecl, Scenario, Step } from '../model/scenario.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
 import { buildExpectations, buildOptions, formatPlace } from './decls.js';
+import { isBuiltModel } from './model-cache.js';
 import { declarationsFor } from './model-layer.js';
 import { validate } from './issues.js';
 import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
@@ -144,8 +145,9 @@ export class FileLoader {
     if (!foreign && tool?.name === 'fencedep' && 'results' in value) {
       return notScenario('got a fencedep report (`--format json` output): keep reports out of the checked directories, or write them with `--output` elsewhere');
     }
-    // An include is parsed once per process (source.ts), and so validated once.
-    if (!validatedIncludes.has(value)) {
+    // An include is parsed once per process (source.ts), and so validated once; a built-in
+    // model the build parsed, by the build (model-cache.ts).
+    if (!validatedIncludes.has(value) && !isBuiltModel(value)) {
       const r = validate(fileSchema, value, parsed.pos, '');
       if (!r.ok) {
         r.errors.forEach(this.report);

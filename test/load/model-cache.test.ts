@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cachedModel, modelCacheFile, SnapshotPos } from '../../src/load/model-cache.js';
-import { buildModelCache } from '../../src/load/model-cache-build.js';
+import { buildModelEntries } from '../../src/load/model-cache-build.js';
 import { builtinModelNames, modelDisplayPath, packageRoot, rulesDir } from '../../src/load/models.js';
 import type { PathKey, Pos } from '../../src/load/pos.js';
 import { parseText } from '../../src/load/source.js';
@@ -25,7 +25,7 @@ function answers(pos: Pos, value: unknown, out: unknown[] = []): unknown[] {
 }
 
 describe('the built-in models parsed at build time', () => {
-  const cache = buildModelCache();
+  const cache = buildModelEntries();
 
   it('has every built-in model', () => {
     expect(Object.keys(cache).sort()).toEqual(builtinModelNames().map((n) => `${n}.yaml`).sort());

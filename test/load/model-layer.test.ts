@@ -3,13 +3,19 @@
  * every file including the same models starts from a copy of them, converted. Shown here:
  * the sharing itself, that a file loads to exactly the scenario it loaded to when every file
  * declared and converted the models itself, and that what one file adds never reaches the next.
+ * The build converts the usual includes' models (dist/models.json): the build's code loads
+ * every fixture from them to the same scenario too.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Declarations } from '../../src/load/decls.js';
 import { loadScenario, loadScenarioText } from '../../src/load/index.js';
 import { FileLoader } from '../../src/load/scenario.js';
+import { buildConversions } from '../../src/load/model-cache-build.js';
+import { modelCacheFile, type ModelCache } from '../../src/load/model-cache.js';
+import { packageRoot } from '../../src/load/models.js';
 import type { Scenario } from '../../src/model/scenario.js';
 import { expandInputs } from '../../src/check/run.js';
 import { scratch } from '../fuzz/harness.js';
@@ -46,6 +52,21 @@ function shape(s: Pick<Scenario, 'locks' | 'fences' | 'functions' | 'hooks' | 'p
   });
 }
 
+const root = packageRoot()!;
+/** The build's loader (dist/, which takes the build's conversions), as a test of the sources would not. */
+async function builtLoader(): Promise<typeof import('../../src/load/index.js')> {
+  const file = join(root, 'dist/src/load/index.js');
+  expect(existsSync(file), 'build first: npm run build').toBe(true);
+  return (await import(pathToFileURL(file).href)) as typeof import('../../src/load/index.js');
+}
+
+/** Paths to every `undefined` under `v` (JSON would drop the key, so a stored conversion would differ). */
+function undefinedAt(v: unknown, at = '$', out: string[] = []): string[] {
+  if (v === undefined) out.push(at);
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) undefinedAt(x, `${at}.${k}`, out);
+  return out;
+}
+
 describe('the models shared between files', () => {
   it('is found: the fixtures include models', () => {
     expect(withModels.length).toBeGreaterThan(40);
@@ -66,6 +87,20 @@ describe('the models shared between files', () => {
   it.each(withModels)('%s loads to the scenario it loads to with the models declared in it', async (file) => {
     const shared = await loadScenario(file);
     expect(shape(shared)).toBe(shape(await declaredAlone(file)));
+  });
+
+  it("the build's conversions are what the loader converts, exactly (no key JSON would drop)", async () => {
+    const stored = (JSON.parse(readFileSync(modelCacheFile(root), 'utf8')) as ModelCache).converted;
+    const now = await buildConversions();
+    expect(Object.keys(stored).length).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(stored).sort()).toEqual(Object.keys(now).sort());
+    expect(undefinedAt(now)).toEqual([]);
+    expect(stored).toEqual(JSON.parse(JSON.stringify(now)));
+  });
+
+  it.each(withModels)("%s loads with the build's conversions to the scenario it loads to with the models declared in it", async (file) => {
+    const built = await builtLoader();
+    expect(shape(await built.loadScenario(file))).toBe(shape(await declaredAlone(file)));
   });
 
   it("what a file registers on a model's hook never reaches the next file", async () => {
