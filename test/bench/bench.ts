@@ -12,7 +12,8 @@
  *     (target < 200 ms), for a file on its own and one including the kernel and drm models.
  *  5. Many files: the bundled fixtures that include a kernel model, checked by the CLI in one
  *     process, and where a file's time goes once the process is warm: loading it (the models'
- *     parse is cached), replaying the included models' paths, the rest.
+ *     declarations are shared), replaying the included models' paths, the rest; and what
+ *     sharing the models' declarations saves a file.
  *  6. The loader's memory: the largest scenarios the value limit admits (MAX_VALUES, in the
  *     shapes that cost most per value) and a 12 MB, million-step YAML file it refuses, each
  *     loaded in a fresh process: time, peak RSS, heap in use when loaded (target: well under
@@ -30,6 +31,8 @@ import { FindingCollector, groupFindings } from '../../src/analyze/index.js';
 import { InputErrors, loadScenario } from '../../src/load/index.js';
 import { Replayer } from '../../src/replay/index.js';
 import { MAX_VALUES } from '../../src/load/source.js';
+import { convertModels } from '../../src/load/model-layer.js';
+import { FileLoader } from '../../src/load/scenario.js';
 import type { LockDecl, PathDecl, Scenario, Step } from '../../src/model/scenario.js';
 import { DEFAULT_SHAPE, writeTrace } from './generate.js';
 import { rng } from '../rng.js';
@@ -316,6 +319,29 @@ async function manyFilesSection(): Promise<void> {
     `  a file, warm: ${total.toFixed(2)} ms: loading ${split.load.toFixed(2)} ms, replaying the included models' paths ${split.models.toFixed(2)} ms ` +
       `(${((100 * split.models) / total).toFixed(0)}%), its own paths and findings ${split.own.toFixed(2)} ms`,
   );
+  const shared = await sharedModels();
+  console.log(
+    `  the kernel and drm models' declarations, shared by every file of a process (src/load/model-layer.ts): declaring and converting them ` +
+      `${shared.convert.toFixed(2)} ms warm (each file paid it before), a file's copy of them ${shared.fork.toFixed(3)} ms`,
+  );
+}
+
+/** What declaring and converting the kernel and drm models costs warm, against copying the shared declarations (mean of `rounds`). */
+async function sharedModels(rounds = 50): Promise<{ convert: number; fork: number }> {
+  const loader = new FileLoader((e) => {
+    throw new InputErrors([e]);
+  });
+  await loader.load('bench.yaml', join(root, 'bench.yaml'), [], [], null, { text: 'include: [kernel, drm]\n', json: false });
+  const models = loader.order.slice(0, -1);
+  const layer = convertModels(models)!;
+  const report = (): void => undefined;
+  for (let i = 0; i < 5; i++) convertModels(models)!.fork(report);
+  let t0 = performance.now();
+  for (let i = 0; i < rounds; i++) convertModels(models);
+  const convert = (performance.now() - t0) / rounds;
+  t0 = performance.now();
+  for (let i = 0; i < rounds; i++) layer.fork(report);
+  return { convert, fork: (performance.now() - t0) / rounds };
 }
 
 function loaderSection(): void {
