@@ -87,12 +87,18 @@ function child(file: string): { ms: number; rssMB: number; summary: string } {
   return JSON.parse(res.stdout.trim().split('\n').pop()!);
 }
 
-/** Process time (user + system, ms) of `node args…`, the median of `runs` fresh processes. */
+/**
+ * Process time (user + system, ms) of `node args…`, the median of `runs` fresh processes. The
+ * reporter is preloaded with --require: an --import would start node's ES module loader in
+ * every child, a cost the CommonJS entry (bin/) does not pay.
+ */
 function processTime(args: readonly string[], runs = 9): number {
-  const report = "data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu '+(u.user+u.system)/1000+'\\n')})";
+  mkdirSync(outDir, { recursive: true });
+  const report = join(outDir, 'process-time.cjs');
+  writeFileSync(report, "process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('\\ncpu '+(u.user+u.system)/1000+'\\n')});\n");
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const res = spawnSync(process.execPath, ['--import', report, ...args], { encoding: 'utf8', cwd: root });
+    const res = spawnSync(process.execPath, ['--require', report, ...args], { encoding: 'utf8', cwd: root });
     const m = /\ncpu ([\d.]+)\n/.exec(res.stderr);
     if (!m) throw new Error(`no process time from node ${args.join(' ')}: ${res.stderr}`);
     times.push(Number(m[1]));
