@@ -125,7 +125,7 @@ export class SnapshotPos implements Pos {
 
 const NOT_BUILT: ModelCache = { models: {}, converted: {} };
 
-const table = once((): { readonly models: ReadonlyMap<string, ModelCacheEntry>; readonly values: ReadonlySet<unknown>; readonly converted: ModelCache['converted'] } => {
+const table = once((): { readonly models: ReadonlyMap<string, ModelCacheEntry>; readonly converted: ModelCache['converted'] } => {
   const root = packageRoot();
   let cache = NOT_BUILT;
   if (root) {
@@ -135,9 +135,14 @@ const table = once((): { readonly models: ReadonlyMap<string, ModelCacheEntry>; 
       // not built (running from the sources): models are parsed
     }
   }
-  const models = new Map(Object.entries(cache.models ?? {}));
-  return { models, values: new Set([...models.values()].map((e) => e.value)), converted: cache.converted ?? {} };
+  return { models: new Map(Object.entries(cache.models ?? {})), converted: cache.converted ?? {} };
 });
+
+/**
+ * The models `cachedModel` served: a value is the build's only by coming from there, so a
+ * file that includes no model is told so without reading dist/models.json (~10 ms of a start).
+ */
+const served = new WeakSet<object>();
 
 /**
  * Is the code running the build's (dist/), which converted the models, rather than the
@@ -153,7 +158,7 @@ const runningTheBuild = once((): boolean => {
  * build's code? Only while its text is unchanged, since an edited model is parsed anew.
  */
 export function isBuiltModel(value: unknown): boolean {
-  return runningTheBuild() && table().values.has(value);
+  return runningTheBuild() && served.has(value as object); // false for a value that is not an object
 }
 
 /**
@@ -176,5 +181,6 @@ export function cachedModel(abs: string, text: string, file: string, budget: num
   const rel = relative(dir, abs).split(sep).join('/');
   const entry = table().models.get(rel);
   if (!entry || entry.text !== text || entry.values > budget) return null;
+  served.add(entry.value as object); // a mapping: the build validated every model
   return { value: entry.value, pos: new SnapshotPos(file, entry.value, entry.pos), values: entry.values };
 }
