@@ -15,8 +15,10 @@
  *  3. dma-buf-call-under-resv        a dma-buf call locking a reservation without the transaction's context
  *  4. resv-lock-without-ctx          any other reservation locked without the transaction's context
  *  5. sleep-in-nonblocking-notifier  sleep in a non-blockable notifier invocation
- *  6. resv-in-signalling             dma_resv lock inside a signalling section
- *  7. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
+ *  6. runtime-pm-in-signalling       a synchronous runtime PM resume inside a signalling section
+ *                                    (before resv-in-signalling: whatever the resume takes, a
+ *                                    reservation included, it takes because it runs there)
+ *  7. resv-in-signalling             dma_resv lock inside a signalling section
  *  8. runtime-pm-under-resv          a synchronous runtime PM transition under a reservation
  *  9. alloc-in-signalling            blocking allocation inside a signalling section
  * 10. notifier-in-signalling         waiting for an invalidation inside a signalling section
@@ -65,8 +67,8 @@ export const PATTERNS: readonly Pattern[] = [
   dmaBufCallUnderResv,
   resvLockWithoutCtx,
   sleepInNonblockingNotifier,
-  resvInSignalling,
   runtimePmInSignalling,
+  resvInSignalling,
   runtimePmUnderResv,
   allocInSignalling,
   notifierInSignalling,

@@ -4,7 +4,7 @@
  */
 import type { Detections } from '../replay/detections.js';
 import { defineRule } from './rule.js';
-import { blank, held, shown, text } from './layout.js';
+import { blank, currentTrace, held, shown, text } from './layout.js';
 
 export default defineRule<Detections['lock-held-at-exit']>({
   meta: {
@@ -22,7 +22,14 @@ export default defineRule<Detections['lock-held-at-exit']>({
       lockdep: [...new Set(site.held.map((l) => l.lockdep))],
       location: site.location,
       chain: [],
-      report: [text(`${site.path} is leaving the kernel with locks still held!`), blank, held(site)],
+      report: [
+        text(`${site.path} is leaving the kernel with locks still held!`),
+        blank,
+        held(site),
+        // Not in lockdep's report, which names each lock's caller: the steps that took the first
+        // one, so a lock a model helper took is traced to the scenario's call (and located there).
+        ...(site.stack.length ? [blank, currentTrace(site, 'the first lock still held was taken at:')] : []),
+      ],
     };
   },
 });

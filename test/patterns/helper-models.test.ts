@@ -85,3 +85,47 @@ paths:
     ]);
   });
 });
+
+describe('runtime-pm-in-signalling before resv-in-signalling', () => {
+  // A run_job that resumes the GPU, whose runtime_resume locks a BO's reservation: the resume in
+  // the signalling path is the mistake (the reservation cannot be taken earlier, it is the
+  // callback's), so the remedy must be runtime PM's.
+  const scenario = (resume: string) => `version: 1
+name: t
+include: [kernel, drm]
+locks: { pm_lock: mutex }
+hooks:
+  drm_sched_backend_ops.run_job: [foo_run_job]
+  dev_pm_ops.runtime_resume: [foo_runtime_resume]
+functions:
+  foo_run_job: [{ call: pm_runtime_get_sync(gpu) }]
+  foo_runtime_resume:
+${resume}
+paths:
+  - name: submit
+    steps:
+      - call: drm_exec_init(exec, 0, 0)
+      - call: drm_exec_until_all_locked(exec)
+      - call: drm_exec_prepare_obj(exec, bo, 1)
+      - call: drm_sched_job_init(job)
+      - call: drm_sched_job_arm(job)
+      - call: drm_sched_entity_push_job(job)
+      - call: drm_exec_fini(exec)
+`;
+
+  it('a resume that takes a reservation is runtime PM in the signalling path', async () => {
+    const out = await replayYaml(scenario('    - dma_resv_lock: "dma_resv[vram_bo]"\n    - dma_resv_unlock: "dma_resv[vram_bo]"'));
+    expect(out.findings.map((f) => `${f.rule}: ${diagnose(f)?.pattern ?? '-'}`)).toContain('circular-dependency: runtime-pm-in-signalling');
+    expect(out.findings.map((f) => diagnose(f)?.pattern)).not.toContain('resv-in-signalling');
+  });
+
+  it('a reservation taken in run_job itself, with no resume, stays resv-in-signalling', async () => {
+    const out = await replayYaml(
+      scenario('    - mutex_lock: pm_lock\n    - mutex_unlock: pm_lock').replace(
+        'foo_run_job: [{ call: pm_runtime_get_sync(gpu) }]',
+        'foo_run_job: [{ dma_resv_lock: "dma_resv[vram_bo]" }, { dma_resv_unlock: "dma_resv[vram_bo]" }]',
+      ),
+    );
+    expect(out.findings.map((f) => `${f.rule}: ${diagnose(f)?.pattern ?? '-'}`)).toContain('circular-dependency: resv-in-signalling');
+  });
+});
