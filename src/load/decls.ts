@@ -15,7 +15,8 @@ import { canonicalHook, hookNames } from '../model/vocabulary.js';
 import type { ConvertedModels } from './model-cache.js';
 import { builtinModelOf } from './models.js';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type Expectation, type FenceDecl, type LockDecl, type PathContext, type PathDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
-import { InputError, didYouMean } from './errors.js';
+import { InputError, didYouMean, didYouMeanAny } from './errors.js';
+import { modelEntries, notIncludedHint } from './model-docs.js';
 import { builtinLockMap, nameProblem, parseLockRef, printableProblem, quote, sameLockDecl } from './names.js';
 import type { Pos } from './pos.js';
 import type { ExpectationInput, FenceInput, LockInput, OptionsInput, PathInput, ScenarioFile } from './schema.js';
@@ -183,6 +184,22 @@ export function formatPlace(loc: SourceLoc): string {
 export type DeclFormat = 'file' | 'stream';
 
 /** How to declare a missing name, in the words of the input's format. */
+/**
+ * Where the paths an expectation may name are, when none is close to the one it gives: the
+ * file's own, and the included models' (which `fencedep explain <model>` lists).
+ */
+function knownPaths(paths: ReadonlySet<string>, format: DeclFormat): string {
+  const modelOf = new Map(modelEntries().flatMap((e) => (e.kind === 'path' ? [[e.name, e.model] as const] : [])));
+  const own = [...paths].filter((p) => !modelOf.has(p));
+  const models = [...new Set([...paths].flatMap((p) => modelOf.get(p) ?? []))].sort();
+  const file = format === 'file' ? 'scenario' : 'stream';
+  const shown = own.slice(0, 4).map(quote).join(', ') + (own.length > 4 ? `, and ${own.length - 4} more` : '');
+  const ownText = own.length ? ` of this ${file} (${shown})` : '';
+  const modelText = models.length ? ` of an included model: ${models.join(', ')}, whose paths \`fencedep explain <model>\` lists` : '';
+  if (!ownText && !modelText) return ` (this ${file} has no paths)`;
+  return ` (expected a path${[ownText, modelText].filter(Boolean).join(' or')})`;
+}
+
 function declareHint(format: DeclFormat, kind: 'function'): string {
   return format === 'file' ? ` (declare it under \`${kind}s:\`)` : ` (declare it on a {"decl":"${kind}"} line before it is used)`;
 }
@@ -517,7 +534,8 @@ export class Declarations implements StepEnv {
   }
 
   undeclaredFunction(owner: string, fn: string, at: SourceLoc): InputError {
-    return new InputError(`${owner}: undeclared function ${quote(fn)}${didYouMean(fn, this.functions.keys()) || declareHint(this.format, 'function')}`, at);
+    const hint = notIncludedHint(fn, this.format) || didYouMean(fn, this.functions.keys()) || declareHint(this.format, 'function');
+    return new InputError(`${owner}: undeclared function ${quote(fn)}${hint}`, at);
   }
 
   /** Registrations naming a function that is not declared: forgotten, each reported once. */
@@ -583,7 +601,10 @@ export class Declarations implements StepEnv {
     const known = involvableNames(this.locks);
     expect.forEach((x, i) => {
       const ip = pos(i);
-      if (x.path !== undefined && !paths.has(x.path)) out.push(new InputError(`expect: unknown path ${quote(x.path)}${didYouMean(x.path, paths)}`, ip.child('path').loc()));
+      if (x.path !== undefined && !paths.has(x.path)) {
+        const hint = didYouMeanAny(x.path, paths) || knownPaths(paths, this.format);
+        out.push(new InputError(`expect: unknown path ${quote(x.path)}${hint}`, ip.child('path').loc()));
+      }
       (x.involves ?? []).forEach((n, j) => {
         if (known.has(n) || isImplicitClass(n)) return;
         const what = `a declared lock by its name or lockdep name, a ww class lock, or ${RCU_LOCKS.join(', ')}`;

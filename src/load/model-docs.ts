@@ -28,12 +28,23 @@ function documentedModels(): string[] {
   return builtinModelNames().filter((m) => m === 'drm' || m.startsWith('drm/'));
 }
 
-let cache: readonly ModelEntry[] | null = null;
+interface ModelIndex {
+  readonly entries: readonly ModelEntry[];
+  /** model -> the models its `include:` names. */
+  readonly includes: ReadonlyMap<string, readonly string[]>;
+}
 
-/** Every function and hook the helper models declare, in model and file order. */
+let cache: ModelIndex | null = null;
+
+/** Every function and hook the helper models declare, and every model's paths, in model and file order. */
 export function modelEntries(): readonly ModelEntry[] {
+  return modelIndex().entries;
+}
+
+function modelIndex(): ModelIndex {
   if (cache) return cache;
   const out: ModelEntry[] = [];
+  const includes = new Map<string, string[]>();
   const helpers = new Set(documentedModels());
   for (const model of builtinModelNames()) {
     const file = builtinModelFile(model);
@@ -41,6 +52,8 @@ export function modelEntries(): readonly ModelEntry[] {
     const doc = parseDocument(readFileSync(file, 'utf8'));
     const root = doc.contents;
     if (!isMap(root)) continue;
+    const inc = root.get('include', true);
+    includes.set(model, isSeq(inc) ? inc.items.map((i) => String(isScalar(i) ? i.value : i)) : []);
     // The comment above a section's first entry is the section map's own (yaml attaches it there).
     const section = (key: string): { pair: Pair; doc: string }[] => {
       const v = root.get(key, true);
@@ -63,8 +76,29 @@ export function modelEntries(): readonly ModelEntry[] {
       out.push({ name, kind: 'hook', model, params: [], doc, invokedBy: invokers.get(name) ?? [] });
     }
   }
-  cache = out;
-  return out;
+  cache = { entries: out, includes };
+  return cache;
+}
+
+/**
+ * How a scenario includes a built-in model: the top-level model including it (`drm` for
+ * `drm/exec`), if one does, then the model itself.
+ */
+export function includeNames(model: string): string[] {
+  const umbrella = [...modelIndex().includes].find(([m, inc]) => !m.includes('/') && inc.includes(model))?.[0];
+  return umbrella ? [umbrella, model] : [model];
+}
+
+/**
+ * For a name a scenario calls but does not declare: `: it is a function of the built-in model
+ * drm/exec, which this scenario does not include (add ...)` when a built-in model declares it,
+ * else ''. A stream includes with a `{"decl":"include"}` line.
+ */
+export function notIncludedHint(fn: string, format: 'file' | 'stream'): string {
+  const e = modelEntries().find((x) => x.kind === 'function' && x.name === fn);
+  if (!e) return '';
+  const add = includeNames(e.model).map((m) => (format === 'file' ? `\`include: [${m}]\`` : `\`{"decl":"include","name":"${m}"}\``));
+  return `: it is a function of the built-in model ${e.model}, which this ${format === 'file' ? 'scenario' : 'stream'} does not include (add ${add.join(' or ')})`;
 }
 
 /** A model's paths, each with the comment above it (else the model's header) and where it runs. */

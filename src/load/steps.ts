@@ -19,6 +19,7 @@ import { GFP_NAMES, parseGfp } from '../model/gfp.js';
 import { parseRelease } from '../model/kernel-release.js';
 import { InputError, didYouMean } from './errors.js';
 import { validate } from './issues.js';
+import { notIncludedHint } from './model-docs.js';
 import { nameProblem, parseLockRef, printableProblem, quote } from './names.js';
 import type { Pos } from './pos.js';
 
@@ -1035,9 +1036,11 @@ export class StepConverter {
       // `call: dma_resv_lock(bo)`: a step written as a call
       const step = stepSpelling(fn);
       const written = args?.length === 1 ? `${fn}: ${args[0]}` : !args?.length && STEP_ARGS[step?.arg ?? 'none'].bare ? fn : `${fn}: ...`;
-      const hint = step
-        ? ` (${quote(fn)} is a step, not a function: write \`${written}\`; \`fencedep explain ${fn}\` shows its argument)`
-        : didYouMean(fn, this.env.functionNames()) || ' (declare it under `functions:`)';
+      const hint =
+        notIncludedHint(fn, this.options.stream ? 'stream' : 'file') ||
+        (step
+          ? ` (${quote(fn)} is a step, not a function: write \`${written}\`; \`fencedep explain ${fn}\` shows its argument)`
+          : didYouMean(fn, this.env.functionNames()) || ' (declare it under `functions:`)');
       this.report(new InputError(`undeclared function ${quote(fn)}${hint}`, fnPos.loc()));
       return null;
     }
