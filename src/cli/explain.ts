@@ -7,9 +7,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { didYouMean } from '../load/errors.js';
-import { modelEntries, type ModelEntry } from '../load/model-docs.js';
-import { packageRoot } from '../load/models.js';
+import { didYouMeanAny } from '../load/errors.js';
+import { includeNames, modelEntries, type ModelEntry } from '../load/model-docs.js';
+import { builtinModelNames, packageRoot } from '../load/models.js';
 import { jsonText } from '../model/escape.js';
 import {
   HOOK_FAMILIES, KERNEL_HOOK_NAMES, KERNEL_HOOK_TABLE, STEP_ARGS, STEP_CATEGORIES, STEP_VOCABULARY, stepSpelling, type StepSpelling,
@@ -22,9 +22,12 @@ export type DocKind = 'rule' | 'pattern';
 
 export type ExplainResult = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly message: string };
 
-/** Every id `explain` knows: rules, patterns, step spellings, kernel hooks, helper-model functions and hooks. */
+/** Every id `explain` knows: rules, patterns, step spellings, kernel hooks, built-in models, their functions, hooks and paths. */
 export function explainIds(): string[] {
-  return [...new Set([...RULES.map((r) => r.meta.id), ...RULE_IDS, ...PATTERNS.map((p) => p.meta.id), ...STEP_VOCABULARY.map((s) => s.name), ...KERNEL_HOOK_NAMES, ...modelEntries().map((e) => e.name)])];
+  return [...new Set([
+    ...RULES.map((r) => r.meta.id), ...RULE_IDS, ...PATTERNS.map((p) => p.meta.id), ...STEP_VOCABULARY.map((s) => s.name), ...KERNEL_HOOK_NAMES,
+    ...builtinModelNames(), ...modelEntries().map((e) => e.name),
+  ])];
 }
 
 const code = (s: string): string => `\`${s}\``;
@@ -93,9 +96,10 @@ export function explain(id: string): ExplainResult {
     if (step) return { ok: true, text: renderMarkdown(stepDoc(step)) + (model ? `\n${model}` : '') };
     if (entry) return { ok: true, text: model };
     if (KERNEL_HOOK_NAMES.includes(id)) return { ok: true, text: renderMarkdown(hookDoc(id)) };
+    if (builtinModelNames().includes(id)) return { ok: true, text: renderMarkdown(modelMarkdown(id)) };
     return {
       ok: false,
-      message: `unknown rule, pattern, step or hook ${jsonText(id)}${didYouMean(id, explainIds())}; run 'fencedep rules' for the rules and patterns, see docs/steps.md for the steps and hooks`,
+      message: `unknown rule, pattern, step or hook ${jsonText(id)}${didYouMeanAny(id, explainIds())}; run 'fencedep rules' for the rules and patterns, see docs/steps.md for the steps and hooks, docs/models.md for the models (each also explained by name)`,
     };
   }
   const file = docFile(kind, id);
@@ -168,6 +172,21 @@ export function callOf(e: ModelEntry): string {
   return e.params.length ? `${e.name}(${e.params.join(', ')})` : e.name;
 }
 
+/** The explain text (markdown) of a built-in model: how to include it, and its functions, hooks and paths. */
+function modelMarkdown(model: string): string {
+  const entries = modelEntries().filter((e) => e.model === model);
+  const list = (kind: ModelEntry['kind'], title: string): string => {
+    const of = entries.filter((e) => e.kind === kind);
+    return of.length ? `\n## ${title}\n\n${of.map((e) => `- \`${kind === 'function' ? callOf(e) : e.name}\``).join('\n')}\n` : '';
+  };
+  const how = includeNames(model).map((m) => `\`include: [${m}]\``).join(' or ');
+  return (
+    `# ${model}\n\n> a built-in model (${how}); \`fencedep explain <name>\` documents each name below\n` +
+    list('function', 'Functions') + list('hook', 'Hooks') + list('path', 'Paths (names for `expect: path:`)') +
+    `\n## Model\n\nrules/${model}.yaml in the fencedep package.\n`
+  );
+}
+
 /** The explain text (markdown) of a model function, hook or path. */
 export function modelEntryMarkdown(e: ModelEntry): string {
   if (e.kind === 'path') {
@@ -180,7 +199,7 @@ export function modelEntryMarkdown(e: ModelEntry): string {
   const signature = e.kind === 'function' ? `call: ${callOf(e)}` : `hooks: { ${e.name}: [your_callback] }`;
   const invoked = e.kind === 'hook' ? `\n## Invoked by\n\n${e.invokedBy.length ? e.invokedBy.map((b) => `- ${b}`).join('\n') : '- nothing in the model: a path of yours invokes it'}\n` : '';
   return (
-    `# ${e.name}\n\n> a ${e.kind} of the built-in model \`${e.model}\` (\`include: [${e.model}]\`, or \`include: [drm]\`)\n\n` +
+    `# ${e.name}\n\n> a ${e.kind} of the built-in model \`${e.model}\` (${includeNames(e.model).reverse().map((m) => `\`include: [${m}]\``).join(', or ')})\n\n` +
     `## Use\n\n\`${signature}\`\n\n## What the kernel does, context, locks and sources\n\n${e.doc || '(undocumented)'}\n${invoked}\n` +
     `## Model\n\nrules/${e.model}.yaml in the fencedep package.\n`
   );

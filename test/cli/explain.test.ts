@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../src/cli/explain.js';
+import { callOf, renderMarkdown } from '../../src/cli/explain.js';
+import { modelEntries } from '../../src/load/model-docs.js';
 import { KERNEL_HOOK_TABLE, STEP_VOCABULARY } from '../../src/model/vocabulary.js';
 import { PATTERNS } from '../../src/patterns/index.js';
 import { RULES } from '../../src/rules/index.js';
@@ -101,6 +102,33 @@ describe('fencedep explain', () => {
   it('a misspelt step or hook gets a did-you-mean', async () => {
     expect((await cli(['explain', 'kmem_cach_alloc'])).err).toContain('(did you mean "kmem_cache_alloc"?)');
     expect((await cli(['explain', 'shrinker.scn'])).err).toContain('(did you mean "shrinker.scan"?)');
+  });
+
+  it('a name that is a segment of known ones: each listed, the names ending in it first', async () => {
+    const r = await cli(['explain', 'run_job']);
+    expect(r.code).toBe(2);
+    const m = /\(did you mean (.*)\?( \d+ more match)?\)/.exec(r.err);
+    expect(m, r.err).not.toBeNull();
+    const named = [...m![1]!.matchAll(/"([^"]+)"/g)].map((x) => x[1]);
+    expect(named).toContain('drm_sched_backend_ops.run_job');
+    expect(named.length).toBeGreaterThan(1);
+    // the hooks named `….run_job` before the paths that run them
+    expect(named.findIndex((n) => !n!.endsWith('.run_job'))).toBeGreaterThan(named.indexOf('drm_sched_backend_ops.run_job'));
+    // and the spelling with the layer's words finds the path
+    expect((await cli(['explain', 'drm_sched run_job_work'])).err).toContain('"drm_sched:drm_sched_run_job_work"');
+  });
+
+  it('a built-in model: how to include it, its functions, hooks and paths, each explainable', async () => {
+    const r = await cli(['explain', 'drm/sched']);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out.split('\n')[0]).toBe('drm/sched');
+    expect(r.out).toContain('include: [drm] or include: [drm/sched]');
+    const entries = modelEntries().filter((e) => e.model === 'drm/sched');
+    for (const kind of ['function', 'hook', 'path'] as const) expect(entries.some((e) => e.kind === kind)).toBe(true);
+    for (const e of entries) expect(r.out).toContain(`  - ${e.kind === 'function' ? callOf(e) : e.name}\n`);
+    const reclaim = await cli(['explain', 'kernel/reclaim']);
+    expect(reclaim.out).toContain('include: [kernel] or include: [kernel/reclaim]');
+    expect(reclaim.out).toContain('  - kernel:kswapd\n');
   });
 
   it('an unknown id far from any: exit 2 without a suggestion', async () => {
