@@ -42,6 +42,19 @@ const lazyChildProcess = {
   },
 };
 
+// chalk detects at its import whether stdout and stderr take colour (reading the environment,
+// loading node:os and node:tty), for its default instances; fencedep never uses those (its
+// painters are told the level: src/report/color.ts), so the bundle gives chalk a detection
+// that finds none.
+const NO_DETECTION = 'chalk-no-detection';
+const noColorDetection = {
+  name: 'chalk-no-color-detection',
+  setup(b) {
+    b.onResolve({ filter: /^#supports-color$/ }, (args) => (/[\\/]node_modules[\\/]chalk[\\/]/.test(args.importer) ? { path: args.path, namespace: NO_DETECTION } : undefined));
+    b.onLoad({ filter: /.*/, namespace: NO_DETECTION }, () => ({ contents: 'export default { stdout: false, stderr: false };', loader: 'js' }));
+  },
+};
+
 await build({
   ...common,
   entryPoints: [root('src/cli/main.ts')],
@@ -50,7 +63,7 @@ await build({
   external: ['@viz-js/viz'],
   // import() becomes require(): a vm.Script has no module loader for dynamic imports.
   supported: { 'dynamic-import': false },
-  plugins: [lazyChildProcess],
+  plugins: [lazyChildProcess, noColorDetection],
   define: { 'import.meta.url': '__import_meta_url' },
   banner: { js: `(function (exports, require, module, __filename, __dirname) {"use strict";const __import_meta_url=require("node:url").pathToFileURL(__filename).href;` },
   footer: { js: '\n})' },

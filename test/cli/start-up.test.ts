@@ -2,7 +2,8 @@
  * What a start loads (README, "Why it starts fast"): the bundle's check of a scenario leaves
  * node:child_process unloaded (commander requires it for executable subcommands, which
  * fencedep has none of; scripts/bundle.js gives commander a stand-in that loads it on first
- * use). Run in a fresh process on the built bundle.
+ * use), and node:os too (chalk's colour detection, which the bundle replaces: fencedep tells
+ * its painters the level). Run in a fresh process on the built bundle.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -30,10 +31,10 @@ loadBundle().exports.main(['node', 'fencedep', ...${JSON.stringify(args)}], { st
 }
 
 describe('a start of the bundle', () => {
-  it('checks a scenario without loading node:child_process', () => {
+  it('checks a scenario without loading node:child_process or node:os', () => {
     const r = loadedBy(['check', '--no-config', 'fixtures/lockdep/fence-lock-irq-fixed.yaml']);
     expect(r.code).toBe(0);
     expect(r.modules).toContain('fs'); // the list is the builtins loaded
-    expect(r.modules.filter((m) => m.includes('child_process'))).toEqual([]);
+    expect(r.modules.filter((m) => m.includes('child_process') || m === 'os')).toEqual([]);
   });
 });
