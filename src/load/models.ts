@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { once } from '../model/once.js';
 
 let root: string | null | undefined;
 
@@ -42,11 +43,14 @@ export function builtinModelOf(file: string): string | null {
   return m ? m[1]! : null;
 }
 
-/** Every built-in model name, sorted. */
-export function builtinModelNames(): string[] {
+/**
+ * Every built-in model's file by its name, read once per process: every file of a run includes
+ * the same models, and looking each one up again was two file-system calls an include.
+ */
+const modelFiles = once((): ReadonlyMap<string, string> => {
   const dir = rulesDir();
-  if (!dir || !existsSync(dir)) return [];
-  const out: string[] = [];
+  const out = new Map<string, string>();
+  if (!dir || !existsSync(dir)) return out;
   const stack = [dir];
   while (stack.length) {
     const d = stack.pop()!;
@@ -56,7 +60,7 @@ export function builtinModelNames(): string[] {
     } catch {
       continue;
     }
-    for (const e of entries) {
+    for (const e of entries.sort()) {
       const p = join(d, e);
       let isDir = false;
       try {
@@ -64,22 +68,23 @@ export function builtinModelNames(): string[] {
       } catch {
         continue;
       }
+      const name = relative(dir, p).split(sep).join('/').replace(/\.ya?ml$/, '');
       if (isDir) stack.push(p);
-      else if (/\.ya?ml$/.test(e)) out.push(relative(dir, p).split(sep).join('/').replace(/\.ya?ml$/, ''));
+      // `x.yaml` before `x.yml` (sorted), and the first is the model.
+      else if (/\.ya?ml$/.test(e) && !out.has(name)) out.set(name, p);
     }
   }
-  return out.sort();
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+});
+
+/** Every built-in model name, sorted. */
+export function builtinModelNames(): string[] {
+  return [...modelFiles().keys()];
 }
 
 /** The file of a built-in model, or null if there is none by that name. */
 export function builtinModelFile(name: string): string | null {
-  const dir = rulesDir();
-  if (!dir || name.includes('..') || name.startsWith('/')) return null;
-  for (const ext of ['.yaml', '.yml']) {
-    const p = join(dir, ...name.split('/')) + ext;
-    if (existsSync(p)) return p;
-  }
-  return null;
+  return modelFiles().get(name) ?? null;
 }
 
 /** Is an include entry a built-in model name (rather than a path relative to the file)? */
