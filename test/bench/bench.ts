@@ -9,7 +9,8 @@
  *     floor of its file).
  *  3. A syzbot-sized graph (≈4.7k classes, 24k dependencies) replayed and searched.
  *  4. Start-up: the process time of a one-file check in a fresh process, beside node alone
- *     (target < 200 ms), for a file on its own and one including the kernel and drm models.
+ *     (target < 200 ms), for a file on its own and one including the kernel and drm models;
+ *     the time is reported by a CommonJS preload, so the child starts as `fencedep` does.
  *  5. Many files: the bundled fixtures that include a kernel model, checked by the CLI in one
  *     process, and where a file's time goes once the process is warm: loading it (the models'
  *     declarations are shared), replaying the included models' paths, the rest; and what
