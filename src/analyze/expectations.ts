@@ -8,13 +8,14 @@
  * every `involves` entry names one of its locks, and the same path when the expectation gives
  * one. The findings one step triggered are one group (groups.ts): an expectation that matches
  * one finding of a group expects all of them, and is met. Only unexpected `error` findings
- * fail a file; `warn` findings never do.
+ * fail a file; `warn` findings never do. An unmet expectation carries the finding of its rule
+ * that came closest to meeting it, and what that finding lacks.
  *
  * Under `fence_model: precise` a fence's class is `fence:F` where the kernel's model has
  * `dma_fence_map`: `dma_fence_map` in `involves` also names it, so that one suite's
  * expectations hold under both fence models.
  */
-import type { Finding, UnmetExpectation } from '../model/finding.js';
+import type { ClosestFinding, Finding, UnmetExpectation } from '../model/finding.js';
 import { DMA_FENCE_MAP, isPreciseFenceClass } from '../model/fence-class.js';
 import type { Expectation, LockDecl, Scenario } from '../model/scenario.js';
 
@@ -59,15 +60,40 @@ function namesOf(finding: Finding, i: number, lookup: LockLookup): Set<string> {
   return names;
 }
 
+/** The expectation's `involves` names that none of the finding's locks answers to. */
+function missingLocks(expectation: Expectation, finding: Finding, lookup: LockLookup): string[] {
+  if (expectation.involves.length === 0) return [];
+  const count = Math.max(finding.locks.length, finding.lockdep.length);
+  const sets: Set<string>[] = [];
+  for (let i = 0; i < count; i++) sets.push(namesOf(finding, i, lookup));
+  return expectation.involves.filter((name) => !sets.some((s) => s.has(name)));
+}
+
 /** Whether `expectation` matches `finding`. */
 export function matches(expectation: Expectation, finding: Finding, lookup: LockLookup): boolean {
   if (expectation.rule !== finding.rule) return false;
   if (expectation.path !== null && expectation.path !== finding.path) return false;
-  if (expectation.involves.length === 0) return true;
-  const count = Math.max(finding.locks.length, finding.lockdep.length);
-  const sets: Set<string>[] = [];
-  for (let i = 0; i < count; i++) sets.push(namesOf(finding, i, lookup));
-  return expectation.involves.every((name) => sets.some((s) => s.has(name)));
+  return missingLocks(expectation, finding, lookup).length === 0;
+}
+
+/**
+ * The finding of an unmet expectation's rule that comes closest to it: the fewest `involves`
+ * names missing, then on the path it names, then the first reported.
+ */
+function closestFinding(expectation: Expectation, findings: readonly Finding[], lookup: LockLookup): ClosestFinding | undefined {
+  let best: ClosestFinding | undefined;
+  let bestScore = Infinity;
+  for (const f of findings) {
+    if (f.rule !== expectation.rule) continue;
+    const missing = missingLocks(expectation, f, lookup);
+    const otherPath = expectation.path !== null && expectation.path !== f.path;
+    const score = missing.length * 2 + (otherPath ? 1 : 0);
+    if (score < bestScore) {
+      bestScore = score;
+      best = { location: f.location, locks: f.locks, path: f.path, missing, otherPath };
+    }
+  }
+  return best;
 }
 
 /** Apply a file's `expect` (null: no `expect` key) to its findings. */
@@ -99,7 +125,10 @@ export function applyExpectations(
   });
   const unmet: UnmetExpectation[] = expect
     .filter((_, i) => !met[i])
-    .map((e) => ({ rule: e.rule, involves: [...e.involves], path: e.path, location: e.loc }));
+    .map((e) => {
+      const closest = closestFinding(e, findings, lookup);
+      return { rule: e.rule, involves: [...e.involves], path: e.path, location: e.loc, ...(closest ? { closest } : {}) };
+    });
   const passed = unmet.length === 0 && !out.some((f) => f.severity === 'error' && !f.expected);
   return { findings: out, unmet, passed };
 }

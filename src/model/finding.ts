@@ -3,7 +3,7 @@
  * (docs/cli.md), plus the lockdep-style layout blocks the text and
  * markdown reporters render. Reporters only format these; they never compute.
  */
-import type { CodeLoc, SourceLoc } from './location.js';
+import { formatLoc, type CodeLoc, type SourceLoc } from './location.js';
 import type { KernelProfile, StepOp } from './scenario.js';
 import type { StepCategory } from './vocabulary.js';
 
@@ -126,6 +126,32 @@ export interface UnmetExpectation {
   readonly involves: readonly string[];
   readonly path: string | null;
   readonly location: SourceLoc;
+  /** The finding of its rule that came closest to meeting it, when the file has one. */
+  readonly closest?: ClosestFinding;
+}
+
+/** A finding an unmet expectation came closest to, and what of the expectation it lacks. */
+export interface ClosestFinding {
+  readonly location: SourceLoc;
+  /** The finding's locks, as the report names them. */
+  readonly locks: readonly string[];
+  readonly path: string;
+  /** The expectation's `involves` names none of the finding's locks answers to. */
+  readonly missing: readonly string[];
+  /** Whether the expectation names another path. */
+  readonly otherPath: boolean;
+}
+
+/**
+ * `; closest: circular-dependency at f.yaml:9:7 involving gpu->pm_lock, dma_resv (no mmap_lock)`:
+ * what an unmet expectation's report line adds, '' when no finding of its rule was reported.
+ */
+export function closestText(u: UnmetExpectation): string {
+  const c = u.closest;
+  if (!c) return '';
+  const involving = c.locks.length > 0 ? ` involving ${c.locks.join(', ')}` : '';
+  const lacks = [...(c.missing.length > 0 ? [`no ${c.missing.join(', ')}`] : []), ...(c.otherPath ? [`on path "${c.path}"`] : [])];
+  return `; closest: ${u.rule} at ${formatLoc(c.location)}${involving}${lacks.length > 0 ? ` (${lacks.join('; ')})` : ''}`;
 }
 
 /** `library` (revision 1.1): a `library: true` file found in a directory, only included by others, not checked alone. */

@@ -155,7 +155,7 @@ export function mapFiles(run: RunResult, rel: (file: string) => string): RunResu
     ...r,
     file: rel(r.file),
     findings: r.findings.map(finding),
-    unmet: r.unmet.map((u) => ({ ...u, location: loc(u.location) })),
+    unmet: r.unmet.map((u) => ({ ...u, location: loc(u.location), ...(u.closest ? { closest: { ...u.closest, location: loc(u.closest.location) } } : {}) })),
     errors: r.errors.map((e) => (e.file !== undefined ? { ...e, file: rel(e.file) } : e)),
   });
   return { ...run, results: run.results.map(result) };

@@ -17,7 +17,7 @@
  *   model's line is named in the message).
  * The log ends with the run's summary line, as the text format prints it.
  */
-import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
+import { closestText, type FileResult, type Finding, type InputErrorInfo, type RunResult, type UnmetExpectation } from '../model/finding.js';
 import { painter } from './color.js';
 import { commandData, commandProperty } from './escape.js';
 import { isFailing, isUnexpectedWarning, mapFiles, plural, userLocation } from './findings.js';
@@ -81,7 +81,7 @@ function unmetAnnotation(u: UnmetExpectation): Annotation {
     line: u.location.line,
     col: u.location.column,
     title: `expectation unmet [${u.rule}]`,
-    message: `the scenario expects a ${u.rule} finding${involves}${on}, but none was reported`,
+    message: `the scenario expects a ${u.rule} finding${involves}${on}, but none was reported${closestText(u)}`,
   };
 }
 

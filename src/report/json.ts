@@ -3,7 +3,8 @@
  * field so the key order is fixed and internal fields (`heading`, `report`) never leak.
  * Added to the contract: `unmet`, the expectations no finding met, on every result; `group`
  * on the findings one step triggered (src/analyze/groups.ts); `modelRules` on a finding and
- * `modelRule` on a stack entry where a model's documented rule (not a kernel annotation) is involved.
+ * `modelRule` on a stack entry where a model's documented rule (not a kernel annotation) is involved;
+ * `closest` on an unmet expectation: the finding of its rule that came closest, and what it lacks.
  */
 import type {
   BaselineOutcome,
@@ -67,6 +68,9 @@ const unmetJson = (u: UnmetExpectation) => ({
   involves: [...u.involves],
   path: u.path,
   location: loc(u.location),
+  ...(u.closest
+    ? { closest: { location: loc(u.closest.location), locks: [...u.closest.locks], path: u.closest.path, missing: [...u.closest.missing], otherPath: u.closest.otherPath } }
+    : {}),
 });
 
 // `--stats` (added to the contract): a result's and the summary's figures.

@@ -22,7 +22,7 @@
  * XML 1.0 cannot carry most control characters even as references: the XML escaper
  * (escape.ts) writes them, and unpaired surrogates and noncharacters, as `\uXXXX` text.
  */
-import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
+import { closestText, type FileResult, type Finding, type InputErrorInfo, type RunResult, type UnmetExpectation } from '../model/finding.js';
 import { formatCodeLoc, formatLoc } from '../model/location.js';
 import { painter } from './color.js';
 import { xmlAttr, xmlText } from './escape.js';
@@ -54,7 +54,7 @@ function findingFailure(f: Finding): string {
 function unmetText(u: UnmetExpectation): string {
   const involves = u.involves.length > 0 ? ` involving ${u.involves.join(', ')}` : '';
   const on = u.path !== null ? ` on path "${u.path}"` : '';
-  return `expectation unmet: ${u.rule}${involves}${on}`;
+  return `expectation unmet: ${u.rule}${involves}${on}${closestText(u)}`;
 }
 
 function unmetFailure(u: UnmetExpectation): string {

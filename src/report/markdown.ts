@@ -13,7 +13,7 @@
  * File names are relative to the working directory. Deterministic; `--quiet` leaves the
  * passing files out of the table.
  */
-import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
+import { closestText, type FileResult, type Finding, type InputErrorInfo, type RunResult, type UnmetExpectation } from '../model/finding.js';
 import { formatLoc } from '../model/location.js';
 import { mdCode, mdText } from './escape.js';
 import { closingIndex, isFailing, isUnexpectedWarning, lockdepNamer, mapFiles, plural, scenarioBlock } from './findings.js';
@@ -111,7 +111,7 @@ function findingSection(f: Finding): string[] {
 function unmetLine(u: UnmetExpectation): string {
   const involves = u.involves.length > 0 ? ` involving ${u.involves.map((n) => mdCode(n)).join(', ')}` : '';
   const on = u.path !== null ? ` on path ${mdText(`"${u.path}"`)}` : '';
-  return `- ${mdCode(formatLoc(u.location))}: expected a ${mdCode(u.rule)} finding${involves}${on}, none was reported`;
+  return `- ${mdCode(formatLoc(u.location))}: expected a ${mdCode(u.rule)} finding${involves}${on}, none was reported${mdText(closestText(u))}`;
 }
 
 function errorLine(e: InputErrorInfo, r: FileResult): string {

@@ -26,7 +26,7 @@
  *   Columns are UTF-16 code units, as the loader counts them.
  * No `helpUri`: the rule docs have no published pages; `help.markdown` carries the whole doc.
  */
-import type { FileResult, Finding, InputErrorInfo, RunResult, TraceStep, UnmetExpectation } from '../model/finding.js';
+import { closestText, type FileResult, type Finding, type InputErrorInfo, type RunResult, type TraceStep, type UnmetExpectation } from '../model/finding.js';
 import { findingFingerprint, sha256Hex } from '../model/fingerprint.js';
 import type { SourceLoc } from '../model/location.js';
 import { RULES } from '../rules/index.js';
@@ -257,7 +257,7 @@ function unmetResult(u: UnmetExpectation, ruleIndex: number, cwd: string): Json 
     ruleId: UNMET_RULE_ID,
     ruleIndex,
     level: 'error',
-    message: message(escapeMessage(`The scenario expects a ${u.rule} finding${involves}${on}, but none was reported.`)),
+    message: message(escapeMessage(`The scenario expects a ${u.rule} finding${involves}${on}, but none was reported${closestText(u)}.`)),
     locations: [locationOf(u.location, cwd)],
     partialFingerprints: { [FINGERPRINT_KEY]: unmetFingerprint(u) },
     properties: { rule: u.rule, involves: [...u.involves], path: u.path },

@@ -24,16 +24,17 @@
  * came from input goes through the terminal escaper (escape.ts).
  */
 import type { ChalkInstance } from 'chalk';
-import type {
-  FileResult,
-  Finding,
-  InputErrorInfo,
-  LockLine,
-  ReportBlock,
-  RunResult,
-  RunSummary,
-  TraceStep,
-  UnmetExpectation,
+import {
+  closestText,
+  type FileResult,
+  type Finding,
+  type InputErrorInfo,
+  type LockLine,
+  type ReportBlock,
+  type RunResult,
+  type RunSummary,
+  type TraceStep,
+  type UnmetExpectation,
 } from '../model/finding.js';
 import { formatCodeLoc, formatLoc } from '../model/location.js';
 import { painter } from './color.js';
@@ -184,7 +185,7 @@ export function errorLine(e: InputErrorInfo, file: string, c: ChalkInstance): st
 function unmetLine(u: UnmetExpectation, c: ChalkInstance): string {
   const involves = u.involves.length > 0 ? ` involving ${u.involves.map(t).join(', ')}` : '';
   const on = u.path !== null ? ` on path "${t(u.path)}"` : '';
-  return `  ${c.dim(t(formatLoc(u.location)))}: ${c.red('expectation unmet')}: ${u.rule}${involves}${on}`;
+  return `  ${c.dim(t(formatLoc(u.location)))}: ${c.red('expectation unmet')}: ${u.rule}${involves}${on}${t(closestText(u))}`;
 }
 
 function fileLine(r: FileResult, c: ChalkInstance): string {
