@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { didYouMeanAny } from '../load/errors.js';
-import { includeNames, modelEntries, type ModelEntry } from '../load/model-docs.js';
+import { includeNames, modelEntries, modelInfo, type ModelEntry } from '../load/model-docs.js';
 import { builtinModelNames, packageRoot } from '../load/models.js';
 import { jsonText } from '../model/escape.js';
 import {
@@ -172,17 +172,17 @@ export function callOf(e: ModelEntry): string {
   return e.params.length ? `${e.name}(${e.params.join(', ')})` : e.name;
 }
 
-/** The explain text (markdown) of a built-in model: how to include it, and its functions, hooks and paths. */
+/** The explain text (markdown) of a built-in model: what it models, how to include it, what it includes, its functions, hooks and paths. */
 function modelMarkdown(model: string): string {
   const entries = modelEntries().filter((e) => e.model === model);
-  const list = (kind: ModelEntry['kind'], title: string): string => {
-    const of = entries.filter((e) => e.kind === kind);
-    return of.length ? `\n## ${title}\n\n${of.map((e) => `- \`${kind === 'function' ? callOf(e) : e.name}\``).join('\n')}\n` : '';
-  };
+  const info = modelInfo(model);
+  const list = (title: string, names: readonly string[]): string => (names.length ? `\n## ${title}\n\n${names.map((n) => `- \`${n}\``).join('\n')}\n` : '');
+  const of = (kind: ModelEntry['kind']): string[] => entries.filter((e) => e.kind === kind).map((e) => (kind === 'function' ? callOf(e) : e.name));
   const how = includeNames(model).map((m) => `\`include: [${m}]\``).join(' or ');
   return (
-    `# ${model}\n\n> a built-in model (${how}); \`fencedep explain <name>\` documents each name below\n` +
-    list('function', 'Functions') + list('hook', 'Hooks') + list('path', 'Paths (names for `expect: path:`)') +
+    `# ${model}\n\n> a built-in model (${how}); \`fencedep explain <name>\` documents each model and name listed here\n\n` +
+    `${info.doc || '(no comment in the model: read its file)'}\n` +
+    list('Includes', info.includes) + list('Functions', of('function')) + list('Hooks', of('hook')) + list('Paths (names for `expect: path:`)', of('path')) +
     `\n## Model\n\nrules/${model}.yaml in the fencedep package.\n`
   );
 }

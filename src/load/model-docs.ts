@@ -32,6 +32,8 @@ interface ModelIndex {
   readonly entries: readonly ModelEntry[];
   /** model -> the models its `include:` names. */
   readonly includes: ReadonlyMap<string, readonly string[]>;
+  /** model -> the comment at the top of its file. */
+  readonly headers: ReadonlyMap<string, string>;
 }
 
 let cache: ModelIndex | null = null;
@@ -45,6 +47,7 @@ function modelIndex(): ModelIndex {
   if (cache) return cache;
   const out: ModelEntry[] = [];
   const includes = new Map<string, string[]>();
+  const headers = new Map<string, string>();
   const helpers = new Set(documentedModels());
   for (const model of builtinModelNames()) {
     const file = builtinModelFile(model);
@@ -62,6 +65,7 @@ function modelIndex(): ModelIndex {
     // The file's header comment: yaml attaches it to the document or to the first key.
     const first = (root.items[0] as Pair | undefined)?.key as Node | undefined;
     const header = tidy(doc.commentBefore) || tidy(first && 'commentBefore' in first ? first.commentBefore : null);
+    headers.set(model, header);
     for (const p of pathsOf(root, header)) out.push({ ...p, model });
     if (!helpers.has(model)) continue;
     const invokers = invokersOf(root);
@@ -76,8 +80,14 @@ function modelIndex(): ModelIndex {
       out.push({ name, kind: 'hook', model, params: [], doc, invokedBy: invokers.get(name) ?? [] });
     }
   }
-  cache = { entries: out, includes };
+  cache = { entries: out, includes, headers };
   return cache;
+}
+
+/** A built-in model's header comment and the models it includes. */
+export function modelInfo(model: string): { readonly doc: string; readonly includes: readonly string[] } {
+  const index = modelIndex();
+  return { doc: index.headers.get(model) ?? '', includes: index.includes.get(model) ?? [] };
 }
 
 /**
