@@ -362,6 +362,33 @@ function plainMessage(e: YAMLError, foreign: boolean): string {
   return msg.endsWith('.') ? msg.slice(0, -1) : msg;
 }
 
+/** The syntax errors an indentation slip causes. */
+const INDENT_ERRORS: ReadonlySet<string> = new Set(['BAD_INDENT', 'BLOCK_AS_IMPLICIT_KEY', 'MULTILINE_IMPLICIT_KEY']);
+
+/**
+ * For a syntax error an indentation slip causes, the line's indentation against the line above
+ * it (the nearest one with content) when both are list items or both keys and they differ:
+ * what the parser's message leaves to guess.
+ */
+function indentHint(e: YAMLError, source: string, line: number): string {
+  if (!INDENT_ERRORS.has(e.code)) return '';
+  const lines = source.split('\n');
+  const indent = (l: string): number => l.length - l.trimStart().length;
+  const here = lines[line - 1];
+  if (here === undefined || /^\s*\t/.test(here)) return '';
+  for (let i = line - 2; i >= 0; i--) {
+    const above = lines[i]!;
+    if (above.trim() === '' || above.trim().startsWith('#')) continue;
+    if (/^\s*\t/.test(above)) return ''; // a tab's width is the editor's
+    // Only lines of one kind line up: two list items, or two keys.
+    const item = (l: string): boolean => /^\s*-(\s|$)/.test(l);
+    if (item(here) !== item(above)) return '';
+    const [a, b] = [indent(here), indent(above)];
+    return a === b ? '' : ` (this line is indented ${a} space${a === 1 ? '' : 's'} and the line above ${b}: check the indentation)`;
+  }
+  return '';
+}
+
 function jsonErrorOffset(message: string, text: string): number {
   const m = /at position (\d+)/.exec(message);
   if (m) return Math.min(Number(m[1]), text.length);
@@ -434,11 +461,17 @@ export function parseText(withBom: string, file: string, json: boolean, foreign 
   const problems = [...doc.errors, ...doc.warnings];
   const dups = duplicateKeys(doc, ysrc, file);
   if (problems.length > 0 || dups.length > 0) {
-    const errors = problems.map((e) => {
+    const located = problems.map((e) => {
       const lp = e.linePos?.[0];
-      const loc = lp ? { file, line: lp.line, column: lp.col } : locAt(e.pos[0]);
-      return new InputError(plainMessage(e, foreign), loc);
+      return { e, loc: lp ? { file, line: lp.line, column: lp.col } : locAt(e.pos[0]) };
     });
+    // One slip (a line indented one space off) makes the parser say three things about its line:
+    // the first is the one to act on, the others follow from it.
+    const tabFirst = (x: { e: YAMLError }): number => (x.e.code === 'TAB_AS_INDENT' ? 0 : 1);
+    const firstOfLine = located
+      .sort((a, b) => a.loc.line - b.loc.line || tabFirst(a) - tabFirst(b) || a.loc.column - b.loc.column)
+      .filter((x, i, all) => i === 0 || all[i - 1]!.loc.line !== x.loc.line);
+    const errors = firstOfLine.map(({ e, loc }) => new InputError(plainMessage(e, foreign) + (foreign ? '' : indentHint(e, source, loc.line)), loc));
     // JSON that the YAML parser cannot follow (but is valid JSON): use JSON.parse's value,
     // unless the problem is one JSON.parse would hide (a duplicate key).
     if (!json || dups.length > 0) {

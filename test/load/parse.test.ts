@@ -54,6 +54,21 @@ describe('reading files', () => {
     }
   });
 
+  it('a step indented one space off is one error a line, which says so', async () => {
+    // The parser says three things of the slipped line; the first is the one to act on.
+    const text = 'paths:\n  - name: p\n    steps:\n      - might_sleep\n     - might_sleep\n      - might_sleep\n      - might_sleep\n';
+    const errs = await loadErrors(fx.write('indent.yaml', text));
+    expect(errs.map((e) => e.line)).toEqual([...new Set(errs.map((e) => e.line))]);
+    expect(errs[0]).toMatchObject({ line: 5, column: 1 });
+    expect(errs[0]!.message).toBe('A block sequence may not be used as an implicit map key (this line is indented 5 spaces and the line above 6: check the indentation)');
+  });
+
+  it('a tab says so, without measuring indentation in tabs, nor a key against a list item', async () => {
+    const errs = await loadErrors(fx.write('tab.yaml', 'paths:\n  - name: p\n    steps:\n\t- might_sleep\n'));
+    expect(errs.find((e) => e.line === 4)!.message).toBe('Tabs are not allowed as indentation (indent YAML with spaces)');
+    expect(errs.every((e) => !e.message.includes('indented'))).toBe(true);
+  });
+
   it('duplicate keys are errors at the duplicate', async () => {
     const e = await oneError(fx.write('dup.yaml', 'locks:\n  A: mutex\n  B: mutex\n  A: spinlock\n'), 'duplicate key');
     expect(e).toMatchObject({ line: 4, column: 3, message: 'duplicate key "A" (keys must be unique)' });
