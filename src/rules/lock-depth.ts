@@ -5,7 +5,7 @@
  */
 import type { Detections } from '../replay/detections.js';
 import { defineRule } from './rule.js';
-import { blank, held, text } from './layout.js';
+import { blank, currentTrace, held, text } from './layout.js';
 
 export default defineRule<Detections['lock-depth']>({
   meta: {
@@ -23,7 +23,9 @@ export default defineRule<Detections['lock-depth']>({
       lockdep: [...new Set(site.held.map((l) => l.lockdep))],
       location: site.location,
       chain: [],
-      report: [text('turning off the locking correctness validator.'), blank, held(site)],
+      // lockdep dumps the stack after the held locks: it locates the finding in the scenario when
+      // the 48th lock is a model helper's.
+      report: [text('turning off the locking correctness validator.'), blank, held(site), blank, currentTrace(site)],
     };
   },
 });
