@@ -45,30 +45,32 @@ export function layerKey(files: readonly OrderedFile[]): string {
   return files.map((f) => f.display).join('\n');
 }
 
-/** The models declared and converted by the loader; null when they have an error on their own. */
-export function convertModels(files: readonly OrderedFile[]): Declarations | null {
+/** The models declared (not converted), and whether that reported an error. */
+function declared(files: readonly OrderedFile[]): { decls: Declarations; clean: () => boolean } {
   let clean = true;
   const decls = new Declarations('file', () => {
     clean = false;
   });
   for (const f of files) decls.declareFile(f.data, f.pos);
-  if (!clean) return null;
+  return { decls, clean: () => clean };
+}
+
+/** The models declared and converted by the loader; null when they have an error on their own. */
+export function convertModels(files: readonly OrderedFile[]): Declarations | null {
+  const { decls, clean } = declared(files);
+  if (!clean()) return null;
   decls.convertPending();
   if (decls.dropUndeclaredHookFunctions().length || decls.recursion().length) return null;
   for (const name of decls.fences.keys()) if (decls.fenceProblems(name).length) return null;
-  return clean ? decls : null;
+  return clean() ? decls : null;
 }
 
 /** The models declared, their steps the build's when it converted exactly these. */
 function declareModels(files: readonly OrderedFile[]): Declarations | null {
   const built = files.every((f) => isBuiltModel(f.data)) ? builtConversion(layerKey(files)) : null;
   if (built) {
-    let clean = true;
-    const decls = new Declarations('file', () => {
-      clean = false;
-    });
-    for (const f of files) decls.declareFile(f.data, f.pos);
-    if (clean && decls.adoptConverted(built)) return decls;
+    const { decls, clean } = declared(files);
+    if (clean() && decls.adoptConverted(built)) return decls;
   }
   return convertModels(files);
 }
