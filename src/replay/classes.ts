@@ -150,6 +150,24 @@ export class ClassTable {
     return cls;
   }
 
+  /**
+   * Become a copy of `from` (a table with no class yet, of the same profile and limit): its
+   * classes as new objects with their usage, at the same ids and keys.
+   */
+  adopt(from: ClassTable): void {
+    if (this.all.length || from.overflow) throw new Error('ClassTable.adopt: not a fresh table, or a table past its limit');
+    const copies = new Map<LockClass, LockClass>();
+    for (const c of from.all) {
+      const copy = new LockClass(c.id, c.name, c.lockdep, c.type, c.decl, c.waitInner, c.waitOuter, c.check, c.tracked, c.sleeping, c.spinning, c.subclass);
+      copy.usage = c.usage;
+      copy.usageAt.splice(0, copy.usageAt.length, ...c.usageAt);
+      copies.set(c, copy);
+      this.all.push(copy);
+    }
+    for (const [key, c] of from.byKey) this.byKey.set(key, copies.get(c)!);
+    for (const [name, subs] of from.bySub) this.bySub.set(name, subs.map((c) => copies.get(c)!));
+  }
+
   /** The subclass-0 class of the declaration `name` if an acquisition made it (lockdep's `class_cache[0]`). */
   made(name: string): LockClass | undefined {
     return this.bySub.get(name)?.[0];

@@ -214,6 +214,48 @@ export class DependencyGraph {
     }
   }
 
+  /**
+   * Become a copy of `from` (a graph nothing has been added to yet): its dependencies as new
+   * objects (their kinds grow with this graph's replay, not with `from`'s), its order, its
+   * scratch and the memo of its last search, so this graph goes on exactly as `from` would.
+   */
+  adopt(from: DependencyGraph): void {
+    if (this.fwd.length) throw new Error('DependencyGraph.adopt: the graph is not empty');
+    const copies = new Map<Dependency, Dependency>();
+    for (const [key, dep] of from.byPair) {
+      const copy = { ...dep };
+      copies.set(dep, copy);
+      this.byPair.set(key, copy);
+    }
+    const copied = (deps: readonly Dependency[]): Dependency[] => deps.map((d) => copies.get(d)!);
+    for (const list of from.fwd) this.fwd.push(copied(list));
+    for (const list of from.bwd) this.bwd.push(copied(list));
+    for (const list of from.succ) this.succ.push([...list]);
+    for (const list of from.pred) this.pred.push([...list]);
+    for (const list of from.members) this.members.push(list && [...list]);
+    this.comp = from.comp.slice();
+    this.ord = from.ord.slice();
+    this.line = from.line.slice();
+    this.lineLength = from.lineLength;
+    this.markF = from.markF.slice();
+    this.markB = from.markB.slice();
+    this.markGen = from.markGen;
+    this.regionF = from.regionF.slice();
+    this.regionB = from.regionB.slice();
+    this.reachedFrom = from.reachedFrom;
+    this.reachedTo = from.reachedTo;
+    this.reachedGen = from.reachedGen;
+    this.reachedEdges = from.reachedEdges;
+    this.reachedSide = from.reachedSide;
+    this.reachedCount = from.reachedCount;
+    this.stamp = from.stamp.slice();
+    this.parentState = from.parentState.slice();
+    this.parentDep = from.parentDep.map((d) => (d && copies.get(d)) ?? null);
+    this.queue = from.queue.slice();
+    this.generation = from.generation;
+    this.edges = from.edges;
+  }
+
   /** Every dependency, in the order first recorded. */
   dependencies(): readonly Dependency[] {
     return [...this.byPair.values()];

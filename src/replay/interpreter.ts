@@ -80,6 +80,18 @@ export class Interpreter implements Machine {
     private readonly mergeStates = true,
   ) {}
 
+  /**
+   * Take over what `from` (an interpreter of the same program's models) replayed to: the
+   * lockdep state, the pseudo-locks it made and the extern calls it met.
+   */
+  adopt(from: Interpreter): void {
+    this.lockdep.adopt(from.lockdep);
+    for (const [name, decl] of from.pseudoLocks) this.pseudoLocks.set(name, decl);
+    this.fences.adopt(from.fences);
+    for (const name of from.externs) this.externs.add(name);
+    for (const step of from.externSites) this.externSites.add(step);
+  }
+
   inputError(error: InputError): void {
     this.onInputError(error);
   }
@@ -520,17 +532,6 @@ export class Interpreter implements Machine {
         break;
     }
   }
-
-
-
-
-
-
-
-
-
-
-
 
   /** How many `extern` call sites were met. */
   get externCalls(): number {

@@ -108,6 +108,20 @@ export class Lockdep {
     this.waitMax = waitValue(Wait.MAX, profile);
   }
 
+  /**
+   * Take over the state `from` replayed to (a Lockdep of the same profile and limits that
+   * nothing ran on yet): its classes with their usage, its dependency graph and chain keys.
+   * Reports then go to this one's sink. Held stacks are per task and not part of it.
+   */
+  adopt(from: Lockdep): void {
+    this.classes.adopt(from.classes);
+    this.graph.adopt(from.graph);
+    this.chains.adopt(from.chains);
+    this.debugLocksOff = from.debugLocksOff;
+    this.graphSize = from.graphSize;
+    this.usedInIrq = from.usedInIrq;
+  }
+
   private isOff(task: Task): boolean {
     return this.debugLocksOff || task.lockdepOff;
   }
@@ -746,15 +760,31 @@ class ChainSet {
   private mask = 4095;
   size = 0;
 
+  /** The tables are `from`'s until either set adds a chain: most chains a file meets after the models' are known. */
+  private shared = false;
+
+  adopt(from: ChainSet): void {
+    this.slots = from.slots;
+    this.used = from.used;
+    this.mask = from.mask;
+    this.size = from.size;
+    this.shared = from.shared = true;
+  }
+
   /** Adds (a, b) unless the set already holds `limit` chains (then CHAINS_FULL, as add_chain_cache() fails). */
   add(a: number, b: number, limit: number): typeof CHAIN_KNOWN | typeof CHAIN_NEW | typeof CHAINS_FULL {
     const { slots, used, mask } = this;
     for (let i = (Math.imul(a, 0x9e3779b1) ^ b) & mask; ; i = (i + 1) & mask) {
       if (!used[i]) {
         if (this.size >= limit) return CHAINS_FULL;
-        used[i] = 1;
-        slots[2 * i] = a;
-        slots[2 * i + 1] = b;
+        if (this.shared) {
+          this.slots = slots.slice();
+          this.used = used.slice();
+          this.shared = false;
+        }
+        this.used[i] = 1;
+        this.slots[2 * i] = a;
+        this.slots[2 * i + 1] = b;
         if (2 * ++this.size > mask) this.rehash();
         return CHAIN_NEW;
       }

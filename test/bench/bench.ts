@@ -13,8 +13,9 @@
  *     the time is reported by a CommonJS preload, so the child starts as `fencedep` does.
  *  5. Many files: the bundled fixtures that include a kernel model, checked by the CLI in one
  *     process, and where a file's time goes once the process is warm: loading it (the models'
- *     declarations are shared), replaying the included models' paths, the rest; and what
- *     sharing the models' declarations saves a file.
+ *     declarations are shared), getting past the included models' paths (from their replayed
+ *     state, kept once per process, where it fits), the rest; against replaying all those
+ *     paths; and what sharing the models' declarations saves a file.
  *  6. The loader's memory: the largest scenarios the value limit admits (MAX_VALUES, in the
  *     shapes that cost most per value) and a 12 MB, million-step YAML file it refuses, each
  *     loaded in a fresh process: time, peak RSS, heap in use when loaded (target: well under
@@ -31,6 +32,7 @@ import { analyzeScenario } from '../../src/analyze/index.js';
 import { FindingCollector, groupFindings } from '../../src/analyze/index.js';
 import { InputErrors, loadScenario } from '../../src/load/index.js';
 import { Replayer } from '../../src/replay/index.js';
+import { includedPathCount, resumeAfterIncludedPaths } from '../../src/replay/model-prefix.js';
 import { MAX_VALUES } from '../../src/load/source.js';
 import { convertModels } from '../../src/load/model-layer.js';
 import { FileLoader } from '../../src/load/scenario.js';
@@ -115,11 +117,13 @@ async function kernelFixtures(): Promise<string[]> {
 
 /**
  * Where a file's time goes in a warm process (the mean over `rounds` rounds after one to warm
- * up), per file: loading it (and setting up its replay), replaying the paths of the models it
- * includes (which run first), replaying its own paths and making findings.
+ * up), per file: loading it (and setting up its replay), bringing the replay past the paths of
+ * the models it includes (which run first: from the state kept of them where it fits,
+ * src/replay/model-prefix.ts, replaying the rest), replaying its own paths and making
+ * findings; and, in the same rounds, replaying every included path as a file did before.
  */
-async function perFileSplit(files: readonly string[], rounds = 10): Promise<{ load: number; models: number; own: number }> {
-  const t = { load: 0, models: 0, own: 0 };
+async function perFileSplit(files: readonly string[], rounds = 10): Promise<{ load: number; models: number; own: number; replayed: number; kept: number; included: number }> {
+  const t = { load: 0, models: 0, own: 0, replayed: 0, kept: 0, included: 0 };
   for (let round = 0; round <= rounds; round++) {
     for (const file of files) {
       const t0 = performance.now();
@@ -127,22 +131,29 @@ async function perFileSplit(files: readonly string[], rounds = 10): Promise<{ lo
       const collector = new FindingCollector(scenario.options);
       const replayer = new Replayer(scenario, collector);
       const t1 = performance.now();
-      let i = 0;
-      for (; i < scenario.paths.length && scenario.paths[i]!.loc.file !== scenario.file; i++) replayer.runPath(scenario.paths[i]!);
+      const n = includedPathCount(scenario);
+      const from = resumeAfterIncludedPaths(replayer, scenario, {});
+      for (let i = from; i < n; i++) replayer.runPath(scenario.paths[i]!);
       const t2 = performance.now();
-      for (; i < scenario.paths.length; i++) replayer.runPath(scenario.paths[i]!);
-      for (const n of scenario.notices ?? []) replayer.notice(n);
+      for (let i = n; i < scenario.paths.length; i++) replayer.runPath(scenario.paths[i]!);
+      for (const notice of scenario.notices ?? []) replayer.notice(notice);
       replayer.finish();
       groupFindings(collector.findings);
       const t3 = performance.now();
+      const alone = new Replayer(scenario, new FindingCollector(scenario.options));
+      for (let i = 0; i < n; i++) alone.runPath(scenario.paths[i]!);
+      const t4 = performance.now();
       if (round === 0) continue;
       t.load += t1 - t0;
       t.models += t2 - t1;
       t.own += t3 - t2;
+      t.replayed += t4 - t3;
+      t.kept += from;
+      t.included += n;
     }
   }
   const n = rounds * files.length;
-  return { load: t.load / n, models: t.models / n, own: t.own / n };
+  return { load: t.load / n, models: t.models / n, own: t.own / n, replayed: t.replayed / n, kept: t.kept / n, included: t.included / n };
 }
 
 /** Layered like a kernel graph; `shuffled`: locks declared in random order, not outermost first. */
@@ -323,8 +334,13 @@ async function manyFilesSection(): Promise<void> {
   const split = await perFileSplit(kernelFiles);
   const total = split.load + split.models + split.own;
   console.log(
-    `  a file, warm: ${total.toFixed(2)} ms: loading ${split.load.toFixed(2)} ms, replaying the included models' paths ${split.models.toFixed(2)} ms ` +
+    `  a file, warm: ${total.toFixed(2)} ms: loading ${split.load.toFixed(2)} ms, past the included models' paths ${split.models.toFixed(2)} ms ` +
       `(${((100 * split.models) / total).toFixed(0)}%), its own paths and findings ${split.own.toFixed(2)} ms`,
+  );
+  console.log(
+    `  the included models' paths, kept replayed once per process (src/replay/model-prefix.ts): a file starts from their state after ` +
+      `${split.kept.toFixed(1)} of its ${split.included.toFixed(1)} (the paths up to the first that calls one of its own callbacks) and replays the rest: ` +
+      `${split.models.toFixed(2)} ms, against ${split.replayed.toFixed(2)} ms replaying them all`,
   );
   const shared = await sharedModels();
   console.log(

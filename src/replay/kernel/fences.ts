@@ -14,6 +14,11 @@ export class Fences {
 
   constructor(private readonly m: Machine) {}
 
+  /** Take over the pseudo-locks `from` made, so classes keep the declarations they were made of. */
+  adopt(from: Fences): void {
+    for (const [name, decl] of from.fenceMaps) this.fenceMaps.set(name, decl);
+  }
+
   execute(task: Task, step: Step, frame: Frame, act: Activation, stack: Activation[]): void {
     switch (step.op) {
       case 'signalling': {
