@@ -37,15 +37,11 @@ if (stale) {
   process.exit(2);
 }
 
-// The process exits once main's output is flushed rather than when its event loop empties:
-// the run is over, and V8 would spend that last turn on a scavenge of the start's garbage.
-function exitWhenFlushed(code) {
-  process.exitCode = code;
-  let pending = 2;
-  const flushed = () => --pending === 0 && process.exit();
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
+// The CLI's io is the process's (src/cli/process-io.ts: a pipe or a file is written on its fd,
+// without building node's stream); the process exits once that output is flushed.
+function start(cli) {
+  const io = cli.processIO();
+  return cli.main(process.argv, io).then((code) => io.exit(code));
 }
-const start = (cli) => cli.main(process.argv).then(exitWhenFlushed);
 if (compiled > bundle) import(pathToFileURL(join(root, 'dist/src/cli/main.js')).href).then(start);
 else start(require('./bundle.js').loadBundle().exports);

@@ -13,7 +13,7 @@
  * The file is deterministic JSON: entries sorted by file, rule, locks and fingerprint, with
  * the rule, the locks and the message beside the fingerprint for people reading a diff.
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as z from 'zod';
 import { InputError, InputErrors } from '../load/errors.js';
@@ -96,10 +96,10 @@ export function formatBaseline(b: Baseline): string {
 }
 
 /** Read and validate a baseline file; `display` is how messages name it. Throws InputErrors. */
-export async function readBaseline(abs: string, display: string): Promise<Baseline> {
+export function readBaseline(abs: string, display: string): Baseline {
   let text: string;
   try {
-    text = await readFile(abs, 'utf8');
+    text = readFileSync(abs, 'utf8');
   } catch (e) {
     const code = (e as { code?: string } | null)?.code;
     const why = code === 'ENOENT' ? 'no such file (write one with --update-baseline)' : e instanceof Error ? e.message : String(e);

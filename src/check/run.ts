@@ -4,8 +4,7 @@
  * (an input error, or even a bug) never stops the others.
  */
 import { profileOf, type KernelRelease } from '../model/kernel-release.js';
-import { constants } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { builtinLockMap, DEFAULT_OPTIONS, InputError, InputErrors, loadScenario, readTraceBatches, readTraceParallel, TraceTables, type TraceItem } from '../load/index.js';
 import type { FileResult, Finding, InputErrorInfo, RunResult, UnmetExpectation } from '../model/finding.js';
@@ -82,11 +81,11 @@ function describeFsError(err: unknown): string {
  * the `fencedep.config.yaml` that `init` wrote) are skipped; symlinks are followed, except a
  * link back to a directory being walked (a loop).
  */
-async function walk(dir: string, ancestors: ReadonlySet<string>, out: string[]): Promise<void> {
-  const real = await realpath(dir);
+function walk(dir: string, ancestors: ReadonlySet<string>, out: string[]): void {
+  const real = realpathSync(dir);
   if (ancestors.has(real)) return;
   const inside = new Set(ancestors).add(real);
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules' || CONFIG_FILES.has(entry.name)) continue;
     const full = path.join(dir, entry.name);
@@ -94,25 +93,25 @@ async function walk(dir: string, ancestors: ReadonlySet<string>, out: string[]):
     let isFile = entry.isFile();
     if (entry.isSymbolicLink()) {
       try {
-        const s = await stat(full);
+        const s = statSync(full);
         isDir = s.isDirectory();
         isFile = s.isFile();
       } catch {
         continue; // dangling link
       }
     }
-    if (isDir) await walk(full, inside, out);
+    if (isDir) walk(full, inside, out);
     else if (isFile && isScenarioFile(entry.name)) out.push(full);
   }
 }
 
 /** Expand the command line's paths: directories recursively, files as given, in input order. */
-export async function expandInputs(inputs: readonly string[]): Promise<InputFile[]> {
+export function expandInputs(inputs: readonly string[]): InputFile[] {
   const out: InputFile[] = [];
   for (const input of inputs) {
     let s;
     try {
-      s = await stat(input);
+      s = statSync(input);
     } catch (err) {
       out.push({ file: input, error: describeFsError(err) });
       continue;
@@ -123,7 +122,7 @@ export async function expandInputs(inputs: readonly string[]): Promise<InputFile
     }
     const files: string[] = [];
     try {
-      await walk(input, new Set(), files);
+      walk(input, new Set(), files);
     } catch (err) {
       out.push({ file: input, error: describeFsError(err) });
       continue;
@@ -264,7 +263,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   };
 
   // A stream that is not text at all is one error, not one per line.
-  const head = await readHead(file, STREAM_SNIFF_BYTES);
+  const head = readHead(file, STREAM_SNIFF_BYTES);
   const notAStream = head && notText(head, file, 'a JSON Lines stream', true);
   if (notAStream) throw new InputErrors([notAStream]);
   if (head && head.length < STREAM_SNIFF_BYTES && head.toString('utf8').trim() === '') {
@@ -272,7 +271,7 @@ async function checkTraceFile(file: string, opts: CheckOptions): Promise<Checked
   }
 
   // A long stream is read on another thread while this one replays.
-  const reader = (await stat(file)).size > PARALLEL_READ_BYTES ? readTraceParallel : readTraceBatches;
+  const reader = statSync(file).size > PARALLEL_READ_BYTES ? readTraceParallel : readTraceBatches;
   const readOptions = { include: opts.include };
   const onItem = (item: TraceItem): void => {
     if (stopped) return;
@@ -363,19 +362,18 @@ const EXPANDING_OPS: ReadonlySet<Step['op']> = new Set<Step['op']>(['call', 'inv
 const STREAM_SNIFF_BYTES = 64 * 1024;
 
 /** The first `n` bytes of a file, or null if it cannot be read (the reader reports why). */
-async function readHead(file: string, n: number): Promise<Buffer | null> {
-  let fh;
+function readHead(file: string, n: number): Buffer | null {
+  let fd;
   try {
     // Without blocking: a FIFO is not waited on (the stream reader refuses what is not a regular file).
-    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-    if (!(await fh.stat()).isFile()) return null;
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) return null;
     const buf = Buffer.alloc(n);
-    const { bytesRead } = await fh.read(buf, 0, n, 0);
-    return buf.subarray(0, bytesRead);
+    return buf.subarray(0, readSync(fd, buf, 0, n, 0));
   } catch {
     return null;
   } finally {
-    await fh?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -465,7 +463,7 @@ export async function inspectFile(file: string, opts: CheckOptions = {}, fromDir
 
 /** `fencedep check`: every input, in order; directories expanded in byte order. */
 export async function checkInputs(inputs: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  const files = selectShard(await expandInputs(inputs), opts.shard);
+  const files = selectShard(expandInputs(inputs), opts.shard);
   const results: FileResult[] = [];
   for (const input of files) {
     if ('error' in input) {

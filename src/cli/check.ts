@@ -8,8 +8,7 @@
  * Precedence: the command line, then the config file, then each scenario's own `options`.
  */
 import type { KernelRelease } from '../model/kernel-release.js';
-import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { applyBaseline, applySeverities } from '../analyze/index.js';
@@ -147,7 +146,7 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
   let baseline = null;
   if (baselineAbs !== undefined && !flags.updateBaseline) {
     try {
-      baseline = await readBaseline(baselineAbs, baselineShown!);
+      baseline = readBaseline(baselineAbs, baselineShown!);
     } catch (e) {
       if (e instanceof InputErrors) {
         io.stderr.write(inputErrorLines(e));
@@ -188,7 +187,7 @@ export async function prepareGate(given: readonly string[], flags: GateFlags, io
     async writeBaseline(run, out) {
       const b = buildBaseline(run, baseDir, runCwd);
       try {
-        await writeFile(baselineAbs!, formatBaseline(b));
+        writeFileSync(baselineAbs!, formatBaseline(b));
       } catch (e) {
         io.stderr.write(`fencedep: cannot write the baseline to "${t(baselineShown!)}": ${t(e instanceof Error ? e.message : String(e))}\n`);
         return EXIT_ERROR;
@@ -279,7 +278,7 @@ async function runCheck(given: readonly string[], flags: CheckFlags, io: CliIO, 
   if (gate.updateBaseline) return gate.writeBaseline(run, io.stdout);
   const color = reportColor(flags, io);
   const text = gate.decorate(reporter(run, { color, quiet: flags.quiet === true, verbose: flags.verbose === true }), run, color);
-  if (!(await writeOutput(text, flags.output, io))) return EXIT_ERROR;
+  if (!writeOutput(text, flags.output, io)) return EXIT_ERROR;
   gate.afterReport(run);
   return gate.exitCode(run, exitCodeOf(run));
 }

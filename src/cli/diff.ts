@@ -5,7 +5,7 @@
  * error; 0 otherwise.
  */
 import type { KernelRelease } from '../model/kernel-release.js';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { expandInputs, inspectFile, type CheckOptions } from '../check/run.js';
@@ -38,9 +38,9 @@ const STAT_ERRORS: Readonly<Record<string, string>> = {
   ENAMETOOLONG: 'the file name is too long',
 };
 
-async function kindOf(p: string, which: string): Promise<'file' | 'dir'> {
+function kindOf(p: string, which: string): 'file' | 'dir' {
   try {
-    return (await stat(p)).isDirectory() ? 'dir' : 'file';
+    return statSync(p).isDirectory() ? 'dir' : 'file';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException | null)?.code ?? '';
     const why = STAT_ERRORS[code] ?? `it cannot be read${code !== '' ? ` (${code})` : ''}`;
@@ -51,7 +51,7 @@ async function kindOf(p: string, which: string): Promise<'file' | 'dir'> {
 /** The scenario files under `dir` by path relative to it (an empty directory has none). */
 async function filesUnder(dir: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const input of await expandInputs([dir])) {
+  for (const input of expandInputs([dir])) {
     if ('error' in input) {
       if (input.error.startsWith('no scenario files')) continue;
       throw new DiffUsageError(`cannot read ${jsonText(input.file)}: ${terminalText(input.error)}`);
@@ -63,8 +63,8 @@ async function filesUnder(dir: string): Promise<Map<string, string>> {
 
 /** `fencedep diff BEFORE AFTER`: two files, or two directories paired by relative path. */
 export async function diffInputs(before: string, after: string, opts: CheckOptions = {}, compare: CompareOptions = {}): Promise<DiffResult> {
-  const kb = await kindOf(before, 'BEFORE');
-  const ka = await kindOf(after, 'AFTER');
+  const kb = kindOf(before, 'BEFORE');
+  const ka = kindOf(after, 'AFTER');
   if (kb !== ka) {
     throw new DiffUsageError(
       `BEFORE and AFTER must both be scenario files or both directories (${jsonText(before)} is a ${kb === 'dir' ? 'directory' : 'file'}, ${jsonText(after)} a ${ka === 'dir' ? 'directory' : 'file'})`,
@@ -112,7 +112,7 @@ export async function runDiff(before: string, after: string, flags: DiffFlags, i
   const color = reportColor(flags, io);
   const writer = outputFormat('diff', flags.format);
   if (!writer) throw new Error(`no writer for diff format "${flags.format}"`); // validated by the option parser
-  if (!(await writeOutput(writer.write(diff, { color }), flags.output, io))) return EXIT_ERROR;
+  if (!writeOutput(writer.write(diff, { color }), flags.output, io)) return EXIT_ERROR;
   if (diff.summary.errors > 0) return EXIT_ERROR;
   return gateFails(diff.summary) ? EXIT_FAILED : EXIT_OK;
 }

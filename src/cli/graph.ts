@@ -7,7 +7,7 @@
  * printed as `file:line:column: error: …`; a stream with broken lines still gets its graph).
  */
 import type { KernelRelease } from '../model/kernel-release.js';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { inspectFile, type CheckOptions } from '../check/run.js';
 import { jsonText, terminalText } from '../model/escape.js';
@@ -31,7 +31,7 @@ export interface GraphFlags {
 
 export async function runGraph(file: string, flags: GraphFlags, io: CliIO): Promise<number> {
   try {
-    if ((await stat(file)).isDirectory()) {
+    if (statSync(file).isDirectory()) {
       io.stderr.write(`fencedep: ${jsonText(file)} is a directory: graph takes one scenario file (.yaml, .yml, .json or .jsonl)\n`);
       return EXIT_ERROR;
     }
@@ -62,7 +62,7 @@ export async function runGraph(file: string, flags: GraphFlags, io: CliIO): Prom
   const writer = outputFormat('graph', flags.format);
   if (!writer) throw new Error(`no writer for graph format "${flags.format}"`); // validated by the option parser
   const text = await writer.write(g);
-  if (!(await writeOutput(text, flags.output, io, 'the graph'))) return EXIT_ERROR;
+  if (!writeOutput(text, flags.output, io, 'the graph')) return EXIT_ERROR;
   return result.errors.length > 0 ? EXIT_ERROR : EXIT_OK;
 }
 

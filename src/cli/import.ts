@@ -7,7 +7,7 @@
  * its replay does not report the same rule over the same classes; 2 a usage error, an unreadable
  * input, or no report in it.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { importLog, NoReportError, quietMessage, type ImportedReport } from '../import/index.js';
@@ -74,7 +74,7 @@ export async function runImport(file: string | undefined, flags: ImportFlags, io
   let text: string;
   const name = file === undefined || file === '-' ? null : file;
   try {
-    text = name === null ? await (io.stdin ?? readStdin)() : await readFile(name, 'utf8');
+    text = name === null ? await (io.stdin ?? readStdin)() : readFileSync(name, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
@@ -106,7 +106,7 @@ export async function runImport(file: string | undefined, flags: ImportFlags, io
     if (flags.output !== undefined) {
       written = reports.length > 1 ? numbered(flags.output, r.index) : flags.output;
       try {
-        await writeFile(written, r.yaml);
+        writeFileSync(written, r.yaml);
       } catch (err) {
         io.stderr.write(`fencedep import: cannot write ${written}: ${(err as Error).message}\n`);
         return 2;

@@ -4,8 +4,7 @@
  * schema. Existing files are never overwritten without `--force`: if either file exists,
  * nothing is written (exit 2, naming them).
  */
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { displayPath } from '../config/index.js';
 import { installedSchemaFile, SCHEMA_FILES, type SchemaKind } from './shared.js';
@@ -114,7 +113,7 @@ export interface InitResult {
 }
 
 /** Write the starter files into `dir` (absolute). `cwd` decides how paths are shown. */
-export async function runInit(dir: string, force: boolean, cwd: string): Promise<InitResult> {
+export function runInit(dir: string, force: boolean, cwd: string): InitResult {
   const configFile = path.join(dir, INIT_CONFIG);
   const scenarioFile = path.join(dir, ...INIT_SCENARIO.split('/'));
   const show = (p: string) => displayPath(p, cwd);
@@ -128,9 +127,9 @@ export async function runInit(dir: string, force: boolean, cwd: string): Promise
     };
   }
   try {
-    await mkdir(path.dirname(scenarioFile), { recursive: true });
-    await writeFile(configFile, starterConfig(schemaRef('config', dir)));
-    await writeFile(scenarioFile, starterScenario(schemaRef('scenario', path.dirname(scenarioFile))));
+    mkdirSync(path.dirname(scenarioFile), { recursive: true });
+    writeFileSync(configFile, starterConfig(schemaRef('config', dir)));
+    writeFileSync(scenarioFile, starterScenario(schemaRef('scenario', path.dirname(scenarioFile))));
   } catch (e) {
     return { code: 2, out: '', err: `fencedep: init: ${e instanceof Error ? e.message : String(e)}\n` };
   }

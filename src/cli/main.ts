@@ -16,7 +16,10 @@ import { registerGraphCommand } from './graph.js';
 import { registerImport } from './import.js';
 import { runInit } from './init.js';
 import { schemaText } from './schema.js';
-import { type CliIO, EXIT_ERROR, EXIT_OK, processIO, SCHEMA_KINDS, type SchemaKind } from './shared.js';
+import { processIO } from './process-io.js';
+import { type CliIO, EXIT_ERROR, EXIT_OK, SCHEMA_KINDS, type SchemaKind } from './shared.js';
+
+export { processIO };
 
 /** The rules with their heading, then the diagnosis patterns (in priority order) with their summary. */
 function rulesText(): string {
@@ -60,9 +63,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly
     .description('write a starter fencedep.config.yaml and scenarios/example.yaml (never overwriting without --force)')
     .argument('[dir]', 'where to write them', '.')
     .option('--force', 'overwrite existing files')
-    .action(async (dir: string, flags: { force?: boolean }) => {
+    .action((dir: string, flags: { force?: boolean }) => {
       const cwd = io.cwd ?? process.cwd();
-      const r = await runInit(path.resolve(cwd, dir), flags.force === true, cwd);
+      const r = runInit(path.resolve(cwd, dir), flags.force === true, cwd);
       io.stdout.write(r.out);
       io.stderr.write(r.err);
       setCode(r.code);
@@ -100,7 +103,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void, args: readonly
 
 /**
  * Run the CLI. `argv` is in process.argv form (`[node, script, ...args]`).
- * Returns the exit code; the bin sets `process.exitCode` to it.
+ * Returns the exit code; the bin exits with it (`processIO().exit`) once the output is flushed.
  */
 export async function main(argv: readonly string[], given: CliIO = processIO()): Promise<number> {
   // stderr is read by a CI runner too: no line of it may read as a workflow command.

@@ -9,7 +9,7 @@
  * errors are usage errors, anything unexpected is "internal error" (with the stack only when
  * FENCEDEP_DEBUG=1).
  */
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { didYouMean, type InputErrors } from '../load/errors.js';
@@ -32,29 +32,6 @@ export interface CliIO {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Where the config file is looked for and relative option paths start (default: process.cwd()). */
   readonly cwd?: string;
-}
-
-const guarded = new WeakSet<NodeJS.WriteStream>();
-
-/**
- * A reader that stops early (`fencedep check fixtures | head -1`) closes the pipe: the rest of
- * the output is dropped without a word and the exit code stays the run's, as other command-line
- * tools do. Any other failure to write is one line on stderr and exit 2, never a stack trace.
- */
-function dropOutputOnBrokenPipe(stream: NodeJS.WriteStream): void {
-  if (guarded.has(stream)) return;
-  guarded.add(stream);
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') return;
-    process.stderr.write(`fencedep: cannot write the output: ${t(err.message)}\n`);
-    process.exit(EXIT_ERROR);
-  });
-}
-
-/** The process's own streams and environment. */
-export function processIO(): CliIO {
-  dropOutputOnBrokenPipe(process.stdout);
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env };
 }
 
 // ------------------------------------------------------------------ options
@@ -115,13 +92,13 @@ export function reportColor(flags: { readonly color: boolean; readonly output?: 
  * Write `text` to `-o FILE` or stdout; false (after saying why, naming `what` was to be
  * written) if the file cannot be written.
  */
-export async function writeOutput(text: string, output: string | undefined, io: CliIO, what = 'the report'): Promise<boolean> {
+export function writeOutput(text: string, output: string | undefined, io: CliIO, what = 'the report'): boolean {
   if (output === undefined) {
     io.stdout.write(text);
     return true;
   }
   try {
-    await writeFile(output, text);
+    writeFileSync(output, text);
     return true;
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);

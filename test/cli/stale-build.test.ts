@@ -1,7 +1,8 @@
 /**
  * bin/fencedep.js in a checkout refuses to run code older than src/ (after a git pull without
  * `npm run build`, the old code rejected the new syntax and blamed the built-in models). Run on a
- * copy of bin/ beside a stand-in bundle whose main returns 7, with src/ older or newer.
+ * copy of bin/ beside a stand-in bundle whose main returns 7, with src/ older or newer (the
+ * stand-ins' processIO only exits with main's code).
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, utimesSync } from 'node:fs';
@@ -13,13 +14,15 @@ const ROOT = path.join(import.meta.dirname, '..', '..');
 const fx = scratch('stale');
 afterAll(() => fx.cleanup());
 
+const STAND_IN_IO = '() => ({ exit: (code) => process.exit(code) })';
+
 /** A checkout: bin/ as shipped (CommonJS, by its own package.json, in an ES module package), a stand-in bundle, one source file and an editor's swap file. */
 function checkout(): string {
   const dir = fx.sub(`co-${Math.random().toString(36).slice(2)}`);
   const put = (rel: string, text: string | Buffer) => fx.write(path.join(path.relative(fx.dir, dir), rel), text);
   for (const f of readdirSync(path.join(ROOT, 'bin'))) put(`bin/${f}`, readFileSync(path.join(ROOT, 'bin', f)));
   put('package.json', '{"type": "module"}\n');
-  put('dist/bundle/main.cjs', '(function (exports, require, module) { module.exports.main = async () => 7; })\n');
+  put('dist/bundle/main.cjs', `(function (exports, require, module) { module.exports.main = async () => 7; module.exports.processIO = ${STAND_IN_IO}; })\n`);
   put('src/load/names.ts', 'export {};\n');
   put('src/load/.names.ts.swp', 'editor state\n');
   return dir;
@@ -56,7 +59,7 @@ describe('a build older than src/', () => {
 
   it('runs the modules `tsc` compiled (ES modules) when they are newer than the bundle', () => {
     const dir = checkout();
-    fx.write(path.join(path.relative(fx.dir, dir), 'dist/src/cli/main.js'), 'export const main = async (argv) => argv.length;\n');
+    fx.write(path.join(path.relative(fx.dir, dir), 'dist/src/cli/main.js'), `export const main = async (argv) => argv.length;\nexport const processIO = ${STAND_IN_IO};\n`);
     for (const rel of ['src/load/names.ts', 'src/load/.names.ts.swp', 'src/load', 'src', 'dist/bundle/main.cjs']) at(dir, rel, 1_000_000);
     const r = run(dir);
     expect(r.stderr).toBe('');

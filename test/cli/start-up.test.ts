@@ -3,9 +3,12 @@
  * node:child_process unloaded (commander requires it for executable subcommands, which
  * fencedep has none of; scripts/bundle.js gives commander a stand-in that loads it on first
  * use), and node:os too (chalk's colour detection, which the bundle replaces: fencedep tells
- * its painters the level). Run in a fresh process on the built bundle.
+ * its painters the level). The bin writing its report to a pipe, a socket or a file builds no
+ * stream (src/cli/process-io.ts), so node's stream and net modules stay unloaded, and
+ * node:fs/promises is loaded by no check. Run in a fresh process on the built bundle.
  */
 import { spawnSync } from 'node:child_process';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratch } from '../fuzz/harness.js';
@@ -37,4 +40,44 @@ describe('a start of the bundle', () => {
     expect(r.modules).toContain('fs'); // the list is the builtins loaded
     expect(r.modules.filter((m) => m.includes('child_process') || m === 'os')).toEqual([]);
   });
+});
+
+/** The modules a start of the bin builds node's output streams with, and node:fs/promises. */
+const STREAMS_AND_FS_PROMISES = ['fs/promises', 'internal/fs/promises', 'stream', 'internal/streams/writable', 'net', 'internal/stream_base_commons', 'internal/fs/sync_write_stream', 'tty'];
+
+/** The bin checking a scenario with its output where `how` sends it: its exit code, the lines of its stdout, the builtins it loaded. */
+function binLoads(how: 'pipe' | 'socket' | 'file'): { code: number | null; lines: string[]; modules: string[] } {
+  const built = (rel: string) => statSync(path.join(ROOT, rel), { throwIfNoEntry: false })?.mtimeMs ?? -1;
+  if (built('dist/src/cli/main.js') > built('dist/bundle/main.cjs')) throw new Error('tsc ran after the bundle, so the bin runs the modules (and node\'s ES module loader): run npm run build');
+  const list = path.join(fx.dir, `loaded-${how}.json`);
+  const probe = fx.write(`probe-${how}.cjs`, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(list)}, JSON.stringify(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)))));\n`);
+  const args = [process.execPath, '--require', probe, path.join(ROOT, 'bin', 'fencedep.js'), 'check', '--no-config', 'fixtures/lockdep/fence-lock-irq-fixed.yaml'];
+  let code: number | null;
+  let out: string;
+  if (how === 'file') {
+    const file = path.join(fx.dir, 'out.txt');
+    const fd = openSync(file, 'w');
+    code = spawnSync(args[0]!, args.slice(1), { cwd: ROOT, stdio: ['ignore', fd, fd] }).status;
+    closeSync(fd);
+    out = readFileSync(file, 'utf8');
+  } else {
+    // A shell's pipeline is a pipe (a FIFO); node's spawn gives its child a socket.
+    const r = how === 'pipe' ? spawnSync('bash', ['-c', 'set -o pipefail; "$@" 2>&1 | cat', 'bash', ...args], { cwd: ROOT, encoding: 'utf8' }) : spawnSync(args[0]!, args.slice(1), { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    code = r.status;
+    out = r.stdout;
+  }
+  return { code, lines: out.split('\n'), modules: JSON.parse(readFileSync(list, 'utf8')) };
+}
+
+describe('a start of the bin', () => {
+  for (const how of ['pipe', 'socket', 'file'] as const) {
+    it(`writes its report to a ${how} without building a stream or loading node:fs/promises`, () => {
+      const r = binLoads(how);
+      expect(r.code).toBe(0);
+      expect(r.lines[0]).toMatch(/^✔ 1 file: 1 passed/);
+      expect(r.modules).toContain('fs');
+      expect(r.modules.filter((m) => STREAMS_AND_FS_PROMISES.includes(m))).toEqual([]);
+    });
+  }
 });
