@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InputError, InputErrors } from '../load/errors.js';
 import { validate } from '../load/issues.js';
 import { parseText } from '../load/source.js';
@@ -37,12 +37,12 @@ export interface Baseline {
 const baselineSchema = once(() =>
   z.strictObject({
     version: z.literal(BASELINE_VERSION),
-    tool: z.string().optional(),
+    tool: z.optional(z.string()),
     findings: z.array(
       z.strictObject({
-        file: z.string().min(1),
-        rule: z.string().min(1),
-        fingerprint: z.string().regex(/^[0-9a-f]{32}$/, 'a fingerprint is 32 hex digits'),
+        file: z.string().check(z.minLength(1)),
+        rule: z.string().check(z.minLength(1)),
+        fingerprint: z.string().check(z.regex(/^[0-9a-f]{32}$/, 'a fingerprint is 32 hex digits')),
         locks: z.array(z.string()),
         message: z.string(),
       }),

@@ -6,7 +6,7 @@
  * `node bin/fencedep.js schema config > schema/config.schema.json`; a test fails when they
  * are stale) so that `# yaml-language-server: $schema=…` gives completion and validation.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CONFIG_KEY_DESCRIPTIONS, configJsonSchemaSource } from '../config/schema.js';
 import { scenarioSchema } from '../load/schema.js';
 import type { SchemaKind } from './shared.js';

@@ -4,30 +4,30 @@
  * "did you mean"), `configJsonSchemaSource` names the rule ids so the JSON Schema completes
  * them in an editor.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ruleIdSchema } from '../load/schema.js';
 import { kernelOptionSchema } from '../model/kernel-release.js';
 import { once } from '../model/once.js';
 
-const name = z.string().min(1);
+const name = z.string().check(z.minLength(1));
 
 export const RULE_SEVERITIES = ['error', 'warn', 'off'] as const;
 export type RuleSeverity = (typeof RULE_SEVERITIES)[number];
 
 export const ruleSeveritySchema = z.enum(RULE_SEVERITIES);
 
-function build(rules: z.ZodType) {
+function build(rules: z.ZodMiniType) {
   return z.strictObject({
-    $schema: z.string().optional(),
-    include: z.array(name).optional(),
-    kernel: kernelOptionSchema.optional(),
-    lockdep_only: z.boolean().optional(),
-    fence_model: z.enum(['lockdep', 'precise']).optional(),
-    rules: rules.optional(),
-    format: name.optional(),
-    baseline: name.optional(),
-    fail_on_stale_baseline: z.boolean().optional(),
-    inputs: z.array(name).optional(),
+    $schema: z.optional(z.string()),
+    include: z.optional(z.array(name)),
+    kernel: z.optional(kernelOptionSchema),
+    lockdep_only: z.optional(z.boolean()),
+    fence_model: z.optional(z.enum(['lockdep', 'precise'])),
+    rules: z.optional(rules),
+    format: z.optional(name),
+    baseline: z.optional(name),
+    fail_on_stale_baseline: z.optional(z.boolean()),
+    inputs: z.optional(z.array(name)),
   });
 }
 

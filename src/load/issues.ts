@@ -3,7 +3,7 @@
  * the position of the offending value (or key), saying what was expected, with a
  * "did you mean" for a misspelt name or key.
  */
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { InputError, didYouMean } from './errors.js';
 import { posAt, type PathKey, type Pos } from './pos.js';
 import { quote } from './names.js';
@@ -17,7 +17,7 @@ type Issue = z.core.$ZodIssue;
 const KEYS_MARK = '\u0001keys:';
 
 /** Run `schema` on `value`; on failure return InputErrors positioned through `pos`. */
-export function validate<T extends z.ZodType>(
+export function validate<T extends z.ZodMiniType>(
   schema: T,
   value: unknown,
   pos: Pos,

@@ -22,7 +22,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { SourceLoc } from '../model/location.js';
 import { LOCK_TYPES, type Expectation, type FenceDecl, type LockDecl, type Scenario, type ScenarioOptions, type Step } from '../model/scenario.js';
 import { buildExpectations, buildOptions, Declarations, DEFAULT_OPTIONS } from './decls.js';
@@ -76,29 +76,29 @@ export const declLines = once(() => {
     decl: z.literal('lock'),
     name: z.string(),
     type: lockTypeSchema,
-    lockdep: z.string().min(1).optional(),
-    ww_class: z.string().min(1).optional(),
-    description: z.string().optional(),
+    lockdep: z.optional(z.string().check(z.minLength(1))),
+    ww_class: z.optional(z.string().check(z.minLength(1))),
+    description: z.optional(z.string()),
   });
   const fn = z.strictObject({ decl: z.literal('function'), name: z.string(), steps: z.array(z.unknown()) });
   const fence = z.strictObject({
     decl: z.literal('fence'),
     name: z.string(),
-    description: z.string().optional(),
-    lock: z.string().min(1).optional(),
-    signalled_in: z.enum(['irq', 'process']).optional(),
-    enable_signaling: z.string().min(1).optional(),
-    release: z.string().min(1).optional(),
-    callbacks: z.array(z.string().min(1)).optional(),
+    description: z.optional(z.string()),
+    lock: z.optional(z.string().check(z.minLength(1))),
+    signalled_in: z.optional(z.enum(['irq', 'process'])),
+    enable_signaling: z.optional(z.string().check(z.minLength(1))),
+    release: z.optional(z.string().check(z.minLength(1))),
+    callbacks: z.optional(z.array(z.string().check(z.minLength(1)))),
   });
   const hook = z.strictObject({ decl: z.literal('hook'), hook: z.string(), fn: z.string() });
-  const include = z.strictObject({ decl: z.literal('include'), name: z.string().min(1) });
+  const include = z.strictObject({ decl: z.literal('include'), name: z.string().check(z.minLength(1)) });
   const scenario = z.strictObject({
     decl: z.literal('scenario'),
-    name: z.string().optional(),
-    description: z.string().optional(),
-    expect: expectSchema.optional(),
-    options: optionsSchema.optional(),
+    name: z.optional(z.string()),
+    description: z.optional(z.string()),
+    expect: z.optional(expectSchema),
+    options: z.optional(optionsSchema),
   });
   return { lock, function: fn, fence, hook, include, scenario };
 });
@@ -321,7 +321,7 @@ class TraceReader {
   private declaration(obj: Record<string, unknown>, loc: SourceLoc): TraceItem[] {
     const { decls } = this;
     const pos = new FlatPos(loc);
-    const check = <T extends z.ZodType>(schema: T): z.output<T> | InputError[] => {
+    const check = <T extends z.ZodMiniType>(schema: T): z.output<T> | InputError[] => {
       const r = validate(schema, obj, pos, '');
       return r.ok ? r.data : r.errors;
     };

@@ -6,34 +6,34 @@
  * with `fileSchema`, the same schema with step lists left to the step converter, which
  * dispatches on the step name for precise messages.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { LOCK_TYPES } from '../model/scenario.js';
 import { RULE_IDS } from '../model/rule-ids.js';
 import { kernelOptionSchema } from '../model/kernel-release.js';
 import { once } from '../model/once.js';
 import { stepListSchema } from './steps.js';
 
-const name = z.string().min(1);
+const name = z.string().check(z.minLength(1));
 
 export const lockTypeSchema = z.enum(LOCK_TYPES);
 
 export const lockLongSchema = z.strictObject({
   type: lockTypeSchema,
-  lockdep: name.optional(),
-  ww_class: name.optional(),
-  description: z.string().optional(),
+  lockdep: z.optional(name),
+  ww_class: z.optional(name),
+  description: z.optional(z.string()),
 });
 
 /** `name: type` or `name: {type, lockdep, ww_class, description}`. */
 export const lockSchema = z.union([lockTypeSchema, lockLongSchema]);
 
 export const fenceSchema = z.strictObject({
-  description: z.string().optional(),
-  lock: name.optional(),
-  signalled_in: z.enum(['irq', 'process']).optional(),
-  enable_signaling: name.optional(),
-  release: name.optional(),
-  callbacks: z.array(name).optional(),
+  description: z.optional(z.string()),
+  lock: z.optional(name),
+  signalled_in: z.optional(z.enum(['irq', 'process'])),
+  enable_signaling: z.optional(name),
+  release: z.optional(name),
+  callbacks: z.optional(z.array(name)),
 });
 
 export type FenceInput = z.infer<typeof fenceSchema>;
@@ -42,44 +42,44 @@ export const ruleIdSchema = z.enum(RULE_IDS as [string, ...string[]]);
 
 export const expectationSchema = z.strictObject({
   rule: ruleIdSchema,
-  involves: z.array(name).optional(),
-  path: name.optional(),
+  involves: z.optional(z.array(name)),
+  path: z.optional(name),
 });
 
 export const expectSchema = z.union([z.literal('clean'), z.array(expectationSchema)]);
 
 export const optionsSchema = z.strictObject({
-  kernel: kernelOptionSchema.optional(),
-  lockdep_only: z.boolean().optional(),
-  fence_model: z.enum(['lockdep', 'precise']).optional(),
-  warn: z.array(ruleIdSchema).optional(),
+  kernel: z.optional(kernelOptionSchema),
+  lockdep_only: z.optional(z.boolean()),
+  fence_model: z.optional(z.enum(['lockdep', 'precise'])),
+  warn: z.optional(z.array(ruleIdSchema)),
 });
 
 /** A function: its steps, or (docs/scenario-format.md §12, §13) `{params, at, steps}`. */
-export const functionSchema = (steps: z.ZodType) =>
-  z.union([steps, z.strictObject({ params: z.array(name).optional(), at: z.string().optional(), steps })]);
+export const functionSchema = (steps: z.ZodMiniType) =>
+  z.union([steps, z.strictObject({ params: z.optional(z.array(name)), at: z.optional(z.string()), steps })]);
 
-function build(steps: z.ZodType) {
+function build(steps: z.ZodMiniType) {
   const path = z.strictObject({
     name,
-    context: z.enum(['process', 'softirq', 'hardirq']).optional(),
-    irqs: z.enum(['enabled', 'disabled']).optional(),
-    work: z.strictObject({ item: name, queue: name }).optional(),
-    steps: steps.optional(),
+    context: z.optional(z.enum(['process', 'softirq', 'hardirq'])),
+    irqs: z.optional(z.enum(['enabled', 'disabled'])),
+    work: z.optional(z.strictObject({ item: name, queue: name })),
+    steps: z.optional(steps),
   });
   return z.strictObject({
-    version: z.literal(1).optional(),
-    name: z.string().optional(),
-    description: z.string().optional(),
-    include: z.array(name).nullable().optional(),
-    locks: z.record(z.string(), lockSchema).nullable().optional(),
-    fences: z.record(z.string(), fenceSchema).nullable().optional(),
-    functions: z.record(z.string(), functionSchema(steps)).nullable().optional(),
-    hooks: z.record(z.string(), z.array(name)).nullable().optional(),
-    paths: z.array(path).nullable().optional(),
-    expect: expectSchema.optional(),
-    options: optionsSchema.optional(),
-    library: z.boolean().optional(),
+    version: z.optional(z.literal(1)),
+    name: z.optional(z.string()),
+    description: z.optional(z.string()),
+    include: z.optional(z.nullable(z.array(name))),
+    locks: z.optional(z.nullable(z.record(z.string(), lockSchema))),
+    fences: z.optional(z.nullable(z.record(z.string(), fenceSchema))),
+    functions: z.optional(z.nullable(z.record(z.string(), functionSchema(steps)))),
+    hooks: z.optional(z.nullable(z.record(z.string(), z.array(name)))),
+    paths: z.optional(z.nullable(z.array(path))),
+    expect: z.optional(expectSchema),
+    options: z.optional(optionsSchema),
+    library: z.optional(z.boolean()),
   });
 }
 

@@ -9,7 +9,7 @@
  * precise messages), validates the argument with that entry's schema, then converts. YAML,
  * JSON and JSONL go through the same converter.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_WW_CLASS, wwAcquireLock, type AcquireMode, type AcquireStep, type LockDecl, type LockRef, type LockType, type Step, type StepOp } from '../model/scenario.js';
 import { LOCK_TYPE_TABLE, aType, typeList, typeNames, typesWithMode } from '../model/lock-types.js';
 import { KERNEL_HOOK_NAMES, STEP_ARGS, canonicalHook, STEP_VOCABULARY, stepSpelling, takesSteps, type LockUse, type StepArgKind, type StepSpelling } from '../model/vocabulary.js';
@@ -105,27 +105,27 @@ export const MAX_STEP_DEPTH = 64;
 // ---------------------------------------------------------------------------------------
 // Argument schemas
 
-const name = z.string().min(1);
+const name = z.string().check(z.minLength(1));
 export const acquireModeSchema = z.enum(['write', 'read', 'recursive_read']);
-const subclass = z.int().min(0).max(7);
+const subclass = z.int().check(z.minimum(0), z.maximum(7));
 
-type Steps = z.ZodType;
+type Steps = z.ZodMiniType;
 
 const lockFields = (steps: Steps) => ({
   name,
-  mode: acquireModeSchema.optional(),
-  nested: subclass.optional(),
-  nest_lock: name.optional(),
-  ctx: name.optional(),
-  on_edeadlk: steps.optional(),
-  result: z.enum(['edeadlk']).optional(),
+  mode: z.optional(acquireModeSchema),
+  nested: z.optional(subclass),
+  nest_lock: z.optional(name),
+  ctx: z.optional(name),
+  on_edeadlk: z.optional(steps),
+  result: z.optional(z.enum(['edeadlk'])),
 });
 const lockSpec = (steps: Steps) => z.union([name, z.strictObject(lockFields(steps))]);
 const lockRefArg = () => z.union([name, z.strictObject({ name })]);
 const nestedArg = () => z.strictObject({ name, nested: subclass });
 const wwArg = (steps: Steps) =>
-  z.union([name, z.strictObject({ name, ctx: name.optional(), on_edeadlk: steps.optional(), result: z.enum(['edeadlk']).optional() })]);
-const mightLockArg = () => z.union([name, z.strictObject({ name, mode: acquireModeSchema.optional(), nested: subclass.optional() })]);
+  z.union([name, z.strictObject({ name, ctx: z.optional(name), on_edeadlk: z.optional(steps), result: z.optional(z.enum(['edeadlk'])) })]);
+const mightLockArg = () => z.union([name, z.strictObject({ name, mode: z.optional(acquireModeSchema), nested: z.optional(subclass) })]);
 const optionalScalar = () => z.union([z.string(), z.number()]);
 
 /** The class part of `NAME[INSTANCE]`, or null when malformed. */
@@ -150,7 +150,7 @@ interface Ctx {
 interface StepDef {
   readonly name: string;
   /** Argument schema, given the schema of a step list; null: the step takes no argument. */
-  readonly arg: ((steps: Steps) => z.ZodType) | null;
+  readonly arg: ((steps: Steps) => z.ZodMiniType) | null;
   /** May be written bare (`- might_sleep`) or with a null argument. */
   readonly bare: boolean;
   readonly convert: (c: StepConverter, x: Ctx) => Step | null;
@@ -164,12 +164,12 @@ const TRYLOCKS: readonly StepSpelling[] = STEP_VOCABULARY.filter((s) => s.catego
 // `if: {since: "6.8"}` (the kernel release the helper models follow).
 const ifCondition = (steps: Steps) =>
   z.union([name, z.strictObject({ since: z.union([z.string(), z.number()]) }), ...TRYLOCKS.map((s) => z.strictObject({ [s.name]: ARG_SCHEMAS[s.arg]!(steps) }))]);
-const ifSchema = (steps: Steps) => z.strictObject({ if: ifCondition(steps), then: steps.optional(), else: steps.optional() });
+const ifSchema = (steps: Steps) => z.strictObject({ if: ifCondition(steps), then: z.optional(steps), else: z.optional(steps) });
 /** Steps of revision 1.1 only: a stream (one recorded execution) has none of them. */
 const REVISION_11_OPS: ReadonlySet<StepOp> = new Set<StepOp>(['loop', 'break', 'continue', 'extern']);
 
 /** The argument schema of each kind of argument the vocabulary names. */
-const ARG_SCHEMAS: Readonly<Record<StepArgKind, ((steps: Steps) => z.ZodType) | null>> = {
+const ARG_SCHEMAS: Readonly<Record<StepArgKind, ((steps: Steps) => z.ZodMiniType) | null>> = {
   none: null,
   lock: lockRefArg,
   'lock spec': lockSpec,
@@ -183,18 +183,18 @@ const ARG_SCHEMAS: Readonly<Record<StepArgKind, ((steps: Steps) => z.ZodType) | 
   gfp: () => name,
   fence: () => name,
   steps: (steps) => steps,
-  'hardirq steps': (steps) => z.union([steps, z.strictObject({ threaded: z.boolean().optional(), do: steps })]),
-  'signalling steps': (steps) => z.union([steps, z.strictObject({ fences: z.array(name).optional(), do: steps })]),
-  function: () => z.union([name, z.strictObject({ fn: name, args: z.array(name).optional() })]),
+  'hardirq steps': (steps) => z.union([steps, z.strictObject({ threaded: z.optional(z.boolean()), do: steps })]),
+  'signalling steps': (steps) => z.union([steps, z.strictObject({ fences: z.optional(z.array(name)), do: steps })]),
+  function: () => z.union([name, z.strictObject({ fn: name, args: z.optional(z.array(name)) })]),
   loop: (steps) => z.union([steps, z.strictObject({ for: name, do: steps })]),
   extern: () => name,
-  hook: () => z.union([name, z.strictObject({ hook: name, blockable: z.boolean().optional() })]),
+  hook: () => z.union([name, z.strictObject({ hook: name, blockable: z.optional(z.boolean()) })]),
   work: () => name,
   queue: () => name,
   device: () => name,
   'acquire context': () => name,
-  'acquire context init': () => z.strictObject({ ctx: name, class: name.optional() }),
-  blockable: () => z.strictObject({ blockable: z.boolean().optional() }),
+  'acquire context init': () => z.strictObject({ ctx: name, class: z.optional(name) }),
+  blockable: () => z.strictObject({ blockable: z.optional(z.boolean()) }),
   with: withSchema,
   if: ifSchema,
 };
@@ -329,29 +329,31 @@ export function stepDescription(s: StepSpelling): string {
   return `[${s.category}] ${s.description}`;
 }
 
-const atSchema = z.string().regex(AT_FORM).describe('where the step is in the C code: "path:line" or "path:line:column"');
+const atSchema = z.string().check(z.regex(AT_FORM), z.describe('where the step is in the C code: "path:line" or "path:line:column"'));
 const modelRuleSchema = z
   .string()
-  .min(1)
-  .describe('the step stands for a documented rule, not a kernel annotation: the rule and where it is documented (skipped with --lockdep-only)');
+  .check(
+    z.minLength(1),
+    z.describe('the step stands for a documented rule, not a kernel annotation: the rule and where it is documented (skipped with --lockdep-only)'),
+  );
 
-function buildStepSchema(): z.ZodType {
-  const list: z.ZodType = z.array(z.lazy(() => stepSchema));
-  const bare: z.ZodType[] = [];
-  const options: z.ZodType[] = [];
+function buildStepSchema(): z.ZodMiniType {
+  const list: z.ZodMiniType = z.array(z.lazy(() => stepSchema));
+  const bare: z.ZodMiniType[] = [];
+  const options: z.ZodMiniType[] = [];
   // Any step written as a map may say where it is in the C code (docs/scenario-format.md §13),
   // and, in a model, which documented rule (not a kernel annotation) it stands for.
-  const at = { at: atSchema.optional(), model_rule: modelRuleSchema.optional() };
+  const at = { at: z.optional(atSchema), model_rule: z.optional(modelRuleSchema) };
   for (const s of STEP_VOCABULARY) {
     const d = TABLE.get(s.name)!;
     const description = stepDescription(s);
     if (s.arg === 'with' || s.arg === 'if') {
-      options.push((d.arg!(list) as z.ZodObject).extend(at).describe(description));
+      options.push(z.extend(d.arg!(list) as z.ZodMiniObject, at).check(z.describe(description)));
       continue;
     }
-    if (d.bare) bare.push(z.literal(s.name).describe(description));
-    if (d.arg) options.push(z.strictObject({ [s.name]: d.bare ? d.arg(list).nullable() : d.arg(list), ...at }).describe(description));
-    else options.push(z.strictObject({ [s.name]: z.null(), ...at }).describe(description));
+    if (d.bare) bare.push(z.literal(s.name).check(z.describe(description)));
+    if (d.arg) options.push(z.strictObject({ [s.name]: d.bare ? z.nullable(d.arg(list)) : d.arg(list), ...at }).check(z.describe(description)));
+    else options.push(z.strictObject({ [s.name]: z.null(), ...at }).check(z.describe(description)));
   }
   return z.union([...bare, ...options]);
 }
@@ -360,16 +362,16 @@ function buildStepSchema(): z.ZodType {
  * One step as written (for the JSON Schema of the format; the loader validates step by step).
  * Built when first used: a check never needs it, and building it is a tenth of start-up.
  */
-let builtStepSchema: z.ZodType | undefined;
-export const stepSchema: z.ZodType = z.lazy(() => (builtStepSchema ??= buildStepSchema()));
+let builtStepSchema: z.ZodMiniType | undefined;
+export const stepSchema: z.ZodMiniType = z.lazy(() => (builtStepSchema ??= buildStepSchema()));
 
 /** A list of steps (for the JSON Schema). */
 export const stepListSchema = z.array(stepSchema);
 
 // Argument validators used by the loader: nested step lists are checked step by step.
 const looseList = z.array(z.unknown());
-const VALIDATORS = new Map<string, z.ZodType>();
-function validatorOf(d: StepDef): z.ZodType | null {
+const VALIDATORS = new Map<string, z.ZodMiniType>();
+function validatorOf(d: StepDef): z.ZodMiniType | null {
   if (!d.arg) return null;
   let v = VALIDATORS.get(d.name);
   if (!v) {

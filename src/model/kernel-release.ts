@@ -9,7 +9,7 @@
  *
  * Without the option the profile is `6.13` and every `since` holds: current mainline.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { KernelProfile } from './scenario.js';
 
 /** The lockdep profiles, oldest first: each applies from its release until the next one's. */
@@ -67,13 +67,13 @@ const EDITOR_PATTERN = '^(?:5\\.[1-9][0-9]{1,2}|(?:[6-9]|[1-9][0-9])\\.[0-9]{1,3
  * The zod schema of the option, for scenarios and the config file: a valid release, or the
  * reason it is not. Editors get the same set as a JSON Schema (the pattern, or the two numbers).
  */
-export const kernelOptionSchema = z
-  .union([z.string(), z.number()])
-  .superRefine((v, ctx) => {
+export const kernelOptionSchema = z.union([z.string(), z.number()]).check(
+  z.superRefine((v, ctx) => {
     const r = parseRelease(v);
     if ('error' in r) ctx.addIssue({ code: 'custom', message: r.error });
-  })
-  .meta({ anyOf: [{ type: 'string', pattern: EDITOR_PATTERN }, { const: 5.1 }, { const: 6.13 }] });
+  }),
+  z.meta({ anyOf: [{ type: 'string', pattern: EDITOR_PATTERN }, { const: 5.1 }, { const: 6.13 }] }),
+);
 
 /** A release known valid (the schema checked it). */
 export function releaseOf(value: string | number): KernelRelease {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { scenarioSchema } from '../../src/load/index.js';
 import { load, loadErrors, oneError, scenarios } from './helpers.js';
 
