@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE, CODE_CACHE, loadBundle } from '../bin/bundle.js';
-import { modelCacheFile } from '../dist/src/load/model-cache.js';
+import { modelCacheFile, storedModelCache } from '../dist/src/load/model-cache.js';
 import { buildModelCache } from '../dist/src/load/model-cache-build.js';
 
 const root = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
-writeFileSync(modelCacheFile(root('.')), JSON.stringify(await buildModelCache()));
+writeFileSync(modelCacheFile(root('.')), storedModelCache(await buildModelCache()));
 const common = { bundle: true, minify: true, platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };
 
 // commander requires node:child_process at its top, for executable subcommands (fencedep has

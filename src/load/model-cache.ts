@@ -10,6 +10,10 @@
  * includes (`[kernel]`, `[drm]`, `[kernel, drm]`) declare, as model-layer.ts would at the first
  * file including them: a check then starts from those steps while every model it includes is
  * the one the build read.
+ *
+ * Each model's parse and each conversion is stored as a JSON text of its own inside the file,
+ * parsed when first used: a check parses the models it includes and the one conversion it
+ * takes, not all of them.
  */
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -45,12 +49,37 @@ export interface ConvertedModels {
   readonly paths: Readonly<Record<string, PathDecl>>;
 }
 
-/** What dist/models.json holds. */
+/** What the build makes of the models (model-cache-build.ts). */
 export interface ModelCache {
   /** By the model's path under rules/. */
   readonly models: Readonly<Record<string, ModelCacheEntry>>;
   /** By the models' names as shown, in load order, one a line (model-layer.ts). */
   readonly converted: Readonly<Record<string, ConvertedModels>>;
+}
+
+/** A model as dist/models.json stores it: its text and size, and its value and positions as JSON. */
+interface StoredModel {
+  readonly text: string;
+  readonly values: number;
+  readonly parsed: string;
+}
+
+/** What dist/models.json holds: the build's `ModelCache` with each model's parse and each conversion as a JSON text. */
+interface StoredModelCache {
+  readonly models: Readonly<Record<string, StoredModel>>;
+  readonly converted: Readonly<Record<string, string>>;
+}
+
+/**
+ * The text of dist/models.json for `cache`, in ASCII (every other character as a JSON `\u`
+ * escape), so a start reads it as latin1, a plain copy, instead of decoding UTF-8.
+ */
+export function storedModelCache(cache: ModelCache): string {
+  const stored: StoredModelCache = {
+    models: Object.fromEntries(Object.entries(cache.models).map(([rel, { text, values, value, pos }]) => [rel, { text, values, parsed: JSON.stringify({ value, pos }) }])),
+    converted: Object.fromEntries(Object.entries(cache.converted).map(([key, c]) => [key, JSON.stringify(c)])),
+  };
+  return JSON.stringify(stored).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The file `npm run build` writes, beside the compiled code. */
@@ -123,19 +152,44 @@ export class SnapshotPos implements Pos {
   }
 }
 
-const NOT_BUILT: ModelCache = { models: {}, converted: {} };
+const NOT_BUILT: StoredModelCache = { models: {}, converted: {} };
 
-const table = once((): { readonly models: ReadonlyMap<string, ModelCacheEntry>; readonly converted: ModelCache['converted'] } => {
+/** dist/models.json's table, each part parsed when first asked for. */
+const table = once(() => {
   const root = packageRoot();
-  let cache = NOT_BUILT;
+  let stored = NOT_BUILT;
   if (root) {
     try {
-      cache = JSON.parse(readFileSync(modelCacheFile(root), 'utf8')) as ModelCache;
+      stored = JSON.parse(readFileSync(modelCacheFile(root), 'latin1')) as StoredModelCache;
     } catch {
       // not built (running from the sources): models are parsed
     }
   }
-  return { models: new Map(Object.entries(cache.models ?? {})), converted: cache.converted ?? {} };
+  const models = new Map<string, ModelCacheEntry | null>();
+  const converted = new Map<string, ConvertedModels | null>();
+  return {
+    model(rel: string, text: string): ModelCacheEntry | null {
+      const s = Object.hasOwn(stored.models ?? {}, rel) ? stored.models[rel]! : null;
+      // (A file of an older build stores another shape: then the model is parsed.)
+      if (!s || s.text !== text || typeof s.parsed !== 'string') return null;
+      let entry = models.get(rel);
+      if (entry === undefined) {
+        const { value, pos } = JSON.parse(s.parsed) as Pick<ModelCacheEntry, 'value' | 'pos'>;
+        entry = { text, values: s.values, value, pos };
+        models.set(rel, entry);
+      }
+      return entry;
+    },
+    converted(key: string): ConvertedModels | null {
+      let c = converted.get(key);
+      if (c === undefined) {
+        const json = Object.hasOwn(stored.converted ?? {}, key) ? stored.converted[key] : null;
+        c = typeof json === 'string' ? (JSON.parse(json) as ConvertedModels) : null;
+        converted.set(key, c);
+      }
+      return c;
+    },
+  };
 });
 
 /**
@@ -166,8 +220,7 @@ export function isBuiltModel(value: unknown): boolean {
  * line), if it made one and this is the build's code.
  */
 export function builtConversion(key: string): ConvertedModels | null {
-  if (!runningTheBuild() || !Object.hasOwn(table().converted, key)) return null;
-  return table().converted[key]!;
+  return runningTheBuild() ? table().converted(key) : null;
 }
 
 /**
@@ -179,8 +232,8 @@ export function cachedModel(abs: string, text: string, file: string, budget: num
   const dir = rulesDir();
   if (!dir) return null;
   const rel = relative(dir, abs).split(sep).join('/');
-  const entry = table().models.get(rel);
-  if (!entry || entry.text !== text || entry.values > budget) return null;
+  const entry = table().model(rel, text);
+  if (!entry || entry.values > budget) return null;
   served.add(entry.value as object); // a mapping: the build validated every model
   return { value: entry.value, pos: new SnapshotPos(file, entry.value, entry.pos), values: entry.values };
 }

@@ -14,7 +14,7 @@ import { Declarations } from '../../src/load/decls.js';
 import { loadScenario, loadScenarioText } from '../../src/load/index.js';
 import { FileLoader } from '../../src/load/scenario.js';
 import { buildConversions } from '../../src/load/model-cache-build.js';
-import { modelCacheFile, type ModelCache } from '../../src/load/model-cache.js';
+import { modelCacheFile } from '../../src/load/model-cache.js';
 import { packageRoot } from '../../src/load/models.js';
 import type { Scenario } from '../../src/model/scenario.js';
 import { expandInputs } from '../../src/check/run.js';
@@ -90,12 +90,25 @@ describe('the models shared between files', () => {
   });
 
   it("the build's conversions are what the loader converts, exactly (no key JSON would drop)", async () => {
-    const stored = (JSON.parse(readFileSync(modelCacheFile(root), 'utf8')) as ModelCache).converted;
+    // Each conversion is stored as a JSON text of its own (parsed when a check takes it).
+    const file = JSON.parse(readFileSync(modelCacheFile(root), 'utf8')) as { converted: Record<string, string> };
+    const stored = Object.fromEntries(Object.entries(file.converted).map(([key, json]) => [key, JSON.parse(json) as unknown]));
     const now = await buildConversions();
     expect(Object.keys(stored).length).toBeGreaterThanOrEqual(3);
     expect(Object.keys(stored).sort()).toEqual(Object.keys(now).sort());
     expect(undefinedAt(now)).toEqual([]);
     expect(stored).toEqual(JSON.parse(JSON.stringify(now)));
+  });
+
+  it("the build's models.json is ASCII (read as latin1) and holds each model's text exactly, non-ASCII characters included", () => {
+    const bytes = readFileSync(modelCacheFile(root));
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+    const file = JSON.parse(bytes.toString('latin1')) as { models: Record<string, { text: string; parsed: string }> };
+    const rules = join(root, 'rules');
+    const texts = Object.entries(file.models);
+    expect(texts.length).toBeGreaterThan(10);
+    for (const [rel, m] of texts) expect(m.text, rel).toBe(readFileSync(join(rules, rel), 'utf8'));
+    expect(texts.some(([, m]) => /[^\x00-\x7f]/.test(m.text))).toBe(true);
   });
 
   it.each(withModels)("%s loads with the build's conversions to the scenario it loads to with the models declared in it", async (file) => {
