@@ -81,6 +81,19 @@ describe('the included models’ replayed state, reused across files', () => {
     expect(includedStateUse.paths - before.paths).toBeGreaterThan(5 * all.length);
   });
 
+  it.each([
+    ['the precise fence model', { fenceModel: 'precise' }],
+    ['the 5.10 profile', { kernel: '5.10', release: '5.10' }],
+    ["lockdep's view only", { lockdepOnly: true }],
+  ] as const)('does so under %s, each options keeping states of their own', async (_, change) => {
+    const all = (await scenarios()).map((s) => ({ ...s, options: { ...s.options, ...change } }) as Scenario);
+    const before = { ...includedStateUse };
+    for (let round = 0; round < 2; round++) {
+      for (const s of all) expect(report(analyzeScenario(s)), s.file).toBe(report(analyzeScenario(s, { reuseIncludedState: false })));
+    }
+    expect(includedStateUse.reused - before.reused).toBeGreaterThan(all.length / 2);
+  });
+
   it('starts a file from the very state its included paths replay to in it', async () => {
     const all = await scenarios();
     const sink = { report: () => undefined };
