@@ -22,6 +22,8 @@ import { modelCacheFile, storedModelCache } from '../dist/src/load/model-cache.j
 import { buildModelCache } from '../dist/src/load/model-cache-build.js';
 
 const root = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
+// The loader reads dist/models.json while the build converts the models: never the last build's.
+rmSync(modelCacheFile(root('.')), { force: true });
 writeFileSync(modelCacheFile(root('.')), storedModelCache(await buildModelCache()));
 const common = { bundle: true, minify: true, platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };
 
