@@ -9,7 +9,8 @@
  * the same in that file. That is the state after the first k paths when:
  *  - they are the same path objects (the loader shares the built-in models' converted paths
  *    between the files of a process, src/load/model-layer.ts; a user's own include is converted
- *    per file, so its paths never match), with the same options and replay tuning;
+ *    per file, so its paths never match and are replayed in each), with the same options and
+ *    replay tuning;
  *  - every name they looked up while replayed (a lock, a fence, a function, the callbacks of a
  *    hook, a lock's declaration order: program-reads.ts) means the same in this file. The
  *    states are made with only the included files' hook callbacks, so the paths up to the first
@@ -65,7 +66,9 @@ export function resumeAfterIncludedPaths(replayer: Replayer, scenario: Scenario,
   const first = scenario.paths[0]!;
   const options = JSON.stringify(scenario.options);
   const kept = states.get(first) ?? [];
-  let state = kept.find((s) => s.options === options && sameTuning(s.tuning, tuning) && s.paths.length === n && s.paths.every((p, i) => p === scenario.paths[i]));
+  // One state per options and tuning: what a later file's paths share with it is its leading
+  // run of the same path objects (a user's own include, converted per file, never is).
+  let state = kept.find((s) => s.options === options && sameTuning(s.tuning, tuning));
   if (!state) {
     const times = (met.get(first) ?? 0) + 1;
     met.set(first, times);
@@ -74,8 +77,9 @@ export function resumeAfterIncludedPaths(replayer: Replayer, scenario: Scenario,
     kept.push(state);
     states.set(first, kept);
   }
+  let k = 0;
+  while (k < state.stages.length && k < n && state.paths[k] === scenario.paths[k]) k++;
   const alike = replayer.readsAlike(state.reads);
-  let k = state.stages.length;
   while (k > 0 && state.stages[k - 1]!.reads > alike) k--;
   if (k === 0) return 0;
   replayer.adopt(state.stages[k - 1]!.replayer);

@@ -8,8 +8,9 @@
  * was copied from, and a file's own callback on a hook a model path calls stops the reuse
  * before that path.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeScenario, type Analysis } from '../../src/analyze/index.js';
 import { expandInputs } from '../../src/check/run.js';
@@ -159,6 +160,38 @@ paths:
     expect(replayState(from)).toBe(before);
     from.runPath(s.paths[2]!);
     expect(replayState(from)).toBe(all);
+  });
+
+  it('keeps one state for files that include the models and an include of their own, and replays that include in each', async () => {
+    // Each file's own include is converted for it, so its paths are new objects every time:
+    // the kernel model's paths are reused from one kept state, the include's are replayed.
+    const dir = mkdtempSync(join(tmpdir(), 'fencedep-model-prefix-'));
+    try {
+      writeFileSync(join(dir, 'common.yaml'), 'locks:\n  common_lock: mutex\npaths:\n  - name: common\n    steps: [{ mutex_lock: common_lock }, { mutex_unlock: common_lock }]\n');
+      const files = [1, 2, 3, 4, 5].map((i) => {
+        const file = join(dir, `user${i}.yaml`);
+        writeFileSync(file, `include: [kernel, ./common.yaml]\nlocks:\n  mine${i}: mutex\npaths:\n  - name: own\n    steps: [{ mutex_lock: mine${i} }, { kmalloc: GFP_KERNEL }, { mutex_unlock: mine${i} }]\n`);
+        return file;
+      });
+      const before = { ...includedStateUse };
+      const sink = { report: () => undefined };
+      const covered: number[] = [];
+      for (const file of files) {
+        const s = await loadScenario(file);
+        const common = s.paths.findIndex((p) => p.name === 'common');
+        expect(common).toBeGreaterThan(0);
+        expect(includedPathCount(s)).toBe(common + 1);
+        covered.push(resumeAfterIncludedPaths(new Replayer(s, sink), s, {}));
+        expect(report(analyzeScenario(s))).toBe(report(analyzeScenario(s, { reuseIncludedState: false })));
+        expect(covered.at(-1)).toBeLessThanOrEqual(common);
+      }
+      // Made once (at the second replay of these paths, the first file's analysis), then every later
+      // file starts past the kernel model's paths and replays its own include.
+      expect(includedStateUse.made - before.made).toBeLessThanOrEqual(1);
+      expect(covered.slice(2).every((k) => k > 0)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('replays, from a model path that calls a callback of the file’s own, every path itself', async () => {
