@@ -51,8 +51,11 @@ export function includedPathCount(scenario: Scenario): number {
   return n;
 }
 
+/** The same knobs of the replay, the reuse itself aside (a knob added to ReplayTuning is compared too). */
 function sameTuning(a: ReplayTuning, b: ReplayTuning): boolean {
-  return a.chainCache === b.chainCache && a.limits === b.limits && a.mergeStates === b.mergeStates;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof ReplayTuning)[]);
+  keys.delete('reuseIncludedState');
+  return [...keys].every((k) => a[k] === b[k]);
 }
 
 /**
@@ -79,7 +82,9 @@ export function resumeAfterIncludedPaths(replayer: Replayer, scenario: Scenario,
   }
   let k = 0;
   while (k < state.stages.length && k < n && state.paths[k] === scenario.paths[k]) k++;
-  const alike = replayer.readsAlike(state.reads);
+  if (k === 0) return 0;
+  // Only the reads of those paths matter: compare no further.
+  const alike = replayer.readsAlike(state.reads, state.stages[k - 1]!.reads);
   while (k > 0 && state.stages[k - 1]!.reads > alike) k--;
   if (k === 0) return 0;
   replayer.adopt(state.stages[k - 1]!.replayer);

@@ -49,13 +49,14 @@ export class ProgramReads {
   }
 
   /**
-   * How many of the reads, from the first, `program` (whose locks' declaration indexes `order`
-   * gives) answers the same: declarations and function bodies with the very objects, a hook
-   * with the same callbacks in the same order. A listed table never counts as the same.
+   * How many of the first `upTo` reads, from the first, `program` (whose locks' declaration
+   * indexes `order` gives) answers the same: declarations and function bodies with the very
+   * objects, a hook with the same callbacks in the same order. A listed table never counts as
+   * the same.
    */
-  sameIn(program: Program, order: (name: string) => number): number {
+  sameIn(program: Program, order: (name: string) => number, upTo: number): number {
     let n = 0;
-    for (; n < this.reads.length; n++) {
+    for (; n < Math.min(upTo, this.reads.length); n++) {
       const { table, name, value } = this.reads[n]!;
       if (table === 'listed') break;
       if (table === 'order') {

@@ -83,9 +83,9 @@ export class Replayer {
     return this.declIndex.get(name) ?? -1;
   }
 
-  /** How many of the reads `reads` recorded, from the first, this replayer's program answers the same. */
-  readsAlike(reads: ProgramReads): number {
-    return reads.sameIn(this.interpreter.program, (name) => this.declOrder(name));
+  /** How many of the first `upTo` reads `reads` recorded this replayer's program answers the same, from the first. */
+  readsAlike(reads: ProgramReads, upTo: number): number {
+    return reads.sameIn(this.interpreter.program, (name) => this.declOrder(name), upTo);
   }
 
   /**
