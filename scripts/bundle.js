@@ -9,8 +9,9 @@
 //
 // dist/bundle/trace-worker.js is the JSONL reader thread (src/load/trace-worker.ts), an ES module.
 //
-// dist/models.json is every built-in model parsed, with its positions, and the steps of the usual
-// includes' models converted (src/load/model-cache.ts), made by the compiled loader (so `tsc`
+// dist/models.json is every built-in model parsed, with its positions and the identity of its
+// file, and the steps of the usual includes' models converted; dist/model-texts.json the texts
+// those parses were made from (src/load/model-cache.ts). Made by the compiled loader (so `tsc`
 // runs first: `npm run build`).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,13 +19,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { BUNDLE, CODE_CACHE, loadBundle } from '../bin/bundle.js';
-import { modelCacheFile, storedModelCache } from '../dist/src/load/model-cache.js';
+import { modelCacheFile, modelTextsFile, storedModelCache } from '../dist/src/load/model-cache.js';
 import { buildModelCache } from '../dist/src/load/model-cache-build.js';
 
 const root = (rel) => fileURLToPath(new URL(`../${rel}`, import.meta.url));
 // The loader reads dist/models.json while the build converts the models: never the last build's.
 rmSync(modelCacheFile(root('.')), { force: true });
-writeFileSync(modelCacheFile(root('.')), storedModelCache(await buildModelCache()));
+rmSync(modelTextsFile(root('.')), { force: true });
+const stored = storedModelCache(await buildModelCache());
+writeFileSync(modelCacheFile(root('.')), stored.models);
+writeFileSync(modelTextsFile(root('.')), stored.texts);
 const common = { bundle: true, minify: true, platform: 'node', target: 'node20', logLevel: 'warning', charset: 'ascii' };
 
 // commander requires node:child_process at its top, for executable subcommands (fencedep has

@@ -3,13 +3,13 @@
  * parsed as an include is, with the positions of everything in it, validated; and the steps
  * of the runs of models the usual includes declare, converted (model-layer.ts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPlace } from './decls.js';
 import { InputErrors } from './errors.js';
 import { validate } from './issues.js';
 import type { ConvertedModels, ModelCache, ModelCacheEntry } from './model-cache.js';
-import { snapshot } from './model-cache.js';
+import { fileIdentity, snapshot } from './model-cache.js';
 import { convertModels, layerKey } from './model-layer.js';
 import { builtinModelNames, modelDisplayPath, packageRoot, rulesDir } from './models.js';
 import { FileLoader } from './scenario.js';
@@ -23,11 +23,13 @@ export function buildModelEntries(): Record<string, ModelCacheEntry> {
   if (!dir) return out;
   for (const name of builtinModelNames()) {
     const rel = `${name}.yaml`;
-    const text = readFileSync(join(dir, ...rel.split('/')), 'utf8');
+    const file = join(dir, ...rel.split('/'));
+    const identity = fileIdentity(statSync(file));
+    const text = readFileSync(file, 'utf8');
     const parsed = parseText(text, modelDisplayPath(name), false, true);
     const r = validate(fileSchema, parsed.value, parsed.pos, '');
     if (!r.ok) throw new InputErrors(r.errors);
-    out[rel] = { text, value: parsed.value, values: parsed.values, pos: snapshot(parsed.pos, parsed.value) };
+    out[rel] = { text, identity, value: parsed.value, values: parsed.values, pos: snapshot(parsed.pos, parsed.value) };
   }
   return out;
 }

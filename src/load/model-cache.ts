@@ -1,10 +1,10 @@
 /**
  * The built-in models, parsed at build time. `npm run build` writes dist/models.json: each
- * model's text, its value and the position of every value, key and list item in it. A process
- * that includes a model then reads that one JSON file instead of parsing the YAML: the kernel
- * and drm models are about 85 kB of it, which was most of a one-file check's time when it
- * included them. An entry is used only while the model's text is the one it was made from;
- * an edited model is parsed like any file.
+ * model's value and the position of every value, key and list item in it. A process that
+ * includes a model then reads that one JSON file instead of parsing the YAML: the kernel and
+ * drm models are about 85 kB of YAML, which was most of a one-file check's time when it
+ * included them. An entry is used only while the model is the one it was made from; an
+ * edited model is parsed like any file.
  *
  * The build also validates every model, and converts the steps of the models that the usual
  * includes (`[kernel]`, `[drm]`, `[kernel, drm]`) declare, as model-layer.ts would at the first
@@ -14,8 +14,14 @@
  * Each model's parse and each conversion is stored as a JSON text of its own inside the file,
  * parsed when first used: a check parses the models it includes and the one conversion it
  * takes, not all of them.
+ *
+ * A model is known unchanged without reading it while its file is the one the build read
+ * (`FileIdentity`: a checkout's models after `npm run build`). Otherwise (an installed package,
+ * whose files carry the tarball's times) its text is read and compared with the text the
+ * build parsed, kept apart in dist/model-texts.json so that a check whose models are unchanged
+ * never reads those 150 kB.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLoc } from '../model/location.js';
@@ -31,12 +37,33 @@ export interface PosNode {
   readonly c?: readonly PosNode[];
 }
 
-/** One model as the build parsed it. */
-export interface ModelCacheEntry {
-  readonly text: string;
+/**
+ * What tells a file's contents without reading them, as the in-process cache of includes
+ * does (source.ts), plus the status change time: an edit or a replacement changes the time of
+ * its last status change, which no program can set back (a copy keeping the modification time
+ * still gets a new one).
+ */
+export type FileIdentity = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number];
+
+export function fileIdentity(st: Stats): FileIdentity {
+  return [st.size, st.mtimeMs, st.ctimeMs, st.ino];
+}
+
+function sameIdentity(a: FileIdentity | undefined, b: FileIdentity): boolean {
+  return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A model's parse as the build made it: its value, its count of values and its positions. */
+interface ModelParse {
   readonly value: unknown;
   readonly values: number;
   readonly pos: PosNode;
+}
+
+/** One model as the build parsed it, with the text and file it read. */
+export interface ModelCacheEntry extends ModelParse {
+  readonly text: string;
+  readonly identity: FileIdentity;
 }
 
 /**
@@ -57,9 +84,9 @@ export interface ModelCache {
   readonly converted: Readonly<Record<string, ConvertedModels>>;
 }
 
-/** A model as dist/models.json stores it: its text and size, and its value and positions as JSON. */
+/** A model as dist/models.json stores it: its file's identity and size, and its value and positions as JSON (its text is in dist/model-texts.json). */
 interface StoredModel {
-  readonly text: string;
+  readonly identity: FileIdentity;
   readonly values: number;
   readonly parsed: string;
 }
@@ -70,21 +97,35 @@ interface StoredModelCache {
   readonly converted: Readonly<Record<string, string>>;
 }
 
-/**
- * The text of dist/models.json for `cache`, in ASCII (every other character as a JSON `\u`
- * escape), so a start reads it as latin1, a plain copy, instead of decoding UTF-8.
- */
-export function storedModelCache(cache: ModelCache): string {
-  const stored: StoredModelCache = {
-    models: Object.fromEntries(Object.entries(cache.models).map(([rel, { text, values, value, pos }]) => [rel, { text, values, parsed: JSON.stringify({ value, pos }) }])),
-    converted: Object.fromEntries(Object.entries(cache.converted).map(([key, c]) => [key, JSON.stringify(c)])),
-  };
-  return JSON.stringify(stored).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** JSON in ASCII (every other character as a `\u` escape): a start reads it as latin1, a plain copy, instead of decoding UTF-8. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The file `npm run build` writes, beside the compiled code. */
+/** The texts of dist/models.json and dist/model-texts.json (the models' texts by their path under rules/) for `cache`. */
+export function storedModelCache(cache: ModelCache): { models: string; texts: string } {
+  const stored: StoredModelCache = {
+    models: Object.fromEntries(Object.entries(cache.models).map(([rel, { identity, values, value, pos }]) => [rel, { identity, values, parsed: JSON.stringify({ value, pos }) }])),
+    converted: Object.fromEntries(Object.entries(cache.converted).map(([key, c]) => [key, JSON.stringify(c)])),
+  };
+  return { models: asciiJson(stored), texts: asciiJson(Object.fromEntries(Object.entries(cache.models).map(([rel, { text }]) => [rel, text]))) };
+}
+
+/** The files `npm run build` writes, beside the compiled code. */
 export function modelCacheFile(root: string): string {
   return join(root, 'dist', 'models.json');
+}
+export function modelTextsFile(root: string): string {
+  return join(root, 'dist', 'model-texts.json');
+}
+
+/** A JSON file of the build's, or null when there is none (running from the sources) or it does not parse. */
+function readBuilt(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'latin1'));
+  } catch {
+    return null;
+  }
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
@@ -157,28 +198,35 @@ const NOT_BUILT: StoredModelCache = { models: {}, converted: {} };
 /** dist/models.json's table, each part parsed when first asked for. */
 const table = once(() => {
   const root = packageRoot();
-  let stored = NOT_BUILT;
-  if (root) {
-    try {
-      stored = JSON.parse(readFileSync(modelCacheFile(root), 'latin1')) as StoredModelCache;
-    } catch {
-      // not built (running from the sources): models are parsed
-    }
-  }
-  const models = new Map<string, ModelCacheEntry | null>();
+  const stored = ((root ? readBuilt(modelCacheFile(root)) : null) ?? NOT_BUILT) as StoredModelCache;
+  const texts = once(() => ((root ? readBuilt(modelTextsFile(root)) : null) ?? {}) as Readonly<Record<string, unknown>>);
+  const models = new Map<string, ModelParse>();
   const converted = new Map<string, ConvertedModels | null>();
+  const parse = (rel: string, s: StoredModel): ModelParse => {
+    let e = models.get(rel);
+    if (!e) {
+      const { value, pos } = JSON.parse(s.parsed) as Pick<ModelParse, 'value' | 'pos'>;
+      e = { values: s.values, value, pos };
+      models.set(rel, e);
+    }
+    return e;
+  };
+  // (A file of an older build stores another shape: then the model is parsed.)
+  const storedModel = (rel: string): StoredModel | null => {
+    const s = Object.hasOwn(stored.models ?? {}, rel) ? stored.models[rel]! : null;
+    return s && typeof s.parsed === 'string' ? s : null;
+  };
   return {
-    model(rel: string, text: string): ModelCacheEntry | null {
-      const s = Object.hasOwn(stored.models ?? {}, rel) ? stored.models[rel]! : null;
-      // (A file of an older build stores another shape: then the model is parsed.)
-      if (!s || s.text !== text || typeof s.parsed !== 'string') return null;
-      let entry = models.get(rel);
-      if (entry === undefined) {
-        const { value, pos } = JSON.parse(s.parsed) as Pick<ModelCacheEntry, 'value' | 'pos'>;
-        entry = { text, values: s.values, value, pos };
-        models.set(rel, entry);
-      }
-      return entry;
+    /** The model at `rel` if its file is the one the build read. */
+    unchanged(rel: string, identity: FileIdentity): ModelParse | null {
+      const s = storedModel(rel);
+      return s && sameIdentity(s.identity, identity) ? parse(rel, s) : null;
+    },
+    /** The model at `rel` if `text` is the text the build parsed. */
+    withText(rel: string, text: string): ModelParse | null {
+      const s = storedModel(rel);
+      const built = texts();
+      return s && Object.hasOwn(built, rel) && built[rel] === text ? parse(rel, s) : null;
     },
     converted(key: string): ConvertedModels | null {
       let c = converted.get(key);
@@ -223,17 +271,34 @@ export function builtConversion(key: string): ConvertedModels | null {
   return runningTheBuild() ? table().converted(key) : null;
 }
 
+type CachedModel = { value: unknown; pos: Pos; values: number };
+
+/** `abs`'s entry by `lookup` (its path under rules/), served as `file` within `budget` values. */
+function serve(abs: string, file: string, budget: number, lookup: (rel: string) => ModelParse | null): CachedModel | null {
+  const dir = rulesDir();
+  if (!dir) return null;
+  const entry = lookup(relative(dir, abs).split(sep).join('/'));
+  if (!entry || entry.values > budget) return null;
+  served.add(entry.value as object); // a mapping: the build validated every model
+  return { value: entry.value, pos: new SnapshotPos(file, entry.value, entry.pos), values: entry.values };
+}
+
+/**
+ * The parsed built-in model at `abs`, whose file has status `st`, shown as `file`, without
+ * reading it: null when `abs` is not a built-in model, the build has none for it, its file is
+ * not the one the build read (then `cachedModel` compares its text), or it holds more than
+ * `budget` values (the parser reports that).
+ */
+export function unchangedModel(abs: string, st: Stats, file: string, budget: number): CachedModel | null {
+  const identity = fileIdentity(st);
+  return serve(abs, file, budget, (rel) => table().unchanged(rel, identity));
+}
+
 /**
  * The parsed built-in model at `abs` whose text is `text`, shown as `file`; null when `abs` is
  * not a built-in model, the build has none for it, it was made from another text, or it holds
  * more than `budget` values (the parser reports that).
  */
-export function cachedModel(abs: string, text: string, file: string, budget: number): { value: unknown; pos: Pos; values: number } | null {
-  const dir = rulesDir();
-  if (!dir) return null;
-  const rel = relative(dir, abs).split(sep).join('/');
-  const entry = table().model(rel, text);
-  if (!entry || entry.values > budget) return null;
-  served.add(entry.value as object); // a mapping: the build validated every model
-  return { value: entry.value, pos: new SnapshotPos(file, entry.value, entry.pos), values: entry.values };
+export function cachedModel(abs: string, text: string, file: string, budget: number): CachedModel | null {
+  return serve(abs, file, budget, (rel) => table().withText(rel, text));
 }

@@ -3,8 +3,8 @@
  * path without extension (`kernel` → rules/kernel.yaml, `kernel/reclaim` →
  * rules/kernel/reclaim.yaml).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
+import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from '../model/once.js';
 
@@ -51,27 +51,30 @@ const modelFiles = once((): ReadonlyMap<string, string> => {
   const dir = rulesDir();
   const out = new Map<string, string>();
   if (!dir || !existsSync(dir)) return out;
-  const stack = [dir];
+  const stack = [resolve(dir)];
   while (stack.length) {
     const d = stack.pop()!;
-    let entries: string[];
+    let entries: Dirent[];
     try {
-      entries = readdirSync(d);
+      entries = readdirSync(d, { withFileTypes: true });
     } catch {
       continue;
     }
-    for (const e of entries.sort()) {
-      const p = join(d, e);
-      let isDir = false;
-      try {
-        isDir = statSync(p).isDirectory();
-      } catch {
-        continue;
+    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(d, e.name);
+      // An entry's type comes with the listing; only a symbolic link needs a stat to follow it.
+      let isDir = e.isDirectory();
+      if (e.isSymbolicLink()) {
+        try {
+          isDir = statSync(p).isDirectory();
+        } catch {
+          continue;
+        }
       }
       const name = relative(dir, p).split(sep).join('/').replace(/\.ya?ml$/, '');
       if (isDir) stack.push(p);
       // `x.yaml` before `x.yml` (sorted), and the first is the model.
-      else if (/\.ya?ml$/.test(e) && !out.has(name)) out.set(name, p);
+      else if (/\.ya?ml$/.test(e.name) && !out.has(name)) out.set(name, p);
     }
   }
   return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -82,7 +85,7 @@ export function builtinModelNames(): string[] {
   return [...modelFiles().keys()];
 }
 
-/** The file of a built-in model, or null if there is none by that name. */
+/** The file of a built-in model (an absolute path), or null if there is none by that name. */
 export function builtinModelFile(name: string): string | null {
   return modelFiles().get(name) ?? null;
 }

@@ -214,7 +214,7 @@ export function resolveInclude(spec: string, from: Frame, at: SourceLoc | null):
 
 function resolveModel(spec: string, at: SourceLoc | null, hint: string): Frame | InputError {
   const f = builtinModelFile(spec);
-  if (f) return { abs: resolve(f), display: modelDisplay(f) };
+  if (f) return { abs: f, display: modelDisplay(f) };
   const names = builtinModelNames();
   const known = names.length ? `; built-in models: ${names.join(', ')}` : '; no built-in model is installed';
   return new InputError(`unknown model ${quote(spec)}${known}${didYouMean(spec, names)}${hint}`, at);

@@ -8,7 +8,7 @@ import { LineCounter, isCollection, isScalar, parseDocument, visit, type Documen
 import type { SourceLoc } from '../model/location.js';
 import { InputError, InputErrors } from './errors.js';
 import { quote } from './names.js';
-import { cachedModel } from './model-cache.js';
+import { cachedModel, unchangedModel } from './model-cache.js';
 import { FlatPos, YamlSource, type Pos } from './pos.js';
 import { firstInvalidUtf8, notUtf8 } from './utf8.js';
 
@@ -538,9 +538,13 @@ export function readScenarioFile(file: string, abs: string, foreign = false, bud
   const key = `${abs}\u0000${file}`;
   const cached = st?.isFile() ? parsedIncludes.get(key) : undefined;
   if (cached && cached.mtimeMs === st!.mtimeMs && cached.size === st!.size && cached.ino === st!.ino && cached.parsed.values <= budget) return cached.parsed;
-  const text = readText(file, abs);
-  // A built-in model comes parsed from the build while its text is unchanged (model-cache.ts).
-  const parsed = (foreign ? cachedModel(abs, text, file, budget) : null) ?? parseText(text, file, isJsonName(file), foreign, budget);
+  // A built-in model comes parsed from the build while it is unchanged (model-cache.ts): known
+  // so from its file's status in a checkout the build ran in, else from its text.
+  let parsed = st?.isFile() ? unchangedModel(abs, st, file, budget) : null;
+  if (!parsed) {
+    const text = readText(file, abs);
+    parsed = (foreign ? cachedModel(abs, text, file, budget) : null) ?? parseText(text, file, isJsonName(file), foreign, budget);
+  }
   if (st?.isFile()) parsedIncludes.set(key, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, parsed });
   return parsed;
 }

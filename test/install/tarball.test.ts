@@ -48,6 +48,7 @@ describe('the npm package', () => {
       'dist/bundle/main.cjs.cache',
       'dist/bundle/trace-worker.js',
       'dist/models.json',
+      'dist/model-texts.json',
       'schema/scenario.schema.json',
       'schema/config.schema.json',
       ...builtinModelNames().map((m) => `rules/${m}.yaml`),

@@ -3,10 +3,10 @@
  * loader can ask of a model is the one the parsed YAML gives, and a model whose text changed
  * is parsed again rather than served from the build.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedModel, modelCacheFile, SnapshotPos } from '../../src/load/model-cache.js';
+import { cachedModel, modelCacheFile, SnapshotPos, unchangedModel } from '../../src/load/model-cache.js';
 import { buildModelEntries } from '../../src/load/model-cache-build.js';
 import { builtinModelNames, modelDisplayPath, packageRoot, rulesDir } from '../../src/load/models.js';
 import type { PathKey, Pos } from '../../src/load/pos.js';
@@ -58,5 +58,23 @@ describe('the built-in models parsed at build time', () => {
     expect(cachedModel(abs, text.replace('kernel:kswapd', 'kernel:kswapd0'), display, Number.MAX_SAFE_INTEGER)).toBeNull();
     expect(cachedModel(abs, text, display, 3)).toBeNull(); // over the value budget: the parser says so
     expect(cachedModel(join(rulesDir()!, '..', 'fixtures', 'x.yaml'), text, display, Number.MAX_SAFE_INTEGER)).toBeNull();
+  });
+
+  it('is used without reading the model while its file is the one the build read, and any change of size, times or inode is another file', () => {
+    const abs = join(rulesDir()!, 'kernel', 'reclaim.yaml');
+    const display = modelDisplayPath('kernel/reclaim');
+    const st = statSync(abs);
+    const hit = unchangedModel(abs, st, display, Number.MAX_SAFE_INTEGER);
+    expect(hit, 'build first: npm run build').not.toBeNull();
+    expect(hit?.pos).toBeInstanceOf(SnapshotPos);
+    expect(hit?.value).toEqual(parseText(readFileSync(abs, 'utf8'), display, false, true).value);
+    // An edit that keeps the size and sets the modification time back still changes the status change time.
+    for (const field of ['size', 'mtimeMs', 'ctimeMs', 'ino'] as const) {
+      const other = Object.assign(Object.create(Object.getPrototypeOf(st) as object) as Stats, st, { [field]: st[field] + 1 });
+      expect(unchangedModel(abs, other, display, Number.MAX_SAFE_INTEGER), field).toBeNull();
+    }
+    expect(unchangedModel(abs, st, display, 3)).toBeNull(); // over the value budget: the parser says so
+    const fixture = join(rulesDir()!, '..', 'fixtures', 'lockdep', 'fence-lock-irq-fixed.yaml');
+    expect(unchangedModel(fixture, statSync(fixture), display, Number.MAX_SAFE_INTEGER)).toBeNull();
   });
 });

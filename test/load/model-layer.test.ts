@@ -14,7 +14,7 @@ import { Declarations } from '../../src/load/decls.js';
 import { loadScenario, loadScenarioText } from '../../src/load/index.js';
 import { FileLoader } from '../../src/load/scenario.js';
 import { buildConversions } from '../../src/load/model-cache-build.js';
-import { modelCacheFile } from '../../src/load/model-cache.js';
+import { modelCacheFile, modelTextsFile } from '../../src/load/model-cache.js';
 import { packageRoot } from '../../src/load/models.js';
 import type { Scenario } from '../../src/model/scenario.js';
 import { expandInputs } from '../../src/check/run.js';
@@ -100,15 +100,21 @@ describe('the models shared between files', () => {
     expect(stored).toEqual(JSON.parse(JSON.stringify(now)));
   });
 
-  it("the build's models.json is ASCII (read as latin1) and holds each model's text exactly, non-ASCII characters included", () => {
-    const bytes = readFileSync(modelCacheFile(root));
-    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
-    const file = JSON.parse(bytes.toString('latin1')) as { models: Record<string, { text: string; parsed: string }> };
+  it("the build's models.json and model-texts.json are ASCII (read as latin1); the texts are each model's exactly, non-ASCII characters included", () => {
+    const ascii = (file: string): unknown => {
+      const bytes = readFileSync(file);
+      expect(bytes.findIndex((b) => b > 0x7f), file).toBe(-1);
+      return JSON.parse(bytes.toString('latin1'));
+    };
+    const models = ascii(modelCacheFile(root)) as { models: Record<string, { identity: unknown; parsed: string }> };
+    const texts = Object.entries(ascii(modelTextsFile(root)) as Record<string, string>);
     const rules = join(root, 'rules');
-    const texts = Object.entries(file.models);
     expect(texts.length).toBeGreaterThan(10);
-    for (const [rel, m] of texts) expect(m.text, rel).toBe(readFileSync(join(rules, rel), 'utf8'));
-    expect(texts.some(([, m]) => /[^\x00-\x7f]/.test(m.text))).toBe(true);
+    expect(texts.map(([rel]) => rel).sort()).toEqual(Object.keys(models.models).sort());
+    for (const [rel, text] of texts) expect(text, rel).toBe(readFileSync(join(rules, rel), 'utf8'));
+    expect(texts.some(([, text]) => /[^\x00-\x7f]/.test(text))).toBe(true);
+    // The texts are only read when a model's file is not the one the build read.
+    for (const m of Object.values(models.models)) expect(Object.keys(m).sort()).toEqual(['identity', 'parsed', 'values']);
   });
 
   it.each(withModels)("%s loads with the build's conversions to the scenario it loads to with the models declared in it", async (file) => {
