@@ -1,12 +1,14 @@
 /**
  * Where the CLI writes when it runs as a process (bin/fencedep.js): fd 1 and fd 2.
  *
- * A pipe, a socket (what node's `spawn` gives a child for `stdio: 'pipe'`) or a regular file is
- * written with write(2) on its fd: the first use of process.stdout or process.stderr builds a
- * stream, which for a pipe loads node's stream and net internals, a cost of every start of a
- * check that prints a line. A terminal, another device (/dev/null) or whatever else keeps
- * node's stream (a terminal's `isTTY` and colour come with it). None of the written kinds is a
- * terminal, so `isTTY` is what node's stream would say of it.
+ * A pipe, a socket (what node's `spawn` gives a child for `stdio: 'pipe'`), a regular file or
+ * the null device (where a benchmark such as hyperfine sends the output) is written with
+ * write(2) on its fd: the first use of process.stdout or process.stderr builds a stream, which
+ * loads node's stream internals (and for a pipe its net internals), a cost of every start of a
+ * check that prints a line. A terminal, another device or whatever else keeps node's stream (a
+ * terminal's `isTTY` and colour come with it; telling a terminal from another device is what
+ * loads them). None of the written kinds is a terminal, so `isTTY` is what node's stream would
+ * say of it.
  *
  * - A write that would block (a pipe made non-blocking by whoever shares it, EAGAIN) hands the
  *   rest of that output, from the first byte not written, to node's stream, which waits for the
@@ -15,7 +17,7 @@
  *   more, without a word; the exit code stays the run's, as other command-line tools do.
  * - Any other failure to write stdout is one line on stderr and exit 2, never a stack trace.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, statSync, type Stats, writeSync } from 'node:fs';
 import { terminalText as t } from '../model/escape.js';
 import { type CliIO, EXIT_ERROR } from './shared.js';
 
@@ -81,11 +83,20 @@ function fdOutput(fd: Fd, failed: Failed): Output {
   };
 }
 
-/** Is `fd` written with write(2): a pipe, a socket or a regular file (never a terminal). */
+const NULL_DEVICE = '/dev/null';
+
+/** Is `st` the null device (the one device known not to be a terminal without asking the terminal layer)? */
+function isNullDevice(st: Stats): boolean {
+  if (!st.isCharacterDevice()) return false;
+  const dev = statSync(NULL_DEVICE, { throwIfNoEntry: false }); // none on Windows
+  return dev !== undefined && dev.isCharacterDevice() && dev.rdev === st.rdev;
+}
+
+/** Is `fd` written with write(2): a pipe, a socket, a regular file or the null device (never a terminal). */
 function writtenDirectly(fd: Fd): boolean {
   try {
-    const s = fstatSync(fd);
-    return s.isFIFO() || s.isSocket() || s.isFile();
+    const st = fstatSync(fd);
+    return st.isFIFO() || st.isSocket() || st.isFile() || isNullDevice(st);
   } catch {
     return false; // closed: node's stream says what it does with that
   }
