@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { expandInputs, inspectFile, type CheckOptions } from '../check/run.js';
 import { compareSides, gateFails, summarizeDiff, type CompareOptions, type DiffResult, type FileDiff, type Side } from '../diff/index.js';
-import { byteOrder } from '../graph/keys.js';
+import { byteOrder } from '../model/order.js';
 import { jsonText, terminalText } from '../model/escape.js';
 import type { FenceModel } from '../model/scenario.js';
 import { outputFormat } from '../report/registry.js';

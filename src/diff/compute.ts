@@ -15,7 +15,8 @@ import type { Finding, InputErrorInfo } from '../model/finding.js';
 import { findingFingerprint } from '../model/fingerprint.js';
 import type { SourceLoc } from '../model/location.js';
 import type { GraphExport } from '../replay/index.js';
-import { byteOrder, classKeys, ownDependency } from '../graph/keys.js';
+import { byteOrder } from '../model/order.js';
+import { classKeys, ownDependency } from '../graph/keys.js';
 
 /** One dependency, by the lockdep names of its classes (`#2`… for a shared name). */
 export interface DiffDependency {

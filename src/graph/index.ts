@@ -3,7 +3,7 @@
  * are registered in src/report/registry.ts). Every format is deterministic.
  */
 export { buildGraph, cyclesOnly, findingOnly, modelHidden, type EdgeAttributes, type FenceGraph, type GraphAttributes, type GraphSource, type NodeAttributes } from './model.js';
-export { byteOrder, classKeys, ownDependency } from './keys.js';
+export { classKeys, ownDependency } from './keys.js';
 export { formatDot } from './dot.js';
 export { formatMermaid } from './mermaid.js';
 export { formatGraphJson, graphviz, renderSvg } from './render.js';

@@ -4,16 +4,13 @@
  * the code a check runs (`fencedep graph` imports the model when it builds one).
  */
 import type { GraphExport } from '../model/graph.js';
+import { byteOrder } from '../model/order.js';
 import { isModelFile } from '../report/paths.js';
 
 /** A dependency the scenario recorded: a step of a file that is not a built-in model on its stack (no step at all: nothing says it is the model's). */
 export const ownDependency = (d: Pick<GraphExport['dependencies'][number], 'files'>): boolean =>
   d.files.length === 0 || d.files.some((f) => !isModelFile(f));
 
-/** Code-unit order (never locale order): the same on every machine. */
-export function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * The node key of every class of `graph.classes` (same index): its lockdep name; when several

@@ -11,7 +11,8 @@ import type { SourceLoc } from '../model/location.js';
 import type { GraphExport } from '../model/graph.js';
 import { onCycle, toCsr } from '../model/scc.js';
 import { isModelFile, relativeFile } from '../report/paths.js';
-import { byteOrder, classKeys, ownDependency } from './keys.js';
+import { byteOrder } from '../model/order.js';
+import { classKeys, ownDependency } from './keys.js';
 
 export interface NodeAttributes {
   /** The lockdep class name (`&mm->mmap_lock`), as lockdep prints it. */

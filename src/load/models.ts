@@ -7,6 +7,7 @@ import { type Dirent, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from '../model/once.js';
+import { byteOrder } from '../model/order.js';
 
 let root: string | null | undefined;
 
@@ -60,7 +61,7 @@ const modelFiles = once((): ReadonlyMap<string, string> => {
     } catch {
       continue;
     }
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const e of entries.sort((a, b) => byteOrder(a.name, b.name))) {
       const p = join(d, e.name);
       // An entry's type comes with the listing; only a symbolic link needs a stat to follow it.
       let isDir = e.isDirectory();
@@ -77,7 +78,7 @@ const modelFiles = once((): ReadonlyMap<string, string> => {
       else if (/\.ya?ml$/.test(e.name) && !out.has(name)) out.set(name, p);
     }
   }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...out].sort(([a], [b]) => byteOrder(a, b)));
 });
 
 /** Every built-in model name, sorted. */

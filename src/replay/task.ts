@@ -3,6 +3,7 @@
  * chain key, irq/softirq/preemption state and the non_block count.
  */
 import type { Frame, SourceLoc } from '../model/location.js';
+import { byteOrder } from '../model/order.js';
 import type { LockClass } from './classes.js';
 import type { ReadKind } from './graph.js';
 
@@ -196,7 +197,7 @@ export class Task {
     k += `|${this.hardirqsEnabled ? 1 : 0},${this.bhCount},${this.preemptCount},${this.hardirqDepth},${this.softirqDepth},${this.nonBlock},${this.nofs},${this.noio},${this.pfMemalloc}`;
     k += `,${this.inRetry},${this.pagefaultDisabled},${this.lockdepOff ? 1 : 0}|${this.irqSaves.map(Number).join('')}|${this.threaded.map(Number).join('')}|`;
     for (const c of this.signalCookies) k += `${c.map((d) => d.name).join(',')};`;
-    for (const [name, c] of [...this.wwContexts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    for (const [name, c] of [...this.wwContexts].sort(([a], [b]) => byteOrder(a, b)))
       k += `|${name}:${c.wwClass}:${[...c.owned].sort().join(',')}:${c.done ? 1 : 0}:${c.contending ?? ''}:${c.relock.join(',')}`;
     for (const [v, n] of this.loopCounts) if (loopVars.has(v)) k += `|${v}=${n}`;
     // Which on_edeadlk back-off this run takes is still ahead, or behind (ww.ts counts them).

@@ -29,6 +29,7 @@
 import { closestText, type FileResult, type Finding, type InputErrorInfo, type RunResult, type TraceStep, type UnmetExpectation } from '../model/finding.js';
 import { findingFingerprint, sha256Hex } from '../model/fingerprint.js';
 import type { SourceLoc } from '../model/location.js';
+import { byteOrder } from '../model/order.js';
 import { RULES } from '../rules/index.js';
 import type { RuleMeta } from '../rules/rule.js';
 import { ruleDoc } from '../rules/docs.js';
@@ -127,7 +128,7 @@ function descriptors(run: RunResult): { rules: Json[]; index: Map<string, number
   const known = new Set(metas.map((m) => m.id));
   const extra = new Map<string, Finding>();
   for (const r of run.results) for (const f of r.findings) if (!known.has(f.rule) && !extra.has(f.rule)) extra.set(f.rule, f);
-  for (const [id, f] of [...extra].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [id, f] of [...extra].sort(([a], [b]) => byteOrder(a, b))) {
     metas.push({ id, heading: f.heading, description: f.heading, group: 'lockdep', defaultSeverity: 'error' });
   }
   const rules = [...metas.map(ruleDescriptor), UNMET_DESCRIPTOR];
