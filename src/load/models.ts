@@ -48,9 +48,9 @@ export function builtinModelOf(file: string): string | null {
  * Every built-in model's file by its name, read once per process: every file of a run includes
  * the same models, and looking each one up again was two file-system calls an include.
  */
-const modelFiles = once((): ReadonlyMap<string, string> => {
+const modelFiles = once((): ReadonlyMap<string, BuiltinModelFile> => {
   const dir = rulesDir();
-  const out = new Map<string, string>();
+  const out = new Map<string, BuiltinModelFile>();
   if (!dir || !existsSync(dir)) return out;
   const stack = [resolve(dir)];
   while (stack.length) {
@@ -72,10 +72,11 @@ const modelFiles = once((): ReadonlyMap<string, string> => {
           continue;
         }
       }
-      const name = relative(dir, p).split(sep).join('/').replace(/\.ya?ml$/, '');
+      const rel = relative(dir, p).split(sep).join('/');
+      const name = rel.replace(/\.ya?ml$/, '');
       if (isDir) stack.push(p);
       // `x.yaml` before `x.yml` (sorted), and the first is the model.
-      else if (/\.ya?ml$/.test(e.name) && !out.has(name)) out.set(name, p);
+      else if (/\.ya?ml$/.test(e.name) && !out.has(name)) out.set(name, { file: p, display: `<fencedep>/rules/${rel}` });
     }
   }
   return new Map([...out].sort(([a], [b]) => byteOrder(a, b)));
@@ -86,9 +87,20 @@ export function builtinModelNames(): string[] {
   return [...modelFiles().keys()];
 }
 
-/** The file of a built-in model (an absolute path), or null if there is none by that name. */
-export function builtinModelFile(name: string): string | null {
+/** A built-in model's file: its absolute path, and how locations show it (stable, whatever the install path). */
+export interface BuiltinModelFile {
+  readonly file: string;
+  readonly display: string;
+}
+
+/** The file of a built-in model, or null if there is none by that name. */
+export function builtinModel(name: string): BuiltinModelFile | null {
   return modelFiles().get(name) ?? null;
+}
+
+/** The absolute path of a built-in model's file, or null if there is none by that name. */
+export function builtinModelFile(name: string): string | null {
+  return builtinModel(name)?.file ?? null;
 }
 
 /** Is an include entry a built-in model name (rather than a path relative to the file)? */

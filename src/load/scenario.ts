@@ -11,7 +11,7 @@
  * The JSON Lines reader includes scenario files with the same `FileLoader` and `Declarations`.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { SourceLoc } from '../model/location.js';
 import type { Notice, PathDecl, Scenario, Step } from '../model/scenario.js';
 import { InputError, InputErrors, didYouMean } from './errors.js';
@@ -19,7 +19,7 @@ import { buildExpectations, buildOptions, formatPlace } from './decls.js';
 import { isBuiltModel } from './model-cache.js';
 import { declarationsFor } from './model-layer.js';
 import { validate } from './issues.js';
-import { builtinModelFile, builtinModelNames, isModelName, packageRoot } from './models.js';
+import { builtinModel, builtinModelNames, isModelName } from './models.js';
 import { quote } from './names.js';
 import { KERNEL_HOOK_NAMES, hookNames } from '../model/vocabulary.js';
 import { forEachStep } from './steps.js';
@@ -77,12 +77,6 @@ class ErrorSink {
     }
     throw new InputErrors(this.list);
   }
-}
-
-/** How a built-in model file is shown in locations: stable, whatever the install path. */
-export function modelDisplay(abs: string): string {
-  const root = packageRoot();
-  return root ? `<fencedep>/${relative(root, abs).split(sep).join('/')}` : abs;
 }
 
 /**
@@ -213,8 +207,8 @@ export function resolveInclude(spec: string, from: Frame, at: SourceLoc | null):
 }
 
 function resolveModel(spec: string, at: SourceLoc | null, hint: string): Frame | InputError {
-  const f = builtinModelFile(spec);
-  if (f) return { abs: f, display: modelDisplay(f) };
+  const m = builtinModel(spec);
+  if (m) return { abs: m.file, display: m.display };
   const names = builtinModelNames();
   const known = names.length ? `; built-in models: ${names.join(', ')}` : '; no built-in model is installed';
   return new InputError(`unknown model ${quote(spec)}${known}${didYouMean(spec, names)}${hint}`, at);
