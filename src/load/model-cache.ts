@@ -22,7 +22,7 @@
  * never reads those 150 kB.
  */
 import { readFileSync, type Stats } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLoc } from '../model/location.js';
 import type { PathDecl, Step } from '../model/scenario.js';
@@ -277,7 +277,10 @@ type CachedModel = { value: unknown; pos: Pos; values: number };
 function serve(abs: string, file: string, budget: number, lookup: (rel: string) => ModelParse | null): CachedModel | null {
   const dir = rulesDir();
   if (!dir) return null;
-  const entry = lookup(relative(dir, abs).split(sep).join('/'));
+  const rel = relative(dir, abs);
+  // A file outside rules/ (a user's own include) is no model: dist/models.json is not read for it.
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
+  const entry = lookup(rel.split(sep).join('/'));
   if (!entry || entry.values > budget) return null;
   served.add(entry.value as object); // a mapping: the build validated every model
   return { value: entry.value, pos: new SnapshotPos(file, entry.value, entry.pos), values: entry.values };

@@ -5,7 +5,8 @@
  * use), and node:os too (chalk's colour detection, which the bundle replaces: fencedep tells
  * its painters the level). The bin writing its report to a pipe, a socket or a file builds no
  * stream (src/cli/process-io.ts), so node's stream and net modules stay unloaded, and
- * node:fs/promises is loaded by no check. Run in a fresh process on the built bundle.
+ * node:fs/promises is loaded by no check; the build's parsed models (dist/models.json) are read
+ * only by a check that includes a built-in model. Run in a fresh process on the built bundle.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
@@ -39,6 +40,42 @@ describe('a start of the bundle', () => {
     expect(r.code).toBe(0);
     expect(r.modules).toContain('fs'); // the list is the builtins loaded
     expect(r.modules.filter((m) => m.includes('child_process') || m === 'os')).toEqual([]);
+  });
+});
+
+/** The build's model files (dist/models.json, dist/model-texts.json) the bundle reads checking `file` in a fresh process. */
+function modelFilesReadBy(file: string): { code: number; read: string[] } {
+  const script = fx.write(
+    'probe-reads.cjs',
+    `const fs = require('fs');
+const read = [];
+for (const k of ['readFileSync', 'openSync']) {
+  const original = fs[k];
+  fs[k] = function (p, ...rest) {
+    if (typeof p === 'string' && /[\\\\/]dist[\\\\/]model[^\\\\/]*\\.json$/.test(p)) read.push(require('path').basename(p));
+    return original.call(this, p, ...rest);
+  };
+}
+const { loadBundle } = require(${JSON.stringify(path.join(ROOT, 'bin', 'bundle.js'))});
+const silent = { write: () => true, isTTY: false };
+loadBundle().exports.main(['node', 'fencedep', 'check', '--no-config', ${JSON.stringify(file)}], { stdout: silent, stderr: silent, env: {} }).then((code) => {
+  process.stdout.write(JSON.stringify({ code, read }));
+});
+`,
+  );
+  const r = spawnSync(process.execPath, [script], { encoding: 'utf8', cwd: ROOT });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+describe("the build's parsed models", () => {
+  it('are read only by a check that includes a built-in model, not for a file of its own or its own includes', () => {
+    const lib = fx.write('own/lib.yaml', 'version: 1\nlibrary: true\nlocks: { vm_lock: mutex }\n');
+    const own = fx.write('own/s.yaml', `version: 1\ninclude: [./${path.basename(lib)}]\npaths:\n  - name: p\n    steps: [{ mutex_lock: vm_lock }, { mutex_unlock: vm_lock }]\nexpect: clean\n`);
+    expect(modelFilesReadBy('fixtures/lockdep/fence-lock-irq-fixed.yaml')).toEqual({ code: 0, read: [] });
+    expect(modelFilesReadBy(own)).toEqual({ code: 0, read: [] });
+    const withModel = modelFilesReadBy('fixtures/seeds/amdkfd-eviction-fence-lock-across-wait.yaml');
+    expect(withModel.read).toContain('models.json');
   });
 });
 
