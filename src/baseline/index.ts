@@ -22,6 +22,7 @@ import { parseText } from '../load/source.js';
 import type { BaselineEntry, Finding, RunResult } from '../model/finding.js';
 import { findingFingerprint } from '../model/fingerprint.js';
 import { once } from '../model/once.js';
+import { byteOrder } from '../model/order.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -71,8 +72,13 @@ function entryOf(file: string, f: Finding): BaselineEntry {
 }
 
 export function compareEntries(a: BaselineEntry, b: BaselineEntry): number {
-  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
-  return cmp(a.file, b.file) || cmp(a.rule, b.rule) || cmp(a.locks.join('\u0000'), b.locks.join('\u0000')) || cmp(a.fingerprint, b.fingerprint) || cmp(a.message, b.message);
+  return (
+    byteOrder(a.file, b.file) ||
+    byteOrder(a.rule, b.rule) ||
+    byteOrder(a.locks.join('\u0000'), b.locks.join('\u0000')) ||
+    byteOrder(a.fingerprint, b.fingerprint) ||
+    byteOrder(a.message, b.message)
+  );
 }
 
 /** The baseline of a run: every finding that fails its file. */

@@ -1,5 +1,5 @@
 /**
- * The graph's node keys and orders, apart from src/graph/model.ts so that what uses them
+ * The graph's node keys and which dependencies are the scenario's own, apart from src/graph/model.ts so that what uses them
  * without building a graph (`diff`) does not load graphology: a start then evaluates only
  * the code a check runs (`fencedep graph` imports the model when it builds one).
  */
@@ -10,7 +10,6 @@ import { isModelFile } from '../report/paths.js';
 /** A dependency the scenario recorded: a step of a file that is not a built-in model on its stack (no step at all: nothing says it is the model's). */
 export const ownDependency = (d: Pick<GraphExport['dependencies'][number], 'files'>): boolean =>
   d.files.length === 0 || d.files.some((f) => !isModelFile(f));
-
 
 /**
  * The node key of every class of `graph.classes` (same index): its lockdep name; when several

@@ -7,6 +7,7 @@
  * be chosen is recorded as a guess: a `# guess:` comment in the YAML and a line of the summary.
  */
 import type { KernelProfile, LockType } from '../model/scenario.js';
+import { byteOrder } from '../model/order.js';
 import { BUILTIN, KERNEL_MODEL_LOCKS, chooseProfile, classKind, collectLocks, hintsOf, inferType, irqEnabled, irqSafe, kernelLockType, readableName, splitSubclass, type ClassInfo, type KernelLockName, type ProfileChoice } from './classes.js';
 import { framePrim, isInternal, primitive, splitStack, stepPrim, type Context, type Prim, type SplitStack } from './classify.js';
 import { ruleOf, type ReportChainEntry, type PrintedFrame, type ReportHeldLock, type KernelReport, type ReportLock } from './report.js';
@@ -616,7 +617,7 @@ export class ScenarioBuilder {
     const expectedLocks = this.expectedLocks;
     // Declarations of the classes the steps use.
     const locks: ScenarioDoc['locks'] = [];
-    for (const c of [...this.classes.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+    for (const c of [...this.classes.values()].sort((a, b) => byteOrder(a.key, b.key))) {
       if (!c.used || (c.what.kind !== 'decl' && !c.mapDecl)) continue;
       locks.push({
         key: c.key, type: c.mapDecl ? 'map' : c.type, lockdep: c.key === c.base ? null : c.base,

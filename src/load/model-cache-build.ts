@@ -3,13 +3,14 @@
  * parsed as an include is, with the positions of everything in it, validated; and the steps
  * of the runs of models the usual includes declare, converted (model-layer.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatPlace } from './decls.js';
 import { InputErrors } from './errors.js';
 import { validate } from './issues.js';
 import type { ConvertedModels, ModelCache, ModelCacheEntry } from './model-cache.js';
-import { fileIdentity, snapshot } from './model-cache.js';
+import { recordedIdentity, snapshot } from './model-cache.js';
 import { convertModels, layerKey } from './model-layer.js';
 import { builtinModelNames, modelDisplayPath, packageRoot, rulesDir } from './models.js';
 import { FileLoader } from './scenario.js';
@@ -24,7 +25,7 @@ export function buildModelEntries(): Record<string, ModelCacheEntry> {
   for (const name of builtinModelNames()) {
     const rel = `${name}.yaml`;
     const file = join(dir, ...rel.split('/'));
-    const identity = fileIdentity(statSync(file));
+    const identity = recordedIdentity(statSync(file), Date.now());
     const text = readFileSync(file, 'utf8');
     const parsed = parseText(text, modelDisplayPath(name), false, true);
     const r = validate(fileSchema, parsed.value, parsed.pos, '');
@@ -64,5 +65,5 @@ export async function buildConversions(): Promise<Record<string, ConvertedModels
 
 /** What dist/models.json holds. */
 export async function buildModelCache(): Promise<ModelCache> {
-  return { models: buildModelEntries(), converted: await buildConversions() };
+  return { build: randomUUID(), models: buildModelEntries(), converted: await buildConversions() };
 }

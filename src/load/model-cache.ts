@@ -17,9 +17,10 @@
  *
  * A model is known unchanged without reading it while its file is the one the build read
  * (`FileIdentity`: a checkout's models after `npm run build`). Otherwise (an installed package,
- * whose files carry the tarball's times) its text is read and compared with the text the
+ * whose files carry the install's times) its text is read and compared with the text the
  * build parsed, kept apart in dist/model-texts.json so that a check whose models are unchanged
- * never reads those 150 kB.
+ * never reads those ~110 kB; the two files carry one build's id, so texts of one build never
+ * vouch for another build's parses.
  */
 import { readFileSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
@@ -39,18 +40,33 @@ export interface PosNode {
 
 /**
  * What tells a file's contents without reading them, as the in-process cache of includes
- * does (source.ts), plus the status change time: an edit or a replacement changes the time of
- * its last status change, which no program can set back (a copy keeping the modification time
- * still gets a new one).
+ * does (source.ts), plus the status change time: on a POSIX system an edit or a replacement
+ * changes the time of the file's last status change, which no program can set back (a copy
+ * keeping the modification time still gets a new one).
  */
 export type FileIdentity = readonly [size: number, mtimeMs: number, ctimeMs: number, ino: number];
 
-export function fileIdentity(st: Stats): FileIdentity {
+/**
+ * How long after its last status change a file's identity is not recorded. A file system's
+ * clock ticks coarsely (every 1-10 ms on Linux before 6.13, each second on HFS+, every two on
+ * FAT): an edit in the same tick as the build's look would leave every field the same (git's
+ * "racily clean" index entries).
+ */
+export const RACY_MS = 3000;
+
+/**
+ * The identity the build records of a file of status `st` at time `now`; null where it would
+ * not tell an edit: a file changed within RACY_MS, and on Windows, where a program can set the
+ * change time. Such a model is compared by its text.
+ */
+export function recordedIdentity(st: Stats, now: number, platform: NodeJS.Platform = process.platform): FileIdentity | null {
+  if (platform === 'win32' || !(now - st.ctimeMs >= RACY_MS)) return null;
   return [st.size, st.mtimeMs, st.ctimeMs, st.ino];
 }
 
-function sameIdentity(a: FileIdentity | undefined, b: FileIdentity): boolean {
-  return Array.isArray(a) && a.length === b.length && a.every((x, i) => x === b[i]);
+/** Is `st` the file of the identity the build recorded (null: none recorded)? */
+export function sameFile(recorded: FileIdentity | null | undefined, st: Stats): boolean {
+  return Array.isArray(recorded) && recorded.length === 4 && recorded[0] === st.size && recorded[1] === st.mtimeMs && recorded[2] === st.ctimeMs && recorded[3] === st.ino;
 }
 
 /** A model's parse as the build made it: its value, its count of values and its positions. */
@@ -63,7 +79,7 @@ interface ModelParse {
 /** One model as the build parsed it, with the text and file it read. */
 export interface ModelCacheEntry extends ModelParse {
   readonly text: string;
-  readonly identity: FileIdentity;
+  readonly identity: FileIdentity | null;
 }
 
 /**
@@ -78,6 +94,8 @@ export interface ConvertedModels {
 
 /** What the build makes of the models (model-cache-build.ts). */
 export interface ModelCache {
+  /** The build's id, in both files it writes. */
+  readonly build: string;
   /** By the model's path under rules/. */
   readonly models: Readonly<Record<string, ModelCacheEntry>>;
   /** By the models' names as shown, in load order, one a line (model-layer.ts). */
@@ -86,13 +104,14 @@ export interface ModelCache {
 
 /** A model as dist/models.json stores it: its file's identity and size, and its value and positions as JSON (its text is in dist/model-texts.json). */
 interface StoredModel {
-  readonly identity: FileIdentity;
+  readonly identity: FileIdentity | null;
   readonly values: number;
   readonly parsed: string;
 }
 
 /** What dist/models.json holds: the build's `ModelCache` with each model's parse and each conversion as a JSON text. */
 interface StoredModelCache {
+  readonly build: string;
   readonly models: Readonly<Record<string, StoredModel>>;
   readonly converted: Readonly<Record<string, string>>;
 }
@@ -102,13 +121,21 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** The texts of dist/models.json and dist/model-texts.json (the models' texts by their path under rules/) for `cache`. */
+/** What dist/model-texts.json holds: the models' texts by their path under rules/, and the id of the build that parsed them. */
+interface StoredModelTexts {
+  readonly build: string;
+  readonly texts: Readonly<Record<string, string>>;
+}
+
+/** The texts of dist/models.json and dist/model-texts.json for `cache`. */
 export function storedModelCache(cache: ModelCache): { models: string; texts: string } {
+  const texts: StoredModelTexts = { build: cache.build, texts: Object.fromEntries(Object.entries(cache.models).map(([rel, { text }]) => [rel, text])) };
   const stored: StoredModelCache = {
+    build: cache.build,
     models: Object.fromEntries(Object.entries(cache.models).map(([rel, { identity, values, value, pos }]) => [rel, { identity, values, parsed: JSON.stringify({ value, pos }) }])),
     converted: Object.fromEntries(Object.entries(cache.converted).map(([key, c]) => [key, JSON.stringify(c)])),
   };
-  return { models: asciiJson(stored), texts: asciiJson(Object.fromEntries(Object.entries(cache.models).map(([rel, { text }]) => [rel, text]))) };
+  return { models: asciiJson(stored), texts: asciiJson(texts) };
 }
 
 /** The files `npm run build` writes, beside the compiled code. */
@@ -193,13 +220,17 @@ export class SnapshotPos implements Pos {
   }
 }
 
-const NOT_BUILT: StoredModelCache = { models: {}, converted: {} };
+const NOT_BUILT: StoredModelCache = { build: '', models: {}, converted: {} };
 
 /** dist/models.json's table, each part parsed when first asked for. */
 const table = once(() => {
   const root = packageRoot();
   const stored = ((root ? readBuilt(modelCacheFile(root)) : null) ?? NOT_BUILT) as StoredModelCache;
-  const texts = once(() => ((root ? readBuilt(modelTextsFile(root)) : null) ?? {}) as Readonly<Record<string, unknown>>);
+  // The texts only of the build that made the parses (a file of an older build has no id).
+  const texts = once((): Readonly<Record<string, unknown>> => {
+    const t = (root ? readBuilt(modelTextsFile(root)) : null) as Partial<StoredModelTexts> | null;
+    return typeof stored.build === 'string' && stored.build !== '' && t?.build === stored.build && t.texts !== null && typeof t.texts === 'object' ? t.texts : {};
+  });
   const models = new Map<string, ModelParse>();
   const converted = new Map<string, ConvertedModels | null>();
   const parse = (rel: string, s: StoredModel): ModelParse => {
@@ -217,10 +248,10 @@ const table = once(() => {
     return s && typeof s.parsed === 'string' ? s : null;
   };
   return {
-    /** The model at `rel` if its file is the one the build read. */
-    unchanged(rel: string, identity: FileIdentity): ModelParse | null {
+    /** The model at `rel` if its file, of status `st`, is the one the build read. */
+    unchanged(rel: string, st: Stats): ModelParse | null {
       const s = storedModel(rel);
-      return s && sameIdentity(s.identity, identity) ? parse(rel, s) : null;
+      return s && sameFile(s.identity, st) ? parse(rel, s) : null;
     },
     /** The model at `rel` if `text` is the text the build parsed. */
     withText(rel: string, text: string): ModelParse | null {
@@ -241,8 +272,8 @@ const table = once(() => {
 });
 
 /**
- * The models `cachedModel` served: a value is the build's only by coming from there, so a
- * file that includes no model is told so without reading dist/models.json (~10 ms of a start).
+ * The models `unchangedModel` and `cachedModel` served: a value is the build's only by coming
+ * from there, so a file that includes no model is told so without reading dist/models.json.
  */
 const served = new WeakSet<object>();
 
@@ -256,8 +287,8 @@ const runningTheBuild = once((): boolean => {
 });
 
 /**
- * Is `value` a model as the build parsed and validated it, served by `cachedModel` to the
- * build's code? Only while its text is unchanged, since an edited model is parsed anew.
+ * Is `value` a model as the build parsed and validated it, served to the build's code? Only
+ * while the model is unchanged, since an edited model is parsed anew.
  */
 export function isBuiltModel(value: unknown): boolean {
   return runningTheBuild() && served.has(value as object); // false for a value that is not an object
@@ -287,14 +318,14 @@ function serve(abs: string, file: string, budget: number, lookup: (rel: string) 
 }
 
 /**
- * The parsed built-in model at `abs`, whose file has status `st`, shown as `file`, without
- * reading it: null when `abs` is not a built-in model, the build has none for it, its file is
- * not the one the build read (then `cachedModel` compares its text), or it holds more than
- * `budget` values (the parser reports that).
+ * The parsed built-in model at `abs`, whose file has status `st` (as an open of it reports:
+ * on NFS a bare stat may answer from a cache), shown as `file`, without reading it: null when
+ * `abs` is not a built-in model, the build has none for it, its file is not the one the build
+ * read (then `cachedModel` compares its text), or it holds more than `budget` values (the
+ * parser reports that).
  */
 export function unchangedModel(abs: string, st: Stats, file: string, budget: number): CachedModel | null {
-  const identity = fileIdentity(st);
-  return serve(abs, file, budget, (rel) => table().unchanged(rel, identity));
+  return serve(abs, file, budget, (rel) => table().unchanged(rel, st));
 }
 
 /**

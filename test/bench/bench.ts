@@ -105,7 +105,7 @@ function processTimeReporter(): string {
   return report;
 }
 
-/** One fresh process of `node args…` with its output on a pipe (as an editor or a CI job reads it). */
+/** One fresh process of `node args…` with its output read by this process (node's spawn gives the child a socket), as an editor or a CI job reads it. */
 function startCost(report: string, args: readonly string[]): StartCost {
   const t0 = performance.now();
   const res = spawnSync(process.execPath, ['--require', report, ...args], { encoding: 'utf8', cwd: root });
@@ -336,7 +336,7 @@ function syzbotSection(): void {
 const bin = join(root, 'bin', 'fencedep.js');
 
 async function startUpSection(): Promise<void> {
-  console.log('\n4. start-up: a one-file check in a fresh process, output on a pipe, medians of 15 rounds taking turns (target < 200 ms)');
+  console.log('\n4. start-up: a one-file check in a fresh process, output read by its parent, medians of 15 rounds taking turns (target < 200 ms)');
   // In a plain `node` (V8 also rejects a cache made under other flags, such as this process's --expose-gc).
   const probe = `const { loadBundle } = await import(${JSON.stringify(pathToFileURL(join(root, 'bin', 'bundle.js')).href)}); console.log(loadBundle().script.cachedDataRejected);`;
   const rejected = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' }).stdout.trim();

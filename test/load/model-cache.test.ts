@@ -6,7 +6,7 @@
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedModel, modelCacheFile, SnapshotPos, unchangedModel } from '../../src/load/model-cache.js';
+import { cachedModel, modelCacheFile, RACY_MS, recordedIdentity, sameFile, SnapshotPos } from '../../src/load/model-cache.js';
 import { buildModelEntries } from '../../src/load/model-cache-build.js';
 import { builtinModelNames, modelDisplayPath, packageRoot, rulesDir } from '../../src/load/models.js';
 import type { PathKey, Pos } from '../../src/load/pos.js';
@@ -60,21 +60,20 @@ describe('the built-in models parsed at build time', () => {
     expect(cachedModel(join(rulesDir()!, '..', 'fixtures', 'x.yaml'), text, display, Number.MAX_SAFE_INTEGER)).toBeNull();
   });
 
-  it('is used without reading the model while its file is the one the build read, and any change of size, times or inode is another file', () => {
-    const abs = join(rulesDir()!, 'kernel', 'reclaim.yaml');
-    const display = modelDisplayPath('kernel/reclaim');
-    const st = statSync(abs);
-    const hit = unchangedModel(abs, st, display, Number.MAX_SAFE_INTEGER);
-    expect(hit, 'run npm run build: dist/models.json records the model files it read, and these are other files').not.toBeNull();
-    expect(hit?.pos).toBeInstanceOf(SnapshotPos);
-    expect(hit?.value).toEqual(parseText(readFileSync(abs, 'utf8'), display, false, true).value);
+  it("records a file's identity only where a later edit must change it, and knows the file by every field of it", () => {
+    const st = statSync(join(rulesDir()!, 'kernel', 'reclaim.yaml'));
+    const differing = (fields: Partial<Stats>): Stats => Object.assign(Object.create(Object.getPrototypeOf(st) as object) as Stats, st, fields);
+    const changed = st.ctimeMs;
+    const identity = recordedIdentity(st, changed + RACY_MS, 'linux');
+    expect(identity).toEqual([st.size, st.mtimeMs, st.ctimeMs, st.ino]);
+    // Within a tick of a coarse file-system clock, a second edit could leave every field as it was.
+    expect(recordedIdentity(st, changed + RACY_MS - 1, 'linux')).toBeNull();
+    expect(recordedIdentity(st, changed - 5000, 'linux')).toBeNull(); // a change time ahead of the clock
+    expect(recordedIdentity(st, changed + 60_000, 'win32')).toBeNull(); // a program can set the change time there
+    expect(sameFile(identity, st)).toBe(true);
     // An edit that keeps the size and sets the modification time back still changes the status change time.
-    for (const field of ['size', 'mtimeMs', 'ctimeMs', 'ino'] as const) {
-      const other = Object.assign(Object.create(Object.getPrototypeOf(st) as object) as Stats, st, { [field]: st[field] + 1 });
-      expect(unchangedModel(abs, other, display, Number.MAX_SAFE_INTEGER), field).toBeNull();
-    }
-    expect(unchangedModel(abs, st, display, 3)).toBeNull(); // over the value budget: the parser says so
-    const fixture = join(rulesDir()!, '..', 'fixtures', 'lockdep', 'fence-lock-irq-fixed.yaml');
-    expect(unchangedModel(fixture, statSync(fixture), display, Number.MAX_SAFE_INTEGER)).toBeNull();
+    for (const field of ['size', 'mtimeMs', 'ctimeMs', 'ino'] as const) expect(sameFile(identity, differing({ [field]: st[field] + 1 })), field).toBe(false);
+    expect(sameFile(null, st)).toBe(false);
+    expect(sameFile(undefined, st)).toBe(false);
   });
 });

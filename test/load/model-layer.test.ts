@@ -106,8 +106,11 @@ describe('the models shared between files', () => {
       expect(bytes.findIndex((b) => b > 0x7f), file).toBe(-1);
       return JSON.parse(bytes.toString('latin1'));
     };
-    const models = ascii(modelCacheFile(root)) as { models: Record<string, { identity: unknown; parsed: string }> };
-    const texts = Object.entries(ascii(modelTextsFile(root)) as Record<string, string>);
+    const models = ascii(modelCacheFile(root)) as { build: string; models: Record<string, { identity: unknown; parsed: string }> };
+    const stored = ascii(modelTextsFile(root)) as { build: string; texts: Record<string, string> };
+    expect(models.build).toMatch(/^[0-9a-f-]{36}$/);
+    expect(stored.build).toBe(models.build);
+    const texts = Object.entries(stored.texts);
     const rules = join(root, 'rules');
     expect(texts.length).toBeGreaterThan(10);
     expect(texts.map(([rel]) => rel).sort()).toEqual(Object.keys(models.models).sort());
