@@ -8,7 +8,7 @@
 // bin/ is CommonJS (bin/package.json): node starts a CommonJS entry without its ES module
 // loader, which a start would otherwise pay for before reading the bundle.
 'use strict';
-const { readdirSync, statSync } = require('node:fs');
+const { readdirSync, readFileSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
@@ -20,18 +20,47 @@ const bundle = mtime('dist/bundle/main.cjs');
 // In a checkout, code older than src/ would check scenarios with yesterday's rules and reject
 // today's syntax. A git pull or checkout replaces files, which touches their directories: only
 // a directory changed since the build has its files looked at (an editor's swap file is not
-// source), so the check stays cheap. A packaged install has no src/.
-function newerSource(dir, built) {
-  const st = statSync(join(root, dir), { throwIfNoEntry: false });
-  if (!st?.isDirectory()) return null;
+// source), so the check stays cheap. The build lists src/'s directories
+// (dist/bundle/source-dirs.json): each is looked at with one stat, and only a changed one is
+// read, where a directory the list does not know (new since the build) is walked whole.
+// Without the list, src/ is walked. A packaged install has no src/.
+/**
+ * The first .ts file in directory `dir` (status `st`) newer than `built`, its files looked at
+ * only if the directory changed; a subdirectory is walked whole if `walk(child)`.
+ */
+function newerIn(dir, st, built, walk) {
   for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
     const child = `${dir}/${e.name}`;
-    const found = e.isDirectory() ? newerSource(child, built) : st.mtimeMs > built && e.name.endsWith('.ts') && statSync(join(root, child)).mtimeMs > built ? child : null;
+    const found = e.isDirectory() ? (walk(child) ? walkedSource(child, built) : null) : st.mtimeMs > built && e.name.endsWith('.ts') && statSync(join(root, child)).mtimeMs > built ? child : null;
     if (found) return found;
   }
   return null;
 }
-const stale = newerSource('src', Math.max(compiled, bundle));
+function walkedSource(dir, built) {
+  const st = statSync(join(root, dir), { throwIfNoEntry: false });
+  return st?.isDirectory() ? newerIn(dir, st, built, () => true) : null;
+}
+function listedSourceDirs() {
+  try {
+    const dirs = JSON.parse(readFileSync(join(root, 'dist', 'bundle', 'source-dirs.json'), 'utf8'));
+    return Array.isArray(dirs) && dirs.every((d) => typeof d === 'string') ? dirs : null;
+  } catch {
+    return null;
+  }
+}
+function newerSource(built) {
+  const dirs = listedSourceDirs();
+  if (!dirs) return walkedSource('src', built);
+  const known = new Set(dirs);
+  for (const dir of dirs) {
+    const st = statSync(join(root, dir), { throwIfNoEntry: false });
+    // (A directory removed since changed its parent; one added is walked from its parent.)
+    const found = st?.isDirectory() && st.mtimeMs > built ? newerIn(dir, st, built, (child) => !known.has(child)) : null;
+    if (found) return found;
+  }
+  return null;
+}
+const stale = newerSource(Math.max(compiled, bundle));
 if (stale) {
   process.stderr.write(`fencedep: ${stale} changed after the last build: run \`npm run build\` (the built code would not be what the checkout says)\n`);
   process.exit(2);

@@ -9,11 +9,14 @@
 //
 // dist/bundle/trace-worker.js is the JSONL reader thread (src/load/trace-worker.ts), an ES module.
 //
+// dist/bundle/source-dirs.json lists src/'s directories, for bin/fencedep.js to see whether the
+// checkout's sources changed since this build with a stat of each rather than reading them all.
+//
 // dist/models.json is every built-in model parsed, with its positions and the identity of its
 // file, and the steps of the usual includes' models converted; dist/model-texts.json the texts
 // those parses were made from (src/load/model-cache.ts). Made by the compiled loader (so `tsc`
 // runs first: `npm run build`).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +85,16 @@ await build({
   // CommonJS code among its dependencies calls require(): give the module one.
   banner: { js: `import{createRequire}from"node:module";const require=createRequire(import.meta.url);` },
 });
+
+// Every directory under src/, as bin/fencedep.js names them (`src/load`), in a stable order.
+const sourceDirs = [];
+const listDirs = (rel) => {
+  sourceDirs.push(rel);
+  for (const e of readdirSync(root(rel), { withFileTypes: true })) if (e.isDirectory()) listDirs(`${rel}/${e.name}`);
+};
+listDirs('src');
+sourceDirs.sort();
+writeFileSync(root('dist/bundle/source-dirs.json'), `${JSON.stringify(sourceDirs)}\n`);
 
 const text = readFileSync(BUNDLE);
 const wide = text.findIndex((byte) => byte > 0x7f);

@@ -66,3 +66,37 @@ describe('a build older than src/', () => {
     expect(r.status).toBe(4); // node, the script, `check`, `x.yaml`
   });
 });
+
+describe("a build older than src/, the build's list of src/'s directories at hand", () => {
+  /** A checkout whose build listed `src` and `src/load` (dist/bundle/source-dirs.json), everything older than its bundle. */
+  function listed(): string {
+    const dir = checkout();
+    fx.write(path.join(path.relative(fx.dir, dir), 'dist/bundle/source-dirs.json'), '["src","src/load"]\n');
+    for (const rel of ['src/load/names.ts', 'src/load/.names.ts.swp', 'src/load', 'src']) at(dir, rel, 1_000_000);
+    at(dir, 'dist/bundle/main.cjs', 2_000_000);
+    return dir;
+  }
+
+  it('runs the build when no listed directory changed', () => {
+    const r = run(listed());
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(7);
+  });
+
+  it('refuses, naming the file, when a listed directory has a newer source file', () => {
+    const dir = listed();
+    fx.write(path.join(path.relative(fx.dir, dir), 'src/load/decls.ts'), 'export {};\n');
+    const r = run(dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('fencedep: src/load/decls.ts changed after the last build: run `npm run build` (the built code would not be what the checkout says)\n');
+  });
+
+  it('walks a directory the list does not know (made since the build), down to its deepest file', () => {
+    const dir = listed();
+    fx.write(path.join(path.relative(fx.dir, dir), 'src/load/fresh/deeper/new.ts'), 'export {};\n');
+    for (const rel of ['src/load/fresh/deeper/new.ts', 'src/load/fresh/deeper', 'src/load/fresh']) at(dir, rel, 3_000_000);
+    const r = run(dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('fencedep: src/load/fresh/deeper/new.ts changed after the last build');
+  });
+});
