@@ -22,7 +22,7 @@
  * never reads those ~110 kB; the two files carry one build's id, so texts of one build never
  * vouch for another build's parses.
  */
-import { readFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SourceLoc } from '../model/location.js';
@@ -318,14 +318,37 @@ function serve(abs: string, file: string, budget: number, lookup: (rel: string) 
 }
 
 /**
- * The parsed built-in model at `abs`, whose file has status `st` (as an open of it reports:
- * on NFS a bare stat may answer from a cache), shown as `file`, without reading it: null when
- * `abs` is not a built-in model, the build has none for it, its file is not the one the build
- * read (then `cachedModel` compares its text), or it holds more than `budget` values (the
- * parser reports that).
+ * The status of the file at `abs` as opening it reports it (on NFS, an open revalidates what a
+ * bare stat may answer from its cache), or undefined when it cannot be opened. Never blocks:
+ * a FIFO put there meanwhile is opened non-blocking.
  */
-export function unchangedModel(abs: string, st: Stats, file: string, budget: number): CachedModel | null {
-  return serve(abs, file, budget, (rel) => table().unchanged(rel, st));
+function openedStatus(abs: string): Stats | undefined {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    return fstatSync(fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The parsed built-in model at `abs`, shown as `file`, without reading it: null when `abs` is
+ * not a built-in model (then it is not even opened), the build has none for it, its file is
+ * not the one the build read (then `cachedModel` compares its text), or it holds more than
+ * `budget` values (the parser reports that).
+ */
+export function unchangedModel(abs: string, file: string, budget: number): CachedModel | null {
+  return serve(abs, file, budget, (rel) => {
+    const st = openedStatus(abs);
+    return st?.isFile() ? table().unchanged(rel, st) : null;
+  });
 }
 
 /**

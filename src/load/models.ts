@@ -33,15 +33,17 @@ export function rulesDir(): string | null {
   return r ? join(r, 'rules') : null;
 }
 
-/** How a model file is shown in locations (stable across machines). */
+/** How rules/ is shown in locations: stable across machines. */
+const SHOWN_RULES_DIR = '<fencedep>/rules/';
+
+/** How a model file is shown in locations. */
 export function modelDisplayPath(name: string): string {
-  return `<fencedep>/rules/${name}.yaml`;
+  return `${SHOWN_RULES_DIR}${name}.yaml`;
 }
 
 /** The built-in model a displayed location is in (`drm/gem`), or null for a user's file. */
 export function builtinModelOf(file: string): string | null {
-  const m = /^<fencedep>\/rules\/(.+)\.yaml$/.exec(file);
-  return m ? m[1]! : null;
+  return file.startsWith(SHOWN_RULES_DIR) && file.endsWith('.yaml') && file.length > SHOWN_RULES_DIR.length + '.yaml'.length ? file.slice(SHOWN_RULES_DIR.length, -'.yaml'.length) : null;
 }
 
 /**
@@ -76,7 +78,7 @@ const modelFiles = once((): ReadonlyMap<string, BuiltinModelFile> => {
       const name = rel.replace(/\.ya?ml$/, '');
       if (isDir) stack.push(p);
       // `x.yaml` before `x.yml` (sorted), and the first is the model.
-      else if (/\.ya?ml$/.test(e.name) && !out.has(name)) out.set(name, { file: p, display: `<fencedep>/rules/${rel}` });
+      else if (/\.ya?ml$/.test(e.name) && !out.has(name)) out.set(name, { file: p, display: `${SHOWN_RULES_DIR}${rel}` });
     }
   }
   return new Map([...out].sort(([a], [b]) => byteOrder(a, b)));

@@ -540,35 +540,13 @@ export function readScenarioFile(file: string, abs: string, foreign = false, bud
   if (cached && cached.mtimeMs === st!.mtimeMs && cached.size === st!.size && cached.ino === st!.ino && cached.parsed.values <= budget) return cached.parsed;
   // A built-in model comes parsed from the build while it is unchanged (model-cache.ts): known
   // so from its file's status in a checkout the build ran in, else from its text.
-  const opened = st?.isFile() ? openedStatus(abs) : undefined;
-  let parsed = opened?.isFile() ? unchangedModel(abs, opened, file, budget) : null;
+  let parsed = st?.isFile() ? unchangedModel(abs, file, budget) : null;
   if (!parsed) {
     const text = readText(file, abs);
     parsed = (foreign ? cachedModel(abs, text, file, budget) : null) ?? parseText(text, file, isJsonName(file), foreign, budget);
   }
   if (st?.isFile()) parsedIncludes.set(key, { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino, parsed });
   return parsed;
-}
-
-/**
- * The status of the file at `abs` as opening it reports it (on NFS, an open revalidates what a
- * bare stat may answer from its cache), or undefined when it cannot be opened. Never blocks:
- * a FIFO put there meanwhile is opened non-blocking.
- */
-function openedStatus(abs: string): Stats | undefined {
-  let fd: number;
-  try {
-    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    return fstatSync(fd);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Included files parsed so far, by path and name shown, with the file's identity when read. */
